@@ -1,0 +1,55 @@
+import { domainToASCII } from "node:url";
+import emailAddresses from "email-addresses";
+
+/** A recipient address in the one form every key and answer uses. */
+export type CanonicalAddress = { readonly address: string; readonly local: string; readonly domain: string };
+
+export type AddressResult =
+  | ({ readonly ok: true } & CanonicalAddress)
+  | { readonly ok: false; readonly input: string; readonly problem: string };
+
+/** RFC 5321 limits: 64 octets of local part, 255 of domain, 254 for the whole path. */
+const MAX_LOCAL = 64;
+const MAX_DOMAIN = 255;
+const MAX_ADDRESS = 254;
+/** Anything longer cannot be one address; refuse before handing it to the parser. */
+const MAX_INPUT = 1024;
+/** RFC 5322 dot-atom (with RFC 6532 UTF-8): a local part that needs no quotes. */
+const DOT_ATOM = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Canonicalizes one recipient address (design.md §5.3): trims, drops a display name and angle
+ * brackets, lower-cases the local part, and turns the domain into lower-case IDNA ASCII.
+ * Never throws: a malformed address comes back as `{ ok: false, problem }`.
+ *
+ * @example
+ * canonicalizeAddress(' "J. Doe" <JDoe@Bücher.Example> ');
+ * // { ok: true, address: "jdoe@xn--bcher-kva.example", local: "jdoe", domain: "xn--bcher-kva.example" }
+ */
+export function canonicalizeAddress(input: string): AddressResult {
+  const fail = (problem: string): AddressResult => ({ ok: false, input, problem });
+  const trimmed = input.trim();
+  if (trimmed === "") return fail("empty address");
+  if (trimmed.length > MAX_INPUT) return fail("address too long");
+  const parsed = emailAddresses.parseOneAddress({ input: trimmed, rfc6532: true, rejectTLD: false });
+  if (!parsed || parsed.type !== "mailbox") return fail("not an email address");
+  const bare = parsed.local.toLowerCase();
+  const local = DOT_ATOM.test(bare) ? bare : `"${bare.replace(/(["\\])/g, "\\$1")}"`;
+  if (local.length === 0 || Buffer.byteLength(local) > MAX_LOCAL) return fail("local part length");
+  const unicodeDomain = parsed.domain.toLowerCase().replace(/\.$/, "");
+  if (unicodeDomain.startsWith("[")) return fail("address literals are not accepted");
+  const domain = domainToASCII(unicodeDomain);
+  if (domain === "") return fail("domain is not a valid host name");
+  if (domain.length > MAX_DOMAIN || !domain.includes(".")) return fail("domain is not a valid host name");
+  if (!domain.split(".").every((label) => DNS_LABEL.test(label)))
+    return fail("domain is not a valid host name");
+  const address = `${local}@${domain}`;
+  if (Buffer.byteLength(address) > MAX_ADDRESS) return fail("address too long");
+  return { ok: true, address, local, domain };
+}
+
+/** The domain of an already canonical address. */
+export function domainOf(canonical: string): string {
+  return canonical.slice(canonical.lastIndexOf("@") + 1);
+}

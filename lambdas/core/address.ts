@@ -33,7 +33,7 @@ export function canonicalizeAddress(input: string): AddressResult {
   if (trimmed === "") return fail("empty address");
   if (trimmed.length > MAX_INPUT) return fail("address too long");
   const parsed = emailAddresses.parseOneAddress({ input: trimmed, rfc6532: true, rejectTLD: false });
-  if (!parsed || parsed.type !== "mailbox") return fail("not an email address");
+  if (parsed?.type !== "mailbox") return fail("not an email address");
   const bare = parsed.local.toLowerCase();
   const local = DOT_ATOM.test(bare) ? bare : `"${bare.replace(/(["\\])/g, "\\$1")}"`;
   if (local.length === 0 || Buffer.byteLength(local) > MAX_LOCAL) return fail("local part length");

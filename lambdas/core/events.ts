@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_SCOPE_LENGTH, SCOPE_PATTERN } from "./scope.js";
 import {
   EVENT_TYPE_IDS,
   FEEDBACK_TYPES,
@@ -12,8 +13,8 @@ import {
 export const ScopeSchema = z
   .string()
   .min(1)
-  .max(200)
-  .regex(/^(\*|[^*/\s]+(\/[^*/\s]+)*)$/, "a scope is `*` or names separated by `/`");
+  .max(MAX_SCOPE_LENGTH)
+  .regex(SCOPE_PATTERN, "a scope is `*` or names separated by `/`");
 
 export const SmtpSchema = z.object({
   code: z.string().nullable(),

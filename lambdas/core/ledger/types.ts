@@ -23,6 +23,11 @@ export type CauseState = {
   readonly source: Provider | "admin";
   readonly eventId: string;
   readonly rule: string | null;
+  /**
+   * ISO time of the event whose verdict, source, eventId and rule this cause carries (the one giving
+   * the longest expiry). Optional for compatibility: when absent, readers use `lastAt`.
+   */
+  readonly eventAt?: string;
 };
 
 /**
@@ -58,7 +63,17 @@ export type Decision =
       readonly windowSeconds: number;
       readonly escalateForSeconds: number;
     }
-  | { readonly action: "reset_soft"; readonly scope: "*" }
+  | {
+      readonly action: "reset_soft";
+      readonly scope: "*";
+      /**
+       * The soft-bounce policy in force, so that a delivery keeps an escalation only when the soft
+       * bounces after it still reach the threshold (order independence). `decide` always sets them;
+       * when absent, the defaults of `DEFAULT_POLICY` apply.
+       */
+      readonly threshold?: number;
+      readonly windowSeconds?: number;
+    }
   | { readonly action: "lift"; readonly cause: "unsubscribe"; readonly scope: string }
   | { readonly action: "none"; readonly why: string };
 

@@ -1,0 +1,390 @@
+/**
+ * The bounce classifier (design.md §2.5): turns whatever a provider said about one failed recipient
+ * into `{type, subtype, reason, rule}`, explaining itself by naming the rule that decided.
+ *
+ * Order, first match wins:
+ * 1. `provider-reason` — a reason the ESP states with certainty;
+ * 2. text rules (`rules.ts`), specific and provider-specific wordings first;
+ * 3. the enhanced status code table (`codes.ts`), then the X.6 / X.7 subject fall-backs;
+ * 4. weak ("late") text rules;
+ * 5. specific reply codes (521, 525, 551, 556…), then the reply-code class;
+ * 6. `fallback-text` (some text, nothing known: `on_hold`) / `fallback-empty` (`undefined`).
+ *
+ * Permanence: a 5xx reply or 5.x.x enhanced code, or the ESP saying permanent. The codes the
+ * provider gave in structured form win over codes found in the text; the text's codes are used
+ * when none were given. An ESP "transient" verdict does not override a 5xx code (SES has been seen
+ * to mark real 5xx rejections Transient). Type and subtype come only from `typeFor`.
+ *
+ * Pure and total: never throws, no I/O.
+ */
+
+import { REASONS, type Reason, typeFor } from "../taxonomy.js";
+import { ENHANCED_CODES, type EnhancedCodeRow } from "./codes.js";
+import { needleSet, needleSetBuilder, TextBigrams } from "./prefilter.js";
+import { type RuleExample, type Stage, TEXT_RULES, type TextRule } from "./rules.js";
+import type { Classification, DiagnosticInput } from "./types.js";
+
+export type { EnhancedCodeRow } from "./codes.js";
+export { ENHANCED_CODES, reasonForEnhancedCode } from "./codes.js";
+export type { RuleExample, Stage, TextRule } from "./rules.js";
+export { TEXT_RULES } from "./rules.js";
+export type { Classification, DiagnosticInput } from "./types.js";
+
+/** Longest diagnostic looked at; beyond this the text is cut (real DSN texts are a few KB at most). */
+export const MAX_DIAGNOSTIC_CHARS = 32_768;
+
+/** Where a rule sits in the decision order. */
+export type RuleTier = "provider" | "text" | "enhanced" | "late-text" | "reply" | "fallback";
+
+/** Everything a rule may look at, prepared once per classification. */
+export type MatchContext = {
+  /** Diagnostic, lower-cased, whitespace collapsed, at most MAX_DIAGNOSTIC_CHARS. */
+  readonly text: string;
+  /** Reply code (given, else found in the text), e.g. "550". */
+  readonly reply: string | null;
+  /** Enhanced code (given, else found in the text), e.g. "5.1.1". */
+  readonly enhanced: string | null;
+  /** Class of the failure from its codes: 5, 4, or null when no failure code is known. */
+  readonly codeClass: 4 | 5 | null;
+  readonly providerReason: Reason | null;
+  /** The text's bigrams, for the substring prefilter. */
+  readonly bigrams: TextBigrams;
+  /** SMTP stage the text names; computed on first use. */
+  stage(): Stage | null;
+};
+
+/** One entry of the decision table, in order. `match` answers the reason when the rule applies. */
+export type Rule = {
+  readonly id: string;
+  readonly tier: RuleTier;
+  /** The reason the rule gives; null for `provider-reason`, whose reason is the provider's. */
+  readonly reason: Reason | null;
+  /** An input this rule must win on. */
+  readonly example: RuleExample & { readonly providerReason?: Reason };
+  readonly note?: string;
+  readonly match: (ctx: MatchContext) => Reason | null;
+};
+
+// ── Input normalization ─────────────────────────────────────────────────────────────────────────
+
+const REPLY_CODE = /^[245]\d\d$/;
+const ENHANCED_CODE = /^[245]\.\d{1,3}\.\d{1,3}$/;
+/** A reply code standing alone in text ("smtp; 550 5.1.1 …", "550-5.7.26", "ERROR_CODE :421"). */
+const REPLY_IN_TEXT = /(?<![\w./=@#-])[245]\d\d(?![\w.])/;
+/** An enhanced code standing alone in text; not a piece of an IP address. */
+const ENHANCED_IN_TEXT = /(?<![\d.])[245]\.\d{1,3}\.\d{1,3}(?!\d|\.\d)/;
+const NEEDS_COLLAPSE = /[\t\n\r\f\v\u00a0\u3000]| {2}/;
+const WHITESPACE_RUN = /\s+/g;
+
+function normalizeCode(value: unknown, shape: RegExp): string | null {
+  if (typeof value === "number" && Number.isInteger(value)) return normalizeCode(String(value), shape);
+  if (typeof value !== "string" || value.length > 16) return null;
+  const trimmed = value.trim();
+  return shape.test(trimmed) ? trimmed : null;
+}
+
+function normalizeText(value: unknown): string {
+  if (typeof value !== "string" || value.length === 0) return "";
+  const cut = value.length > MAX_DIAGNOSTIC_CHARS ? value.slice(0, MAX_DIAGNOSTIC_CHARS) : value;
+  const lower = cut.toLowerCase();
+  return NEEDS_COLLAPSE.test(lower) ? lower.replace(WHITESPACE_RUN, " ").trim() : lower.trim();
+}
+
+/** Wordings that say at which SMTP stage the receiver refused, in session order. */
+const STAGE_HINTS: readonly (readonly [Stage, readonly string[]])[] = [
+  ["connect", ["after initial connection", "refused to talk to me", "in reply to connect"]],
+  ["helo", ["after ehlo", "after helo", "in reply to ehlo command", "in reply to helo command", "my name was rejected"]],
+  ["mail", ["in reply to mail from command", "after mail from", "[mail_from]", "sender was rejected"]],
+  ["rcpt", ["in reply to rcpt to command", "after rcpt to", "[rcpt_to]", "does not like recipient", "our rcpt to"]],
+  [
+    "data",
+    ["end of data", "in reply to data command", "after data", "our final data", "failed after i sent the message", "[data]"],
+  ],
+];
+const STAGE_SETS = STAGE_HINTS.map(([stage, hints]) => [stage, needleSet(hints)] as const);
+
+function classOf(code: string | null): 2 | 4 | 5 | null {
+  const c = code === null ? 0 : code.charCodeAt(0);
+  return c === 53 ? 5 : c === 52 ? 4 : c === 50 ? 2 : null;
+}
+
+class Context implements MatchContext {
+  private stageFound: Stage | null | undefined;
+  readonly bigrams: TextBigrams;
+  constructor(
+    readonly text: string,
+    readonly reply: string | null,
+    readonly enhanced: string | null,
+    readonly codeClass: 4 | 5 | null,
+    readonly providerReason: Reason | null,
+  ) {
+    this.bigrams = new TextBigrams(text);
+  }
+
+  stage(): Stage | null {
+    if (this.stageFound === undefined) {
+      this.stageFound = null;
+      for (const [stage, set] of STAGE_SETS) {
+        if (this.bigrams.firstIn(set) >= 0) {
+          this.stageFound = stage;
+          break;
+        }
+      }
+    }
+    return this.stageFound;
+  }
+}
+
+/**
+ * Prepares the context rules read: normalized text, codes (given, else from the text), the code
+ * class and the SMTP stage (lazily). Exported for benchmarks that time single rules.
+ *
+ * @example
+ * const ctx = prepare({ diagnostic: "smtp; 550 5.1.1 User unknown" });
+ * ctx.reply;     // "550"
+ * ctx.enhanced;  // "5.1.1"
+ * ctx.codeClass; // 5
+ */
+export function prepare(input: DiagnosticInput): MatchContext {
+  const text = normalizeText(input.diagnostic);
+  const givenReply = normalizeCode(input.smtpCode, REPLY_CODE);
+  const givenEnhanced = normalizeCode(input.enhancedCode, ENHANCED_CODE);
+  const textReply = givenReply === null && text.length > 0 ? (REPLY_IN_TEXT.exec(text)?.[0] ?? null) : null;
+  const textEnhanced =
+    givenEnhanced === null && text.length > 0 ? (ENHANCED_IN_TEXT.exec(text)?.[0] ?? null) : null;
+  // Structured codes beat numbers in free text; either code saying 5 makes the failure permanent.
+  const given = givenReply !== null || givenEnhanced !== null;
+  const a = classOf(given ? givenReply : textReply);
+  const b = classOf(given ? givenEnhanced : textEnhanced);
+  const codeClass = a === 5 || b === 5 ? 5 : a === 4 || b === 4 ? 4 : null;
+  const providerReason =
+    typeof input.providerReason === "string" && Object.hasOwn(REASONS, input.providerReason)
+      ? input.providerReason
+      : null;
+  return new Context(text, givenReply ?? textReply, givenEnhanced ?? textEnhanced, codeClass, providerReason);
+}
+
+// ── Rule compilation ─────────────────────────────────────────────────────────────────────────────
+
+/** Needle sets share anchor statistics over every list in the table. */
+const buildNeedles = needleSetBuilder(
+  TEXT_RULES.flatMap((r) => [r.any ?? [], r.also ?? [], r.unless ?? [], ...(r.seq ?? [])]),
+);
+
+function inOrder(text: string, fragments: readonly string[]): boolean {
+  let from = 0;
+  for (const fragment of fragments) {
+    const at = text.indexOf(fragment, from);
+    if (at < 0) return false;
+    from = at + fragment.length;
+  }
+  return true;
+}
+
+function compileText(rule: TextRule, tier: "text" | "late-text"): Rule {
+  const { seq, re, stage, codeClass, enhanced, reason } = rule;
+  const any = rule.any === undefined ? undefined : buildNeedles(rule.any);
+  const also = rule.also === undefined ? undefined : buildNeedles(rule.also);
+  const unless = rule.unless === undefined ? undefined : buildNeedles(rule.unless);
+  // A `seq` list can only match when its longest fragment occurs: prefilter on that.
+  const seqKeys =
+    seq === undefined
+      ? undefined
+      : buildNeedles(seq.map((fragments) => fragments.reduce((x, y) => (y.length > x.length ? y : x), "")));
+  const seqMatches = (ctx: MatchContext): boolean => {
+    if (seq === undefined || seqKeys === undefined) return false;
+    const { needles } = seqKeys;
+    for (let i = 0; i < seq.length; i++) {
+      // Narrow the key set to one needle at a time: cheap, and keeps list order.
+      const key = needles[i] as string;
+      if (ctx.text.includes(key) && inOrder(ctx.text, seq[i] as readonly string[])) return true;
+    }
+    return false;
+  };
+  const match = (ctx: MatchContext): Reason | null => {
+    if (ctx.text.length === 0) return null;
+    if (codeClass !== undefined && ctx.codeClass !== codeClass) return null;
+    if (enhanced !== undefined && (ctx.enhanced === null || !enhanced.some((p) => ctx.enhanced?.startsWith(p))))
+      return null;
+    if (stage !== undefined) {
+      const found = ctx.stage();
+      if (found === null || !stage.includes(found)) return null;
+    }
+    const evidence =
+      (any !== undefined && ctx.bigrams.firstIn(any) >= 0) ||
+      (seqKeys !== undefined && ctx.bigrams.firstIn(seqKeys) >= 0 && seqMatches(ctx)) ||
+      (re !== undefined && re.test(ctx.text));
+    if (!evidence) return null;
+    if (also !== undefined && ctx.bigrams.firstIn(also) < 0) return null;
+    if (unless !== undefined && ctx.bigrams.firstIn(unless) >= 0) return null;
+    return reason;
+  };
+  return {
+    id: rule.id,
+    tier,
+    reason,
+    example: rule.example,
+    ...(rule.note === undefined ? {} : { note: rule.note }),
+    match,
+  };
+}
+
+function compileEnhanced(row: EnhancedCodeRow): Rule {
+  return {
+    id: `enhanced-${row.code}`,
+    tier: "enhanced",
+    reason: row.reason,
+    example: { diagnostic: "", enhancedCode: row.code },
+    note: row.title,
+    match: (ctx) => (ctx.enhanced === row.code ? row.reason : null),
+  };
+}
+
+const subjectFallback = (subject: "6" | "7", reason: Reason, title: string): Rule => ({
+  id: `enhanced-x.${subject}`,
+  tier: "enhanced",
+  reason,
+  example: { diagnostic: "", enhancedCode: `5.${subject}.99` },
+  note: title,
+  match: (ctx) => (ctx.enhanced?.[2] === subject && ctx.enhanced[3] === "." ? reason : null),
+});
+
+const replyRule = (code: string, reason: Reason, title: string): Rule => ({
+  id: `reply-${code}`,
+  tier: "reply",
+  reason,
+  example: { diagnostic: "", smtpCode: code },
+  note: title,
+  match: (ctx) => (ctx.reply === code ? reason : null),
+});
+
+const PROVIDER_RULE: Rule = {
+  id: "provider-reason",
+  tier: "provider",
+  reason: null,
+  example: { diagnostic: "Amazon SES did not send the message: the address is on the account suppression list", providerReason: "suppressed" },
+  note: "The ESP states the reason itself (e.g. SES OnAccountSuppressionList).",
+  match: (ctx) => ctx.providerReason,
+};
+
+const TEXT_TIER: readonly Rule[] = TEXT_RULES.filter((r) => r.late !== true).map((r) => compileText(r, "text"));
+const ENHANCED_TIER: readonly Rule[] = [
+  ...ENHANCED_CODES.map(compileEnhanced),
+  subjectFallback("6", "content_error", "X.6.x: message content or media status"),
+  subjectFallback("7", "security_error", "X.7.x: security or policy status"),
+];
+const LATE_TIER: readonly Rule[] = TEXT_RULES.filter((r) => r.late === true).map((r) => compileText(r, "late-text"));
+const REPLY_TIER: readonly Rule[] = [
+  replyRule("521", "not_accept", "RFC 7504: host does not accept mail"),
+  replyRule("556", "not_accept", "RFC 7504: domain does not accept mail"),
+  replyRule("525", "suspend", "RFC 4954: user account disabled"),
+  replyRule("551", "has_moved", "RFC 5321: user not local, please try <forward-path>"),
+  replyRule("530", "security_error", "RFC 4954: authentication required"),
+  replyRule("535", "security_error", "RFC 4954: authentication credentials invalid"),
+  {
+    id: "reply-5xx",
+    tier: "reply",
+    reason: "undefined",
+    example: { diagnostic: "", smtpCode: "550" },
+    note: "Permanent failure with no more specific evidence.",
+    match: (ctx) => (ctx.codeClass === 5 ? "undefined" : null),
+  },
+  {
+    id: "reply-4xx",
+    tier: "reply",
+    reason: "undefined",
+    example: { diagnostic: "", smtpCode: "451" },
+    note: "Temporary failure with no more specific evidence.",
+    match: (ctx) => (ctx.codeClass === 4 ? "undefined" : null),
+  },
+];
+const FALLBACK_TIER: readonly Rule[] = [
+  {
+    id: "fallback-text",
+    tier: "fallback",
+    reason: "on_hold",
+    example: { diagnostic: "Something went wrong with your message." },
+    note: "Text we cannot place and no failure code: undecided, soft unless the ESP said permanent.",
+    match: (ctx) => (ctx.text.length > 0 ? "on_hold" : null),
+  },
+  {
+    id: "fallback-empty",
+    tier: "fallback",
+    reason: "undefined",
+    example: { diagnostic: "" },
+    note: "Nothing to go on at all.",
+    match: () => "undefined",
+  },
+];
+
+/** The whole decision table, in the order it is applied. */
+export const RULES: readonly Rule[] = [
+  PROVIDER_RULE,
+  ...TEXT_TIER,
+  ...ENHANCED_TIER,
+  ...LATE_TIER,
+  ...REPLY_TIER,
+  ...FALLBACK_TIER,
+];
+
+const ENHANCED_RULE_BY_CODE: ReadonlyMap<string, Rule> = new Map(
+  ENHANCED_TIER.filter((r) => r.id.startsWith("enhanced-") && !r.id.startsWith("enhanced-x.")).map((r) => [
+    r.id.slice("enhanced-".length),
+    r,
+  ]),
+);
+const SUBJECT_RULES: readonly Rule[] = ENHANCED_TIER.filter((r) => r.id.startsWith("enhanced-x."));
+
+function decide(ctx: MatchContext): { rule: Rule; reason: Reason } {
+  const fromProvider = PROVIDER_RULE.match(ctx);
+  if (fromProvider !== null) return { rule: PROVIDER_RULE, reason: fromProvider };
+  if (ctx.text.length > 0) {
+    for (const rule of TEXT_TIER) {
+      const reason = rule.match(ctx);
+      if (reason !== null) return { rule, reason };
+    }
+  }
+  if (ctx.enhanced !== null) {
+    // The exact-code table is a lookup, equivalent to scanning its rules in order.
+    const exact = ENHANCED_RULE_BY_CODE.get(ctx.enhanced);
+    if (exact?.reason) return { rule: exact, reason: exact.reason };
+    for (const rule of SUBJECT_RULES) {
+      const reason = rule.match(ctx);
+      if (reason !== null) return { rule, reason };
+    }
+  }
+  for (const tier of [LATE_TIER, REPLY_TIER, FALLBACK_TIER]) {
+    for (const rule of tier) {
+      const reason = rule.match(ctx);
+      if (reason !== null) return { rule, reason };
+    }
+  }
+  // Unreachable: fallback-empty always matches.
+  return { rule: FALLBACK_EMPTY, reason: "undefined" };
+}
+
+const FALLBACK_EMPTY = FALLBACK_TIER[FALLBACK_TIER.length - 1] as Rule;
+
+/**
+ * Classifies one failed recipient's diagnostic into type, subtype, fine reason and deciding rule.
+ * Never throws; unknown input ends in `fallback-text` / `fallback-empty`.
+ *
+ * @example
+ * classify({ diagnostic: "smtp; 550 5.1.1 <jdoe@example.org>: Recipient address rejected: User unknown" });
+ * // { type: "invalid", subtype: "mailbox_not_found", reason: "user_unknown", rule: "text-user-unknown", permanent: true }
+ * classify({ diagnostic: "邮箱已满", smtpCode: "452" });
+ * // { type: "soft_bounce", subtype: "other", reason: "mailbox_full", rule: "text-mailbox-full", permanent: false }
+ */
+export function classify(input: DiagnosticInput): Classification {
+  try {
+    const ctx = prepare(input ?? {});
+    const { rule, reason } = decide(ctx);
+    const permanent = input?.permanent === true || ctx.codeClass === 5;
+    const { type, subtype } = typeFor(reason, permanent);
+    return { type, subtype, reason, rule: rule.id, permanent };
+  } catch {
+    // Defensive only: nothing above is expected to throw, but the classifier must be total.
+    const permanent = input?.permanent === true;
+    return { ...typeFor("undefined", permanent), reason: "undefined", rule: "fallback-error", permanent };
+  }
+}

@@ -1,0 +1,10 @@
+export { decide } from "./decide.js";
+export {
+  DEFAULT_POLICY,
+  type Policy,
+  type PolicyDocument,
+  PolicyDocumentSchema,
+  PolicyError,
+  PolicySchema,
+  parsePolicy,
+} from "./schema.js";

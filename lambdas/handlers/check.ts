@@ -1,0 +1,50 @@
+import { canonicalizeAddress } from "../core/address.js";
+import type { Verdict } from "../store/index.js";
+import { parseCheckBody } from "./check-body.js";
+import { jsonBody } from "./http/body.js";
+import { json } from "./http/response.js";
+import { type HttpHandler, httpRoute } from "./http/route.js";
+import { type RuntimeDeps, runtimeDeps } from "./runtime.js";
+
+/** A malformed address is answered as suppressed but is never stored, so it has no time or source. */
+export type BadAddressVerdict = Omit<Verdict, "since" | "source"> & {
+  readonly since: null;
+  readonly source: null;
+  readonly problem: string;
+};
+
+/** design.md §5.3: `address` echoes the input as given (trimmed); it has no canonical form. */
+export function badFormat(address: string, problem: string): BadAddressVerdict {
+  return {
+    address,
+    suppressed: true,
+    cause: "bounce",
+    reason: { type: "invalid", subtype: "bad_address_format", reason: "bad_address_format" },
+    scope: "*",
+    since: null,
+    expiresAt: null,
+    source: null,
+    problem,
+  };
+}
+
+/**
+ * `POST /v1/check`: verdicts for 1–1000 addresses, in request order, from one round of concurrent
+ * BatchGetItem calls.
+ */
+export function createCheckHandler(deps: RuntimeDeps): HttpHandler {
+  return httpRoute({ logger: deps.logger, auth: "api-key", apiKey: deps.apiKey }, async (event) => {
+    const { addresses, scope } = parseCheckBody(jsonBody(event));
+    const parsed = addresses.map(canonicalizeAddress);
+    const valid = [...new Set(parsed.flatMap((p) => (p.ok ? [p.address] : [])))];
+    const now = Math.floor(deps.now().getTime() / 1000);
+    const verdicts = await deps.store().checkAddresses(deps.tenant, valid, scope, now);
+    const byAddress = new Map(verdicts.map((v) => [v.address, v]));
+    const results = parsed.map((p) =>
+      p.ok ? byAddress.get(p.address) : badFormat(p.input.trim(), p.problem),
+    );
+    return json(200, { results, suppressedCount: results.filter((r) => r?.suppressed).length });
+  });
+}
+
+export const handler = createCheckHandler(runtimeDeps);

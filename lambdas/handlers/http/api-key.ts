@@ -1,0 +1,52 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { MiddlewareObj } from "@middy/core";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { HttpProblem } from "./problem.js";
+import type { HttpResponse } from "./response.js";
+
+const digest = (value: string): Buffer => createHash("sha256").update(value).digest();
+
+/** Compares two secrets in time independent of where they differ (hashing first evens the lengths). */
+export function sameSecret(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+const challenge = { "www-authenticate": 'Bearer realm="suppression-service"' };
+
+/**
+ * middy `before`: requires `Authorization: Bearer <key>` matching the configured API key.
+ * With no key configured every request is refused (never open by accident).
+ *
+ * @example
+ * middy(handler).use(bearerApiKey(() => process.env.SUPPRESSION_API_KEY));
+ */
+export function bearerApiKey(
+  expectedKey: () => string | undefined,
+): MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> {
+  return {
+    name: "bearerApiKey",
+    before: (request) => {
+      const expected = expectedKey();
+      if (!expected) {
+        throw new HttpProblem(401, "No API key is configured on the server (set SUPPRESSION_API_KEY).", {
+          slug: "api-key-not-configured",
+          headers: challenge,
+        });
+      }
+      const header = request.event.headers?.authorization ?? request.event.headers?.Authorization ?? "";
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      if (!match?.[1]) {
+        throw new HttpProblem(401, "Send the API key as `Authorization: Bearer <key>`.", {
+          slug: "missing-api-key",
+          headers: challenge,
+        });
+      }
+      if (!sameSecret(match[1], expected)) {
+        throw new HttpProblem(401, "The API key is not valid.", {
+          slug: "invalid-api-key",
+          headers: challenge,
+        });
+      }
+    },
+  };
+}

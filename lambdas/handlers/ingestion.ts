@@ -1,0 +1,115 @@
+import type { NormalizedEvent, ParsedNotification } from "../core/events.js";
+import { fromEpochSeconds } from "../core/ledger/index.js";
+import type { Cause, Decision, Outcome } from "../core/ledger/types.js";
+import { decide, type Policy } from "../core/policy/index.js";
+import type { RecordResult, SuppressionStore } from "../store/index.js";
+
+/** One event as the API reports it (the tenant is implied by the key). */
+export type EventView = Omit<NormalizedEvent, "tenant">;
+
+/** What the policy decided for one event and, unless a dry run, what storing it did. */
+export type DecisionView = {
+  readonly recipient: string;
+  readonly eventId: string;
+  readonly action: Decision["action"];
+  readonly scope: string | null;
+  readonly cause: Cause | null;
+  /** ISO time the affected cause now expires; `null` for never or when no cause is affected. */
+  readonly expiresAt: string | null;
+  /** Omitted on a dry run. */
+  readonly outcome?: Outcome | "duplicate";
+  /** Why the policy does nothing with this event. */
+  readonly why?: string;
+};
+
+/** The body of every ingestion answer (design.md §5.3). */
+export type IngestSummary = {
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly ignored: number;
+  readonly dryRun: boolean;
+  readonly events: EventView[];
+  readonly decisions: DecisionView[];
+};
+
+/** At most this many events are written at once: enough to overlap round trips, few enough to not throttle. */
+const WRITE_CONCURRENCY = 8;
+
+const iso = (epoch: number | null): string | null => (epoch === null ? null : fromEpochSeconds(epoch));
+
+function view(event: NormalizedEvent, decision: Decision, result?: RecordResult): DecisionView {
+  const base = { recipient: event.recipient, eventId: event.eventId, action: decision.action };
+  const scope = decision.action === "none" ? null : decision.scope;
+  const planned: DecisionView = {
+    ...base,
+    scope,
+    cause: decision.action === "suppress" || decision.action === "lift" ? decision.cause : null,
+    expiresAt: decision.action === "suppress" ? iso(decision.expiresAt) : null,
+    ...(decision.action === "none" ? { why: decision.why } : {}),
+  };
+  if (result === undefined) return planned;
+  if (result.duplicate) return { ...planned, outcome: "duplicate" };
+  return {
+    ...planned,
+    cause: result.cause ?? planned.cause,
+    expiresAt: iso(result.expiresAt),
+    outcome: result.outcome,
+  };
+}
+
+/**
+ * Applies the policy to parsed events and, unless `dryRun`, records each one (idempotently) in the
+ * store. Every event is attempted; if any write fails the whole call fails so the sender retries,
+ * and the retry completes what was missing without counting anything twice.
+ *
+ * @example
+ * const summary = await ingest(parseSes(body, { tenant: "default" }), { store, policy, dryRun: false });
+ */
+export async function ingest(
+  parsed: ParsedNotification,
+  deps: { readonly store: SuppressionStore; readonly policy: Policy; readonly dryRun: boolean },
+): Promise<IngestSummary> {
+  const decisions = parsed.events.map((event) => decide(event, deps.policy));
+  const events = parsed.events.map(({ tenant: _tenant, ...rest }) => rest);
+  if (deps.dryRun) {
+    const views = parsed.events.map((event, i) => view(event, decisions[i] as Decision));
+    return { accepted: 0, duplicates: 0, ignored: parsed.ignored, dryRun: true, events, decisions: views };
+  }
+  const results = await settleAll(parsed.events, WRITE_CONCURRENCY, (event, i) =>
+    deps.store.recordEvent(event, decisions[i] as Decision),
+  );
+  const views = parsed.events.map((event, i) => view(event, decisions[i] as Decision, results[i]));
+  const duplicates = results.filter((r) => r.duplicate).length;
+  return {
+    accepted: results.length - duplicates,
+    duplicates,
+    ignored: parsed.ignored,
+    dryRun: false,
+    events,
+    decisions: views,
+  };
+}
+
+/** Runs `work` over `items` with bounded concurrency; waits for all, then rethrows the first failure. */
+async function settleAll<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+) {
+  const results: R[] = new Array(items.length);
+  let failure: { error: unknown } | undefined;
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await work(items[i] as T, i);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
+  return results;
+}

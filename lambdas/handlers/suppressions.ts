@@ -1,0 +1,24 @@
+import { canonicalizeAddress } from "../core/address.js";
+import { InputError } from "../core/errors.js";
+import { badFormat } from "./check.js";
+import { json } from "./http/response.js";
+import { type HttpHandler, httpRoute } from "./http/route.js";
+import { type RuntimeDeps, runtimeDeps } from "./runtime.js";
+
+/**
+ * `GET /v1/suppressions/{address}`: the all-mail verdict (as `POST /v1/check` gives it) plus every
+ * live entry on the address or its domain, in any scope, strongest first.
+ */
+export function createSuppressionsHandler(deps: RuntimeDeps): HttpHandler {
+  return httpRoute({ logger: deps.logger, auth: "api-key", apiKey: deps.apiKey }, async (event) => {
+    const raw = event.pathParameters?.address;
+    if (raw === undefined) throw new InputError("The path names no address: GET /v1/suppressions/{address}.");
+    const parsed = canonicalizeAddress(raw);
+    if (!parsed.ok) return json(200, { ...badFormat(parsed.input.trim(), parsed.problem), entries: [] });
+    const now = Math.floor(deps.now().getTime() / 1000);
+    const { verdict, entries } = await deps.store().getAddress(deps.tenant, parsed.address, now);
+    return json(200, { ...verdict, entries });
+  });
+}
+
+export const handler = createSuppressionsHandler(runtimeDeps);

@@ -1,0 +1,229 @@
+/**
+ * Scores a classifier against the dev corpus (`../shared/corpus/bounces.jsonl`, see its README and
+ * design.md §6): records whose text embeds a libsisimai.org reason URL are left out, and so are
+ * non-bounces (feedback, vacation, delivered). The expected type and subtype come from
+ * `typeFor(sisimaiReason, permanent)` with permanence from the record's own codes (a 5 → permanent);
+ * the p5 / v4 alternative labels count as right too (Sisimai's own authors disagree there).
+ *
+ * Used by the corpus test (regression gate), the benchmark, and runnable on its own:
+ *   tsx lambdas/local/corpus-eval.ts [path/to/bounces.jsonl] [--misses]
+ */
+
+import { readFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { z } from "zod";
+import { classify } from "../core/classifier/index.js";
+import type { Classification, DiagnosticInput } from "../core/classifier/types.js";
+import { REASONS, type Reason, typeFor } from "../core/taxonomy.js";
+
+/** Default location: the shared corpus next to the repository. */
+export const DEFAULT_CORPUS_URL = new URL("../../../shared/corpus/bounces.jsonl", import.meta.url);
+
+const CorpusRecord = z.object({
+  id: z.string(),
+  smtpCode: z.string().nullable(),
+  enhancedCode: z.string().nullable(),
+  diagnostic: z.string(),
+  sisimaiReason: z.string(),
+  altReasonP5: z.string().optional(),
+  altReasonV4: z.string().optional(),
+  labelHintInText: z.boolean().optional(),
+});
+export type CorpusRecord = z.infer<typeof CorpusRecord>;
+
+/** Sisimai's reasons that are not bounces in our taxonomy. */
+const NOT_BOUNCES = new Set(["feedback", "vacation", "delivered"]);
+
+const SISIMAI_TO_OURS: Readonly<Record<string, Reason>> = {
+  userunknown: "user_unknown",
+  hasmoved: "has_moved",
+  hostunknown: "host_unknown",
+  notaccept: "not_accept",
+  suspend: "suspend",
+  mailboxfull: "mailbox_full",
+  exceedlimit: "exceed_limit",
+  mesgtoobig: "mesg_too_big",
+  systemfull: "system_full",
+  systemerror: "system_error",
+  mailererror: "mailer_error",
+  networkerror: "network_error",
+  expired: "expired",
+  speeding: "speeding",
+  toomanyconn: "too_many_conn",
+  failedstarttls: "failed_starttls",
+  blocked: "blocked",
+  badreputation: "bad_reputation",
+  requireptr: "require_ptr",
+  authfailure: "auth_failure",
+  rejected: "rejected",
+  filtered: "filtered",
+  norelaying: "no_relaying",
+  spamdetected: "spam_detected",
+  virusdetected: "virus_detected",
+  policyviolation: "policy_violation",
+  contenterror: "content_error",
+  notcompliantrfc: "not_compliant_rfc",
+  securityerror: "security_error",
+  syntaxerror: "syntax_error",
+  suppressed: "suppressed",
+  onhold: "on_hold",
+  undefined: "undefined",
+};
+
+/**
+ * Sisimai's reason id (no underscores) in our snake_case vocabulary, or null when it is not a
+ * bounce reason of ours.
+ *
+ * @example
+ * toOurReason("userunknown"); // "user_unknown"
+ * toOurReason("vacation");    // null
+ */
+export function toOurReason(sisimai: string): Reason | null {
+  const ours = SISIMAI_TO_OURS[sisimai.toLowerCase()];
+  return ours !== undefined && Object.hasOwn(REASONS, ours) ? ours : null;
+}
+
+/**
+ * Parses the corpus JSONL text into records (blank lines skipped; a malformed line throws, naming it).
+ *
+ * @example
+ * parseCorpus('{"id":"a#1","smtpCode":"550","enhancedCode":"5.1.1","diagnostic":"User unknown","sisimaiReason":"userunknown"}');
+ */
+export function parseCorpus(jsonl: string): CorpusRecord[] {
+  const out: CorpusRecord[] = [];
+  jsonl.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    const parsed = CorpusRecord.safeParse(JSON.parse(line));
+    if (!parsed.success) throw new Error(`corpus line ${i + 1}: ${parsed.error.message}`);
+    out.push(parsed.data);
+  });
+  return out;
+}
+
+/**
+ * Reads and parses the corpus file.
+ *
+ * @example
+ * const records = loadCorpus(); // the shared corpus next to the repository
+ */
+export function loadCorpus(path: string | URL = DEFAULT_CORPUS_URL): CorpusRecord[] {
+  return parseCorpus(readFileSync(path, "utf8"));
+}
+
+/** A record kept for scoring, with the classifier input and the accepted answers. */
+export type ScoredCase = {
+  readonly record: CorpusRecord;
+  readonly input: DiagnosticInput;
+  readonly permanent: boolean;
+  /** The label and, where Sisimai versions disagree, the alternatives. */
+  readonly acceptedReasons: readonly Reason[];
+};
+
+/**
+ * Keeps the records a classifier is scored on (design.md §6) and prepares their inputs.
+ *
+ * @example
+ * const cases = scoringCases(loadCorpus());
+ */
+export function scoringCases(records: readonly CorpusRecord[]): ScoredCase[] {
+  const cases: ScoredCase[] = [];
+  for (const record of records) {
+    if (record.labelHintInText === true || record.diagnostic.includes("libsisimai.org/en/reason")) continue;
+    if (NOT_BOUNCES.has(record.sisimaiReason)) continue;
+    const label = toOurReason(record.sisimaiReason);
+    if (label === null) continue;
+    const alternatives = [record.altReasonP5, record.altReasonV4]
+      .map((r) => (r === undefined ? null : toOurReason(r)))
+      .filter((r): r is Reason => r !== null);
+    const permanent = record.smtpCode?.startsWith("5") === true || record.enhancedCode?.startsWith("5") === true;
+    cases.push({
+      record,
+      input: { diagnostic: record.diagnostic, smtpCode: record.smtpCode, enhancedCode: record.enhancedCode },
+      permanent,
+      acceptedReasons: [label, ...alternatives],
+    });
+  }
+  return cases;
+}
+
+export type Miss = {
+  readonly id: string;
+  readonly expected: readonly Reason[];
+  readonly got: Classification;
+  readonly typeOk: boolean;
+  readonly diagnostic: string;
+};
+
+export type CorpusScore = {
+  readonly total: number;
+  readonly typeAgree: number;
+  readonly reasonAgree: number;
+  readonly typeRate: number;
+  readonly reasonRate: number;
+  readonly misses: readonly Miss[];
+};
+
+/**
+ * Scores `classifier` on the cases: type+subtype agreement (any accepted reason's mapping) and
+ * fine-reason agreement.
+ *
+ * @example
+ * const score = scoreCorpus(scoringCases(loadCorpus()));
+ * console.log(score.typeRate, score.reasonRate);
+ */
+export function scoreCorpus(
+  cases: readonly ScoredCase[],
+  classifier: (input: DiagnosticInput) => Classification = classify,
+): CorpusScore {
+  let typeAgree = 0;
+  let reasonAgree = 0;
+  const misses: Miss[] = [];
+  for (const c of cases) {
+    const got = classifier(c.input);
+    const typeOk = c.acceptedReasons.some((reason) => {
+      const want = typeFor(reason, c.permanent);
+      return want.type === got.type && want.subtype === got.subtype;
+    });
+    const reasonOk = c.acceptedReasons.includes(got.reason);
+    if (typeOk) typeAgree++;
+    if (reasonOk) reasonAgree++;
+    if (!typeOk || !reasonOk) {
+      misses.push({ id: c.record.id, expected: c.acceptedReasons, got, typeOk, diagnostic: c.record.diagnostic });
+    }
+  }
+  const total = cases.length;
+  return {
+    total,
+    typeAgree,
+    reasonAgree,
+    typeRate: total === 0 ? 0 : typeAgree / total,
+    reasonRate: total === 0 ? 0 : reasonAgree / total,
+    misses,
+  };
+}
+
+function main(argv: readonly string[]): void {
+  const showMisses = argv.includes("--misses");
+  const path = argv.find((a) => !a.startsWith("--"));
+  const score = scoreCorpus(scoringCases(loadCorpus(path ?? DEFAULT_CORPUS_URL)));
+  const pct = (n: number): string => `${(n * 100).toFixed(1)}%`;
+  console.log(
+    `corpus: ${score.total} bounces; type+subtype ${score.typeAgree} (${pct(score.typeRate)}); ` +
+      `reason ${score.reasonAgree} (${pct(score.reasonRate)})`,
+  );
+  if (showMisses) {
+    for (const m of score.misses) {
+      console.log(
+        `${m.typeOk ? "reason" : "TYPE  "} ${m.id} want=${m.expected.join("|")} got=${m.got.reason}/${m.got.rule} ` +
+          `${m.got.type}/${m.got.subtype} :: ${m.diagnostic.slice(0, 160)}`,
+      );
+    }
+  }
+}
+
+const invokedAs = process.argv[1];
+if (invokedAs !== undefined && import.meta.url === pathToFileURL(invokedAs).href) {
+  main(process.argv.slice(2));
+}
+// Keep fileURLToPath referenced for callers resolving DEFAULT_CORPUS_URL to a path.
+export const defaultCorpusPath = (): string => fileURLToPath(DEFAULT_CORPUS_URL);

@@ -1,0 +1,254 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { Context } from "aws-lambda";
+import { createCheckHandler } from "../handlers/check.js";
+import { createHealthHandler } from "../handlers/health.js";
+import { MAX_BODY_BYTES } from "../handlers/http/body.js";
+import { HttpProblem } from "../handlers/http/problem.js";
+import { type HttpResponse, problem } from "../handlers/http/response.js";
+import type { HttpHandler } from "../handlers/http/route.js";
+import { createImportHandler } from "../handlers/import.js";
+import { getPolicy } from "../handlers/policy-source.js";
+import { HTTP_ROUTES, type HttpFunction } from "../handlers/routes.js";
+import { type RuntimeDeps, SERVICE_NAME } from "../handlers/runtime.js";
+import { createSuppressionsHandler } from "../handlers/suppressions.js";
+import { createDynamoDbClient, createStore, ensureTable, toDocumentClient } from "../store/index.js";
+import { toApiGatewayEvent } from "./api-gateway-event.js";
+import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from "./embedded-dynamodb.js";
+import { createRouter } from "./router.js";
+
+export type LocalServerOptions = {
+  /** 0 picks a free port. Default 3000. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Where the embedded store keeps its data; `:memory:` keeps nothing. Ignored with `dynamodbEndpoint`. */
+  readonly dataDir?: string;
+  /** Use this DynamoDB-compatible endpoint instead of the embedded store. */
+  readonly dynamodbEndpoint?: string;
+  readonly tableName?: string;
+  /** The bearer key to accept; generated when absent. */
+  readonly apiKey?: string;
+  readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
+  /** SDK attempts per store call (lower it to see a store outage quickly). */
+  readonly storeMaxAttempts?: number;
+};
+
+export type LocalServer = {
+  readonly url: string;
+  readonly apiKey: string;
+  readonly apiKeyGenerated: boolean;
+  /** Where the data lives: the embedded store's directory, `:memory:`, or the external endpoint. */
+  readonly storage: string;
+  close(): Promise<void>;
+};
+
+/** The local server never reads more than a deployed API would accept. */
+const BODY_LIMIT = MAX_BODY_BYTES;
+
+/**
+ * Runs the service as API Gateway + Lambda would, on `node:http`: each request becomes an HTTP API
+ * (payload v2) event for the same handler code, backed by the embedded dynalite store or by
+ * `dynamodbEndpoint`. Creates the table when it is missing.
+ *
+ * @example
+ * const server = await startLocalServer({ port: 0, dataDir: ":memory:" });
+ * await fetch(`${server.url}/healthz`);
+ * await server.close();
+ */
+export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
+  const dataDir = options.dataDir ?? ".data";
+  let embedded: EmbeddedDynamoDb | undefined;
+  let endpoint = options.dynamodbEndpoint;
+  if (endpoint === undefined) {
+    embedded = await startEmbeddedDynamoDb(dataDir === ":memory:" ? {} : { path: join(dataDir, "dynalite") });
+    endpoint = embedded.endpoint;
+  }
+  const tableName = options.tableName ?? "suppressions";
+  const raw = createDynamoDbClient({
+    endpoint,
+    ...(options.storeMaxAttempts !== undefined ? { maxAttempts: options.storeMaxAttempts } : {}),
+  });
+  try {
+    await ensureTable(raw, tableName);
+  } catch (error) {
+    raw.destroy();
+    await embedded?.stop();
+    throw error;
+  }
+  const policy = getPolicy();
+  const store = createStore({ client: toDocumentClient(raw), tableName, policy });
+  const apiKey = options.apiKey ?? randomBytes(24).toString("base64url");
+  const deps: RuntimeDeps = {
+    logger: new Logger({ serviceName: SERVICE_NAME, logLevel: options.logLevel ?? "INFO" }),
+    store: () => store,
+    policy: () => policy,
+    apiKey: () => apiKey,
+    tenant: "default",
+    now: () => new Date(),
+  };
+  const factories: Record<HttpFunction, (d: RuntimeDeps) => HttpHandler> = {
+    health: createHealthHandler,
+    check: createCheckHandler,
+    suppressions: createSuppressionsHandler,
+    import: createImportHandler,
+  };
+  const router = createRouter(
+    Object.fromEntries(Object.entries(HTTP_ROUTES).map(([key, fn]) => [key, factories[fn](deps)])),
+  );
+
+  const server = createServer((req, res) => {
+    serve(req, res, router).catch((error: unknown) => {
+      deps.logger.error("local server failure", { error });
+      if (!res.headersSent) send(res, problem(new HttpProblem(500, "An unexpected error occurred.")));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((listening, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 3000, options.host ?? "127.0.0.1", () => listening());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(":") ? `[${address}]` : address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    apiKey,
+    apiKeyGenerated: options.apiKey === undefined,
+    storage: options.dynamodbEndpoint ?? (dataDir === ":memory:" ? ":memory:" : resolve(dataDir)),
+    close: () => {
+      closing ??= (async () => {
+        await new Promise<void>((closed) => {
+          server.close(() => closed());
+          server.closeIdleConnections();
+        });
+        raw.destroy();
+        await embedded?.stop();
+      })();
+      return closing;
+    },
+  };
+}
+
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  router: ReturnType<typeof createRouter<HttpHandler>>,
+): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const route = router.match(req.method ?? "GET", url.pathname);
+  if (route === undefined || route === "method") {
+    req.resume();
+    const answer =
+      route === "method"
+        ? new HttpProblem(405, `${req.method} is not allowed on ${url.pathname}.`, {
+            slug: "method-not-allowed",
+          })
+        : new HttpProblem(404, `No route for ${req.method} ${url.pathname}.`, { slug: "unknown-route" });
+    send(res, problem(answer));
+    return;
+  }
+  const body = await readBody(req);
+  if (body === "too-large") {
+    send(
+      res,
+      problem(
+        new HttpProblem(413, `The body is larger than ${BODY_LIMIT} bytes.`, { slug: "body-too-large" }),
+      ),
+    );
+    return;
+  }
+  const event = toApiGatewayEvent(req, body, route);
+  const result = await route.target(event, lambdaContext(route.routeKey, event.requestContext.requestId));
+  send(res, result);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | "too-large"> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > BODY_LIMIT) {
+        req.removeAllListeners("data");
+        req.resume();
+        resolveBody("too-large");
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolveBody(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, result: HttpResponse): void {
+  const body = result.isBase64Encoded
+    ? Buffer.from(result.body, "base64")
+    : Buffer.from(result.body ?? "", "utf8");
+  res.writeHead(result.statusCode, { ...result.headers, "content-length": String(body.byteLength) });
+  res.end(body);
+}
+
+function lambdaContext(routeKey: string, requestId: string): Context {
+  const functionName = `local-${routeKey.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "")}`;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: "1024",
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: "local",
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** `npm start`: reads the environment (design.md §5.2), serves until SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const env = process.env;
+  const port = env.PORT === undefined ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  const server = await startLocalServer({
+    port,
+    ...(env.HOST ? { host: env.HOST } : {}),
+    ...(env.DATA_DIR ? { dataDir: env.DATA_DIR } : {}),
+    ...(env.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: env.DYNAMODB_ENDPOINT } : {}),
+    ...(env.TABLE_NAME ? { tableName: env.TABLE_NAME } : {}),
+    ...(env.SUPPRESSION_API_KEY ? { apiKey: env.SUPPRESSION_API_KEY } : {}),
+  });
+  const lines = [`suppression-service listening on ${server.url}`, `store: ${server.storage}`];
+  if (server.apiKeyGenerated) {
+    lines.push(`API key (generated; set SUPPRESSION_API_KEY to choose one): ${server.apiKey}`);
+  }
+  console.log(lines.join("\n"));
+  const stop = (signal: string) => {
+    console.log(`${signal}: stopping`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((error: unknown) => {
+    console.error(
+      `suppression-service could not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
+  });
+}

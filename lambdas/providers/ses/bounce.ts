@@ -1,0 +1,129 @@
+/**
+ * SES bounce verdict → our taxonomy (providers.md §1.2, design.md §2.4–2.5), per bounced recipient.
+ *
+ * SES's `bounceType`/`bounceSubType` is a strong input, cross-checked with the DSN when there is one:
+ *
+ * | SES | decision | rule |
+ * | --- | --- | --- |
+ * | Permanent/Suppressed | `suppressed` (invalid/blocklisted), certain | `ses-suppressed` |
+ * | Permanent/OnAccountSuppressionList | `suppressed` (invalid/blocklisted), certain | `ses-on-account-suppression-list` |
+ * | Permanent/NoEmail | `user_unknown`, unless the DSN names a specific other reason | `ses-no-email` or the classifier's |
+ * | Permanent/General (and other Permanent) | classifier, `permanent: true` | the classifier's |
+ * | Transient/General (and other Transient) | classifier, `permanent: false`; a 5xx / 5.x.x reply makes it permanent | the classifier's |
+ * | Transient/MailboxFull | `mailbox_full` (soft/other) | `ses-mailbox-full` |
+ * | Transient/MessageTooLarge | `mesg_too_big` (soft/other) | `ses-message-too-large` |
+ * | Transient/ContentRejected | `spam_detected` (soft/spam_rejected) | `ses-content-rejected` |
+ * | Transient/AttachmentRejected | `content_error` (soft/other, as providers.md's table) | `ses-attachment-rejected` |
+ * | Undetermined (and unknown types) | classifier, `permanent: false`, kept soft; else `undefined` soft/other | `ses-undetermined` |
+ *
+ * The Transient subtypes that name a reason still yield to the DSN when it proves a *hard* reason
+ * (SES has been seen to mark a real `550 5.1.1` Transient, design.md §2.5).
+ */
+import { classify } from "../../core/classifier/index.js";
+import type { Classification } from "../../core/classifier/types.js";
+import type { Smtp } from "../../core/events.js";
+import { REASONS, type Reason, typeFor } from "../../core/taxonomy.js";
+import type { SesBouncedRecipient } from "./schemas.js";
+
+export type BounceVerdict = Pick<Classification, "type" | "subtype" | "reason" | "rule">;
+
+/** `smtp; 550 5.1.1 …` → the DSN diagnostic-type prefix dropped. */
+const DIAGNOSTIC_TYPE = /^\s*[a-z][a-z0-9-]*\s*;\s*/i;
+/** A basic reply code at the start of the text or after white space: `550`, `550-5.1.1`. */
+const REPLY_CODE = /(?:^|[\s([:])([245][0-9]{2})(?=$|[\s\-.,;:)\]])/;
+/** RFC 3463 enhanced status code. */
+const ENHANCED_CODE = /^[245]\.[0-9]{1,3}\.[0-9]{1,3}$/;
+const ENHANCED_IN_TEXT = /(?:^|[^0-9.])([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9.]*[0-9])/;
+
+/**
+ * The SMTP details of one bounced recipient: the reply code from the diagnostic, the DSN status (or
+ * the enhanced code found in the diagnostic), and the diagnostic as SES gave it.
+ *
+ * @example
+ * smtpOf({ emailAddress: "a@example.com", status: "5.1.1", diagnosticCode: "smtp; 550 5.1.1 user unknown" });
+ * // { code: "550", enhanced: "5.1.1", diagnostic: "smtp; 550 5.1.1 user unknown" }
+ */
+export function smtpOf(recipient: SesBouncedRecipient): Smtp {
+  const diagnostic = recipient.diagnosticCode?.trim() || null;
+  const text = diagnostic?.replace(DIAGNOSTIC_TYPE, "") ?? "";
+  const status = recipient.status?.trim() ?? "";
+  const enhanced = ENHANCED_CODE.test(status) ? status : (ENHANCED_IN_TEXT.exec(text)?.[1] ?? null);
+  const code = REPLY_CODE.exec(text)?.[1] ?? null;
+  return { code, enhanced, diagnostic };
+}
+
+const certain = (reason: Reason, permanent: boolean, rule: string): BounceVerdict => ({
+  ...typeFor(reason, permanent),
+  reason,
+  rule,
+});
+
+/** Reasons SES names by its Transient subtypes. */
+const TRANSIENT_SUBTYPES: Readonly<Record<string, readonly [Reason, string]>> = {
+  MailboxFull: ["mailbox_full", "ses-mailbox-full"],
+  MessageTooLarge: ["mesg_too_big", "ses-message-too-large"],
+  ContentRejected: ["spam_detected", "ses-content-rejected"],
+  AttachmentRejected: ["content_error", "ses-attachment-rejected"],
+};
+
+/** The classifier found nothing specific: only the reply-code class, or its fall-backs (`on_hold`, `undefined`). */
+const VAGUE_RULES: ReadonlySet<string> = new Set(["reply-5xx", "reply-4xx"]);
+const isVague = (c: Classification): boolean => VAGUE_RULES.has(c.rule) || c.rule.startsWith("fallback-");
+
+/**
+ * Decides type, subtype, reason and rule for one bounced recipient.
+ *
+ * @example
+ * classifySesBounce("Permanent", "Suppressed", { emailAddress: "a@example.com" }, smtp);
+ * // { type: "invalid", subtype: "blocklisted", reason: "suppressed", rule: "ses-suppressed" }
+ */
+export function classifySesBounce(
+  bounceType: string,
+  bounceSubType: string | null | undefined,
+  smtp: Smtp,
+): BounceVerdict {
+  const hasDsn = smtp.diagnostic !== null || smtp.enhanced !== null || smtp.code !== null;
+  const run = (permanent: boolean): Classification =>
+    classify({
+      diagnostic: smtp.diagnostic?.replace(DIAGNOSTIC_TYPE, "") ?? null,
+      smtpCode: smtp.code,
+      enhancedCode: smtp.enhanced,
+      permanent,
+    });
+  const verdict = ({ type, subtype, reason, rule }: Classification): BounceVerdict => ({
+    type,
+    subtype,
+    reason,
+    rule,
+  });
+
+  if (bounceType === "Permanent") {
+    if (bounceSubType === "Suppressed") return certain("suppressed", true, "ses-suppressed");
+    if (bounceSubType === "OnAccountSuppressionList")
+      return certain("suppressed", true, "ses-on-account-suppression-list");
+    if (bounceSubType === "NoEmail") {
+      if (!hasDsn) return certain("user_unknown", true, "ses-no-email");
+      const c = run(true);
+      return isVague(c) ? certain("user_unknown", true, "ses-no-email") : verdict(c);
+    }
+    return verdict(run(true));
+  }
+
+  if (bounceType === "Transient") {
+    const named = TRANSIENT_SUBTYPES[bounceSubType ?? ""];
+    if (!named) return verdict(run(false));
+    const [reason, rule] = named;
+    if (hasDsn) {
+      const c = run(false);
+      if (c.type === "invalid" && REASONS[c.reason].class === "hard") return verdict(c);
+    }
+    return certain(reason, false, rule);
+  }
+
+  // Undetermined, or a bounce type SES may add later: never a hard suppression.
+  if (hasDsn) {
+    const c = run(false);
+    if (c.type === "soft_bounce") return verdict(c);
+  }
+  return certain("undefined", false, "ses-undetermined");
+}

@@ -1,0 +1,272 @@
+/**
+ * The transports SES output arrives in (providers.md §1.6–1.7), unwrapped down to the SES records.
+ * Envelopes are kept apart from the payload schemas (`schemas.ts`), as in Powertools parser, and
+ * reuse Powertools' SNS/SQS/EventBridge schemas, relaxed only where a field we never read is
+ * missing from hand-made or replayed payloads (`/v1/import`).
+ */
+import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
+import {
+  SnsNotificationSchema,
+  SnsRecordSchema,
+  SnsSqsNotificationSchema,
+} from "@aws-lambda-powertools/parser/schemas/sns";
+import { SqsRecordSchema } from "@aws-lambda-powertools/parser/schemas/sqs";
+import { z } from "zod";
+import { InputError, toInputIssues } from "../../core/errors.js";
+
+/** Where the body came from. */
+export type SesShape = "ses-record" | "sns-http" | "sns-lambda" | "sqs-lambda" | "eventbridge";
+
+export type SnsMessageType = "Notification" | "SubscriptionConfirmation" | "UnsubscribeConfirmation";
+
+/** What the SNS document around a record said (for TopicArn pinning, de-duplication, confirmation). */
+export type SnsMeta = {
+  readonly type: SnsMessageType;
+  readonly messageId: string;
+  readonly topicArn: string;
+  readonly timestamp: string | null;
+  /** Confirmations only: the URL to GET once the signature is verified. */
+  readonly subscribeUrl: string | null;
+  /** Confirmations only. */
+  readonly token: string | null;
+};
+
+/** What the EventBridge envelope around a record said (match `account` to ours). */
+export type EventBridgeMeta = {
+  readonly id: string;
+  readonly account: string;
+  readonly region: string | null;
+  readonly detailType: string;
+  readonly time: string;
+};
+
+/** One SES record still to be parsed, with where it was in the body and the envelopes around it. */
+export type SesEnvelopeItem = {
+  /** The SES record itself (not yet validated: `parseSesRecord` does that). */
+  readonly record: unknown;
+  /** Its path in the body; a JSON-string layer is crossed by its field name (`Records.0.body.Message`). */
+  readonly path: readonly (string | number)[];
+  readonly sns: SnsMeta | null;
+  readonly sqsMessageId: string | null;
+  readonly eventBridge: EventBridgeMeta | null;
+};
+
+export type UnwrappedSes = {
+  readonly shape: SesShape;
+  /** SES records in body order; empty for an SNS subscription/unsubscribe confirmation. */
+  readonly items: readonly SesEnvelopeItem[];
+  /** The top-level SNS document's metadata for `sns-http` bodies (including confirmations), else null. */
+  readonly sns: SnsMeta | null;
+};
+
+type Path = readonly (string | number)[];
+
+/**
+ * SNS document as POSTed to HTTP(S) or put in an SQS body (`SigningCertURL`/`UnsubscribeURL` casing).
+ * `Notification` is Powertools' schema; the confirmations carry `Token` and `SubscribeURL` instead.
+ */
+const SnsConfirmationSchema = z.looseObject({
+  Type: z.enum(["SubscriptionConfirmation", "UnsubscribeConfirmation"]),
+  MessageId: z.string().min(1),
+  TopicArn: z.string().min(1),
+  Message: z.string(),
+  Token: z.string().min(1),
+  SubscribeURL: z.string().min(1),
+  Timestamp: z.iso.datetime(),
+  SignatureVersion: z.string().optional(),
+  Signature: z.string().optional(),
+  SigningCertURL: z.string().optional(),
+});
+
+/**
+ * Any SNS HTTP(S) message document (Notification, SubscriptionConfirmation, UnsubscribeConfirmation).
+ *
+ * @example
+ * SnsHttpDocumentSchema.parse({ Type: "Notification", MessageId: "…", TopicArn: "arn:aws:sns:…",
+ *   Message: '{"notificationType":"Bounce",…}', Timestamp: "2016-01-27T14:59:38.237Z" });
+ */
+export const SnsHttpDocumentSchema = z.discriminatedUnion("Type", [
+  SnsSqsNotificationSchema.partial({ UnsubscribeURL: true }),
+  SnsConfirmationSchema,
+]);
+export type SnsHttpDocument = z.infer<typeof SnsHttpDocumentSchema>;
+
+/** SNS → Lambda record (`SigningCertUrl`/`UnsubscribeUrl` casing); subscription fields optional. */
+export const SnsLambdaRecordSchema = SnsRecordSchema.partial({
+  EventVersion: true,
+  EventSubscriptionArn: true,
+}).extend({ Sns: SnsNotificationSchema.partial({ UnsubscribeUrl: true }) });
+
+/** SQS → Lambda record; only `eventSource` and `body` are needed (replayed bodies may lack the rest). */
+export const SqsLambdaRecordSchema = SqsRecordSchema.partial({
+  messageId: true,
+  receiptHandle: true,
+  attributes: true,
+  messageAttributes: true,
+  md5OfBody: true,
+  eventSourceARN: true,
+  awsRegion: true,
+});
+
+/** EventBridge event from SES (default bus, `source: "aws.ses"`); `detail` is the SES record. */
+export const SesEventBridgeSchema = EventBridgeSchema.partial({
+  version: true,
+  region: true,
+  resources: true,
+}).extend({ source: z.literal("aws.ses") });
+
+/** A Lambda event with `Records` (SNS or SQS, told apart per record). */
+const RecordsEventSchema = z.looseObject({
+  Records: z.array(z.unknown()).min(1, "`Records` must not be empty"),
+});
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, path: Path, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = toInputIssues(result.error.issues.map((i) => ({ ...i, path: [...path, ...i.path] })));
+  throw new InputError(`Not a valid ${what}.`, issues, { cause: result.error });
+}
+
+/** `JSON.parse` for a string field, throwing `InputError` at `path` instead of `SyntaxError`. */
+function parseJsonField(text: string, path: Path, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${what} is not valid JSON.`, [{ path: path.join("."), message: "not JSON" }], {
+      cause: err,
+    });
+  }
+}
+
+function snsMetaOf(doc: SnsHttpDocument): SnsMeta {
+  const confirmation = doc.Type === "Notification" ? null : doc;
+  return {
+    type: doc.Type,
+    messageId: doc.MessageId,
+    topicArn: doc.TopicArn,
+    timestamp: doc.Timestamp,
+    subscribeUrl: confirmation?.SubscribeURL ?? null,
+    token: confirmation?.Token ?? null,
+  };
+}
+
+type Origin = { sns: SnsMeta | null; sqsMessageId: string | null; eventBridge: EventBridgeMeta | null };
+const NO_ORIGIN: Origin = { sns: null, sqsMessageId: null, eventBridge: null };
+
+function fromSnsDocument(value: unknown, path: Path, origin: Origin): SesEnvelopeItem[] {
+  const doc = parseOrThrow(SnsHttpDocumentSchema, value, path, "SNS message");
+  if (doc.Type !== "Notification") return [];
+  const messagePath = [...path, "Message"];
+  const record = parseJsonField(doc.Message, messagePath, "The SNS `Message`");
+  return [{ record, path: messagePath, ...origin, sns: snsMetaOf(doc) }];
+}
+
+function fromEventBridge(value: unknown, path: Path, origin: Origin): SesEnvelopeItem[] {
+  const event = parseOrThrow(SesEventBridgeSchema, value, path, "EventBridge event from SES");
+  const eventBridge: EventBridgeMeta = {
+    id: event.id,
+    account: event.account,
+    region: event.region ?? null,
+    detailType: event["detail-type"],
+    time: event.time,
+  };
+  return [{ record: event.detail, path: [...path, "detail"], ...origin, eventBridge }];
+}
+
+const looksLikeSnsDocument = (v: Record<string, unknown>): boolean =>
+  typeof v.Type === "string" && ("TopicArn" in v || "Message" in v);
+const looksLikeEventBridge = (v: Record<string, unknown>): boolean =>
+  "detail-type" in v || (typeof v.source === "string" && "detail" in v);
+const looksLikeSesRecord = (v: Record<string, unknown>): boolean =>
+  "eventType" in v || "notificationType" in v;
+
+/** An SQS body: an SNS document, an EventBridge event, or (raw delivery) the SES record itself. */
+function fromSqsBody(body: string, path: Path, origin: Origin): SesEnvelopeItem[] {
+  const value = parseJsonField(body, path, "The SQS `body`");
+  if (isObject(value)) {
+    if (looksLikeSnsDocument(value)) return fromSnsDocument(value, path, origin);
+    if (looksLikeEventBridge(value)) return fromEventBridge(value, path, origin);
+    if (looksLikeSesRecord(value)) return [{ record: value, path, ...origin }];
+  }
+  throw new InputError("The SQS `body` is neither an SNS message, an EventBridge event nor an SES record.", [
+    { path: path.join("."), message: "unrecognized SQS body" },
+  ]);
+}
+
+function fromLambdaRecord(value: unknown, path: Path): SesEnvelopeItem[] {
+  if (isObject(value) && value.EventSource === "aws:sns") {
+    const record = parseOrThrow(SnsLambdaRecordSchema, value, path, "SNS → Lambda record");
+    const messagePath = [...path, "Sns", "Message"];
+    const ses = parseJsonField(record.Sns.Message, messagePath, "The SNS `Message`");
+    const sns: SnsMeta = {
+      type: "Notification",
+      messageId: record.Sns.MessageId,
+      topicArn: record.Sns.TopicArn,
+      timestamp: record.Sns.Timestamp,
+      subscribeUrl: null,
+      token: null,
+    };
+    return [{ record: ses, path: messagePath, ...NO_ORIGIN, sns }];
+  }
+  if (isObject(value) && value.eventSource === "aws:sqs") {
+    const record = parseOrThrow(SqsLambdaRecordSchema, value, path, "SQS → Lambda record");
+    return fromSqsBody(record.body, [...path, "body"], {
+      ...NO_ORIGIN,
+      sqsMessageId: record.messageId ?? null,
+    });
+  }
+  throw new InputError(
+    "A Lambda record must come from SNS (`EventSource: aws:sns`) or SQS (`eventSource: aws:sqs`).",
+    [{ path: path.join("."), message: "unknown event source" }],
+  );
+}
+
+/**
+ * Tells which shape a body is and unwraps it down to its SES records, parsing the JSON-string layers
+ * (SQS `body`, SNS `Message`). Validates the envelopes only; the records are validated by
+ * `parseSesRecord`. A string body is parsed as JSON first (SNS posts `text/plain`).
+ *
+ * Shapes: a bare SES record; an SNS HTTP document (Notification, or a Subscription/Unsubscribe
+ * confirmation, which yields no items and `sns.type` for the caller to act on); an SNS → Lambda
+ * event; an SQS → Lambda event whose bodies are SNS documents, raw SES records (raw delivery) or
+ * EventBridge events; an EventBridge event.
+ *
+ * @throws InputError for anything else, or when a layer is malformed (issues carry the paths).
+ * @example
+ * const { shape, items, sns } = unwrapSes(JSON.parse(rawBody));
+ * if (sns?.type === "SubscriptionConfirmation") {
+ *   // verify the signature and pin sns.topicArn, then GET sns.subscribeUrl
+ * }
+ */
+export function unwrapSes(body: unknown): UnwrappedSes {
+  const value = typeof body === "string" ? parseJsonField(body, [], "The body") : body;
+  if (!isObject(value)) {
+    throw new InputError("An SES notification must be a JSON object.", [
+      { path: "", message: "not an object" },
+    ]);
+  }
+  if ("Records" in value) {
+    const event = parseOrThrow(RecordsEventSchema, value, [], "Lambda event");
+    const firstSource = isObject(event.Records[0]) ? event.Records[0].EventSource : undefined;
+    const shape: SesShape = firstSource === "aws:sns" ? "sns-lambda" : "sqs-lambda";
+    const items = event.Records.flatMap((r, i) => fromLambdaRecord(r, ["Records", i]));
+    return { shape, items, sns: null };
+  }
+  if (looksLikeSnsDocument(value)) {
+    const items = fromSnsDocument(value, [], NO_ORIGIN);
+    const doc = parseOrThrow(SnsHttpDocumentSchema, value, [], "SNS message");
+    return { shape: "sns-http", items, sns: snsMetaOf(doc) };
+  }
+  if (looksLikeEventBridge(value))
+    return { shape: "eventbridge", items: fromEventBridge(value, [], NO_ORIGIN), sns: null };
+  if (looksLikeSesRecord(value))
+    return { shape: "ses-record", items: [{ record: value, path: [], ...NO_ORIGIN }], sns: null };
+  throw new InputError(
+    "Not an SES notification: expected an SES record (`eventType`/`notificationType`), an SNS message " +
+      "(`Type`, `Message`), a Lambda event (`Records`) or an EventBridge event (`detail-type`, `detail`).",
+    [{ path: "", message: "unrecognized shape" }],
+  );
+}

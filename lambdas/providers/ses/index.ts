@@ -1,0 +1,75 @@
+/**
+ * Amazon SES provider (providers.md §1): every shape SES output arrives in → normalized events.
+ *
+ * - `parseSes(body, opts)`: any body (bare record, SNS HTTP document, SNS → Lambda, SQS → Lambda,
+ *   EventBridge) → events. Used by `POST /webhooks/ses` (after SNS signature checks) and
+ *   `POST /v1/import/ses`.
+ * - `unwrapSes(body)`: the shape, the SES records inside and the SNS metadata (`Type`, `MessageId`,
+ *   `TopicArn`, and `SubscribeURL`/`Token` of confirmations) without parsing the records.
+ * - `parseSesRecord(record, ctx)`: one SES record (e.g. per SQS record in a batch handler, after
+ *   `unwrapSes({ Records: [sqsRecord] })`).
+ *
+ * Bad input always surfaces as `InputError` (→ 400), never as another error.
+ */
+import { type SesShape, type SnsMeta, unwrapSes } from "./envelopes.js";
+import { parseSesRecord, type SesParsedNotification, type SkippedRecipient } from "./records.js";
+
+export { classifySesBounce, smtpOf } from "./bounce.js";
+export {
+  type EventBridgeMeta,
+  type SesEnvelopeItem,
+  type SesShape,
+  type SnsMessageType,
+  type SnsMeta,
+  type UnwrappedSes,
+  unwrapSes,
+} from "./envelopes.js";
+export {
+  feedbackTypeOf,
+  parseSesRecord,
+  SES_IGNORED_TYPES,
+  type SesParsedNotification,
+  type SesRecordContext,
+  type SkippedRecipient,
+  type SubscriptionChange,
+  subscriptionChanges,
+} from "./records.js";
+
+export type ParseSesOptions = {
+  /** The tenant every event belongs to. */
+  readonly tenant: string;
+  /** When the body was received: `occurredAt` of a record that carries no timestamp at all. */
+  readonly receivedAt?: Date;
+};
+
+/** `parseSes`'s answer: the events, plus the shape and the SNS metadata the caller may need. */
+export type SesParseResult = SesParsedNotification & {
+  readonly shape: SesShape;
+  /** The top-level SNS document's metadata (`sns-http` only, confirmations included), else null. */
+  readonly sns: SnsMeta | null;
+};
+
+/**
+ * Parses an SES body of any shape into normalized events, one per recipient and event, in body
+ * order. An SNS Subscription/Unsubscribe confirmation yields no events (`sns.type` tells; confirming
+ * is the caller's job after verifying the signature).
+ *
+ * @throws InputError when the body is not a recognizable SES shape or a record is malformed.
+ * @example
+ * const { events, ignored } = parseSes(JSON.parse(snsHttpBody), { tenant: "default" });
+ * // events[0]: { provider: "ses", type: "invalid", subtype: "mailbox_not_found",
+ * //   reason: "user_unknown", eventId: "<feedbackId>#jane@example.com", scope: "*", … }
+ */
+export function parseSes(body: unknown, opts: ParseSesOptions): SesParseResult {
+  const { shape, items, sns } = unwrapSes(body);
+  const events: SesParsedNotification["events"] = [];
+  const skipped: SkippedRecipient[] = [];
+  let ignored = 0;
+  for (const item of items) {
+    const parsed = parseSesRecord(item.record, { ...opts, path: item.path });
+    events.push(...parsed.events);
+    skipped.push(...parsed.skipped);
+    ignored += parsed.ignored;
+  }
+  return { shape, sns, events, ignored, skipped };
+}

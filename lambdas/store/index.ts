@@ -1,0 +1,22 @@
+/** The store: the only code that talks to DynamoDB (design.md §4). */
+export {
+  type ClientOptions,
+  clientOptionsFromEnv,
+  createDynamoDbClient,
+  defaultDocumentClient,
+  tableNameFromEnv,
+  toDocumentClient,
+} from "./client.js";
+export type { StoreOptions } from "./context.js";
+export { StoreError, StoreFaultError, StoreUnavailableError } from "./errors.js";
+export type { EntryItem, EventItem, RecordResult } from "./ingest.js";
+export { addressPk, domainPk, entrySk, eventSk } from "./keys.js";
+export { type AddressView, BATCH_GET_LIMIT, type LiveEntry, type Verdict } from "./lookup.js";
+export {
+  DEFAULT_TABLE_NAME,
+  ensureTable,
+  type TableDefinition,
+  TTL_ATTRIBUTE,
+  tableDefinition,
+} from "./schema.js";
+export { createStore, type SuppressionStore } from "./store.js";

@@ -1,0 +1,272 @@
+/**
+ * Recording one normalized event: history claim → entry update (optimistic lock) → history mark.
+ * No transactions (dynalite has none); every step is safe to repeat, so a crash between steps is
+ * repaired by the provider's (or SQS's) redelivery of the same event.
+ */
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { NormalizedEvent } from "../core/events.js";
+import { applyDecision, emptyEntry, isEmpty, itemExpiry, liveCauses } from "../core/ledger/index.js";
+import type { Cause, Decision, EntryState, Outcome } from "../core/ledger/types.js";
+import { backoff, type StoreContext } from "./context.js";
+import { isConditionalCheckFailed, StoreUnavailableError, toStoreError } from "./errors.js";
+import { addressPk, entrySk, eventSk } from "./keys.js";
+import { TTL_ATTRIBUTE } from "./schema.js";
+
+/** What recording one event did. */
+export type RecordResult =
+  | {
+      /** The same provider event was recorded before: nothing changed now. */
+      readonly duplicate: true;
+      /** What the first recording did. */
+      readonly outcome: Outcome | null;
+    }
+  | {
+      readonly duplicate: false;
+      readonly outcome: Outcome;
+      readonly decision: Decision;
+      /** The cause this event set, extended or kept, when it is live afterwards; else `null`. */
+      readonly cause: Cause | null;
+      /** That cause's expiry in epoch seconds (`null`: never, or no live cause). */
+      readonly expiresAt: number | null;
+    };
+
+/** The stored form of one entry (address or domain × scope). */
+export type EntryItem = {
+  readonly pk: string;
+  readonly sk: string;
+  readonly kind: "entry";
+  readonly tenant: string;
+  readonly subjectKind: "address" | "domain";
+  readonly subject: string;
+  readonly scope: string;
+  readonly state: EntryState;
+  readonly version: number;
+  readonly updatedAt: string;
+  readonly ttl?: number;
+};
+
+/** The stored form of one history event. */
+export type EventItem = {
+  readonly pk: string;
+  readonly sk: string;
+  readonly kind: "event";
+  readonly tenant: string;
+  readonly address: string;
+  readonly event: NormalizedEvent;
+  readonly decision: Decision;
+  readonly applied: boolean;
+  readonly outcome?: Outcome;
+  readonly receivedAt: string;
+  readonly appliedAt?: string;
+  readonly ttl: number;
+};
+
+type Claim =
+  | { readonly kind: "fresh" }
+  | { readonly kind: "resume" }
+  | { readonly kind: "duplicate"; outcome: Outcome | null };
+
+async function claim(
+  ctx: StoreContext,
+  key: { pk: string; sk: string },
+  event: NormalizedEvent,
+  decision: Decision,
+  now: number,
+): Promise<Claim> {
+  const receivedAt = new Date(now * 1000).toISOString();
+  // A `none` decision has nothing to apply: the claim is the whole recording.
+  const settled = decision.action === "none";
+  const item: EventItem = {
+    ...key,
+    kind: "event",
+    tenant: event.tenant,
+    address: event.recipient,
+    event,
+    decision,
+    applied: settled,
+    ...(settled ? { outcome: "none" as const, appliedAt: receivedAt } : {}),
+    receivedAt,
+    ttl: now + ctx.historySeconds,
+  };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await ctx.doc.send(
+        new PutCommand({
+          TableName: ctx.tableName,
+          Item: item,
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return { kind: "fresh" };
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw toStoreError(err, "PutItem (event history)");
+    }
+    const existing = await getItem(ctx, key, "applied, outcome", "GetItem (event history)");
+    if (existing === undefined) continue; // expired and deleted in between: claim again
+    const outcome = typeof existing.outcome === "string" ? (existing.outcome as Outcome) : null;
+    return existing.applied === true ? { kind: "duplicate", outcome } : { kind: "resume" };
+  }
+  throw new StoreUnavailableError("could not claim the event in the history");
+}
+
+async function getItem(
+  ctx: StoreContext,
+  key: { pk: string; sk: string },
+  projection: string,
+  operation: string,
+  names?: Record<string, string>,
+): Promise<Record<string, unknown> | undefined> {
+  try {
+    const out = await ctx.doc.send(
+      new GetCommand({
+        TableName: ctx.tableName,
+        Key: key,
+        ConsistentRead: true,
+        ProjectionExpression: projection,
+        ...(names ? { ExpressionAttributeNames: names } : {}),
+      }),
+    );
+    return out.Item;
+  } catch (err) {
+    throw toStoreError(err, operation);
+  }
+}
+
+type Applied = { readonly outcome: Outcome; readonly state: EntryState };
+
+async function applyToEntry(
+  ctx: StoreContext,
+  event: NormalizedEvent,
+  decision: Exclude<Decision, { action: "none" }>,
+  now: number,
+): Promise<Applied> {
+  const key = { pk: addressPk(event.tenant, event.recipient), sk: entrySk(decision.scope) };
+  for (let attempt = 0; attempt < ctx.lockAttempts; attempt++) {
+    const current = await getItem(ctx, key, "#state, #version", "GetItem (entry)", {
+      "#state": "state",
+      "#version": "version",
+    });
+    const version = typeof current?.version === "number" ? current.version : null;
+    const before = (current?.state as EntryState | undefined) ?? emptyEntry();
+    const { state, outcome } = applyDecision(before, event, decision);
+    // The ledger returns the very same object when nothing changed; an empty state is not stored.
+    if (state === before || (current === undefined && isEmpty(state))) return { outcome, state };
+    const expiry = itemExpiry(state, ctx.policy);
+    const item: EntryItem = {
+      ...key,
+      kind: "entry",
+      tenant: event.tenant,
+      subjectKind: "address",
+      subject: event.recipient,
+      scope: decision.scope,
+      state,
+      version: (version ?? 0) + 1,
+      updatedAt: new Date(now * 1000).toISOString(),
+      ...(expiry !== null ? { [TTL_ATTRIBUTE]: expiry } : {}),
+    };
+    try {
+      await ctx.doc.send(
+        new PutCommand({
+          TableName: ctx.tableName,
+          Item: item,
+          ...(version === null
+            ? { ConditionExpression: "attribute_not_exists(pk)" }
+            : {
+                ConditionExpression: "#version = :version",
+                ExpressionAttributeNames: { "#version": "version" },
+                ExpressionAttributeValues: { ":version": version },
+              }),
+        }),
+      );
+      return { outcome, state };
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw toStoreError(err, "PutItem (entry)");
+      await backoff(ctx, attempt);
+    }
+  }
+  throw new StoreUnavailableError(`the entry changed under us ${ctx.lockAttempts} times; retry later`);
+}
+
+async function markApplied(
+  ctx: StoreContext,
+  key: { pk: string; sk: string },
+  outcome: Outcome,
+  now: number,
+) {
+  try {
+    await ctx.doc.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: key,
+        UpdateExpression: "SET applied = :true, outcome = :outcome, appliedAt = :at",
+        ExpressionAttributeValues: {
+          ":true": true,
+          ":outcome": outcome,
+          ":at": new Date(now * 1000).toISOString(),
+        },
+      }),
+    );
+  } catch (err) {
+    throw toStoreError(err, "UpdateItem (event history)");
+  }
+}
+
+function affectedCause(decision: Decision): Cause | null {
+  switch (decision.action) {
+    case "suppress":
+      return decision.cause;
+    case "lift":
+      return decision.cause;
+    case "count_soft":
+    case "reset_soft":
+      return "soft_escalation";
+    case "none":
+      return null;
+  }
+}
+
+/**
+ * Records one normalized event and applies the policy's decision for it (design.md §3):
+ *
+ * 1. claims the event in the history (`E#<provider>#<eventId>` under the address, conditional put);
+ *    a claim already marked applied means a duplicate, which changes nothing;
+ * 2. reads the entry for (address, decision scope), applies the decision with the ledger's pure
+ *    `applyDecision`, and writes it back under an optimistic lock (`version`), retrying on conflict;
+ *    the entry's `ttl` is the latest expiry in it (removed when something never expires);
+ * 3. marks the history event applied, with the outcome.
+ *
+ * A crash between steps leaves the claim unapplied; the redelivered event resumes at step 2, which
+ * is idempotent per event id. A `none` decision is recorded (so duplicates are recognized) without
+ * touching any entry.
+ *
+ * @param now epoch seconds of receipt (history expiry); defaults to the clock
+ * @throws StoreUnavailableError when DynamoDB fails transiently (retry the event later)
+ * @example
+ * const result = await recordEvent(ctx, event, decide(event, DEFAULT_POLICY), 1_795_168_800);
+ * // { duplicate: false, outcome: "suppressed", cause: "bounce", expiresAt: 1_826_704_800, decision }
+ */
+export async function recordEvent(
+  ctx: StoreContext,
+  event: NormalizedEvent,
+  decision: Decision,
+  now: number,
+): Promise<RecordResult> {
+  const key = { pk: addressPk(event.tenant, event.recipient), sk: eventSk(event.provider, event.eventId) };
+  const claimed = await claim(ctx, key, event, decision, now);
+  if (claimed.kind === "duplicate") return { duplicate: true, outcome: claimed.outcome };
+  if (decision.action === "none") {
+    if (claimed.kind === "resume") await markApplied(ctx, key, "none", now);
+    return { duplicate: false, outcome: "none", decision, cause: null, expiresAt: null };
+  }
+  const { outcome, state } = await applyToEntry(ctx, event, decision, now);
+  await markApplied(ctx, key, outcome, now);
+  const affected = affectedCause(decision);
+  const live = liveCauses(state, now).find((c) => c.cause === affected);
+  return {
+    duplicate: false,
+    outcome,
+    decision,
+    cause: live?.cause ?? null,
+    expiresAt: live?.state.expiresAt ?? null,
+  };
+}

@@ -1,0 +1,40 @@
+import type { NormalizedEvent } from "../core/events.js";
+import type { Decision } from "../core/ledger/types.js";
+import { nowSeconds, resolveContext, type StoreContext, type StoreOptions } from "./context.js";
+import { type RecordResult, recordEvent } from "./ingest.js";
+import { type AddressView, checkAddresses, getAddress, type Verdict } from "./lookup.js";
+
+/** The suppression store: the only way the service reads or writes DynamoDB. */
+export type SuppressionStore = {
+  readonly tableName: string;
+  /** See `recordEvent` in ingest.ts. `now` (epoch seconds) defaults to the clock. */
+  recordEvent(event: NormalizedEvent, decision: Decision, now?: number): Promise<RecordResult>;
+  /** See `checkAddresses` in lookup.ts. `now` (epoch seconds) defaults to the clock. */
+  checkAddresses(
+    tenant: string,
+    addresses: readonly string[],
+    scope?: string,
+    now?: number,
+  ): Promise<Verdict[]>;
+  /** See `getAddress` in lookup.ts. `now` (epoch seconds) defaults to the clock. */
+  getAddress(tenant: string, address: string, now?: number): Promise<AddressView>;
+};
+
+/**
+ * Builds the store once per container (handlers keep it in module scope).
+ *
+ * @example
+ * const store = createStore({ client: defaultDocumentClient(), tableName: tableNameFromEnv() });
+ * const result = await store.recordEvent(event, decide(event, DEFAULT_POLICY));
+ * const [verdict] = await store.checkAddresses("default", ["jdoe@example.org"]);
+ */
+export function createStore(options: StoreOptions): SuppressionStore {
+  const ctx: StoreContext = resolveContext(options);
+  return {
+    tableName: ctx.tableName,
+    recordEvent: (event, decision, now = nowSeconds()) => recordEvent(ctx, event, decision, now),
+    checkAddresses: (tenant, addresses, scope, now = nowSeconds()) =>
+      checkAddresses(ctx, tenant, addresses, scope, now),
+    getAddress: (tenant, address, now = nowSeconds()) => getAddress(ctx, tenant, address, now),
+  };
+}

@@ -1,0 +1,37 @@
+import { expect } from "vitest";
+
+export type Answer = {
+  status: number;
+  type: string;
+  body: Record<string, unknown> & { [key: string]: unknown };
+};
+
+/** Calls the local server over a real socket and reads the JSON answer. */
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { key?: string | null; body?: unknown; raw?: string | Buffer; contentType?: string } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  let body: string | Buffer | undefined;
+  if (options.raw !== undefined) body = options.raw;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined) headers["content-type"] = options.contentType ?? "application/json";
+  const res = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  return {
+    status: res.status,
+    type: res.headers.get("content-type") ?? "",
+    body: text ? JSON.parse(text) : {},
+  };
+}
+
+/** Asserts an RFC 9457 problem answer with the given status. */
+export function expectProblem(answer: Answer, status: number): void {
+  expect(answer.status).toBe(status);
+  expect(answer.type).toMatch(/^application\/problem\+json/);
+  expect(answer.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+  expect(String(answer.body.type)).toMatch(/^https:\/\//);
+}

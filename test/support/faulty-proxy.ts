@@ -1,0 +1,64 @@
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * An HTTP proxy on 127.0.0.1 in front of a DynamoDB endpoint that can be told to fail: the store
+ * then meets a real network failure through the real SDK, not a mock.
+ */
+export type FaultyProxy = {
+  readonly endpoint: string;
+  /** Requests forwarded so far. */
+  readonly forwarded: number;
+  /** `"down"` drops every connection; `{ afterRequests: n }` forwards n more, then drops. */
+  fail(mode: "down" | { afterRequests: number }): void;
+  heal(): void;
+  stop(): Promise<void>;
+};
+
+export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
+  const upstream = new URL(target);
+  let budget = Number.POSITIVE_INFINITY;
+  let forwarded = 0;
+  const server = createServer((req, res) => {
+    if (budget <= 0) {
+      req.socket.destroy();
+      return;
+    }
+    budget -= 1;
+    forwarded += 1;
+    const out = request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    out.on("error", () => req.socket.destroy());
+    req.pipe(out);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    get forwarded() {
+      return forwarded;
+    },
+    fail: (mode) => {
+      budget = mode === "down" ? 0 : mode.afterRequests;
+    },
+    heal: () => {
+      budget = Number.POSITIVE_INFINITY;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -4,7 +4,7 @@ import { parseCheckBody } from "./check-body.js";
 import { jsonBody } from "./http/body.js";
 import { json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
-import { type RuntimeDeps, runtimeDeps } from "./runtime.js";
+import { type RuntimeDeps, readOnlyDeps } from "./runtime.js";
 
 /** A malformed address is answered as suppressed but is never stored, so it has no time or source. */
 export type BadAddressVerdict = Omit<Verdict, "since" | "source"> & {
@@ -47,4 +47,4 @@ export function createCheckHandler(deps: RuntimeDeps): HttpHandler {
   });
 }
 
-export const handler = createCheckHandler(runtimeDeps);
+export const handler = createCheckHandler(readOnlyDeps);

@@ -4,8 +4,9 @@ import { jsonBody } from "./http/body.js";
 import { HttpProblem } from "./http/problem.js";
 import { json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
+import { ingestDeps } from "./ingest-runtime.js";
 import { ingest } from "./ingestion.js";
-import { type RuntimeDeps, runtimeDeps } from "./runtime.js";
+import type { RuntimeDeps } from "./runtime.js";
 
 function dryRunFlag(value: string | undefined): boolean {
   if (value === undefined || value === "" || value === "false" || value === "0") return false;
@@ -45,4 +46,4 @@ export function createImportHandler(deps: RuntimeDeps): HttpHandler {
   });
 }
 
-export const handler = createImportHandler(runtimeDeps);
+export const handler = createImportHandler(ingestDeps);

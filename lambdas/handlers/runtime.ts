@@ -1,12 +1,12 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import type { Policy } from "../core/policy/index.js";
+import { DEFAULT_POLICY } from "../core/policy/defaults.js";
+import type { Policy } from "../core/policy/schema.js";
 import {
   createStore,
   defaultDocumentClient,
   type SuppressionStore,
   tableNameFromEnv,
 } from "../store/index.js";
-import { getPolicy } from "./policy-source.js";
 
 /** Everything a handler needs from its container; tests and the local server build their own. */
 export type RuntimeDeps = {
@@ -23,21 +23,29 @@ export type RuntimeDeps = {
 
 export const SERVICE_NAME = "suppression-service";
 
-let store: SuppressionStore | undefined;
+/**
+ * The container's dependencies, read from the environment once and kept between invocations.
+ * `policy` is a parameter so that functions that only read (the check) never load the policy
+ * document, or zod with it: see `ingest-runtime.ts` for the functions that write.
+ */
+export function containerDeps(policy: () => Policy): RuntimeDeps {
+  let store: SuppressionStore | undefined;
+  return {
+    logger: new Logger({ serviceName: SERVICE_NAME }),
+    store: () => {
+      store ??= createStore({
+        client: defaultDocumentClient(),
+        tableName: tableNameFromEnv(),
+        policy: policy(),
+      });
+      return store;
+    },
+    policy,
+    apiKey: () => process.env.SUPPRESSION_API_KEY || undefined,
+    tenant: "default",
+    now: () => new Date(),
+  };
+}
 
-/** The container's dependencies, read from the environment once and kept between invocations. */
-export const runtimeDeps: RuntimeDeps = {
-  logger: new Logger({ serviceName: SERVICE_NAME }),
-  store: () => {
-    store ??= createStore({
-      client: defaultDocumentClient(),
-      tableName: tableNameFromEnv(),
-      policy: getPolicy(),
-    });
-    return store;
-  },
-  policy: getPolicy,
-  apiKey: () => process.env.SUPPRESSION_API_KEY || undefined,
-  tenant: "default",
-  now: () => new Date(),
-};
+/** For functions that only read the store: the policy is never consulted there. */
+export const readOnlyDeps: RuntimeDeps = containerDeps(() => DEFAULT_POLICY);

@@ -3,7 +3,7 @@ import { InputError } from "../core/errors.js";
 import { badFormat } from "./check.js";
 import { json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
-import { type RuntimeDeps, runtimeDeps } from "./runtime.js";
+import { type RuntimeDeps, readOnlyDeps } from "./runtime.js";
 
 /**
  * `GET /v1/suppressions/{address}`: the all-mail verdict (as `POST /v1/check` gives it) plus every
@@ -21,4 +21,4 @@ export function createSuppressionsHandler(deps: RuntimeDeps): HttpHandler {
   });
 }
 
-export const handler = createSuppressionsHandler(runtimeDeps);
+export const handler = createSuppressionsHandler(readOnlyDeps);

@@ -10,7 +10,7 @@
  */
 
 import { readFileSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { classify } from "../core/classifier/index.js";
 import type { Classification, DiagnosticInput } from "../core/classifier/types.js";
@@ -135,7 +135,8 @@ export function scoringCases(records: readonly CorpusRecord[]): ScoredCase[] {
     const alternatives = [record.altReasonP5, record.altReasonV4]
       .map((r) => (r === undefined ? null : toOurReason(r)))
       .filter((r): r is Reason => r !== null);
-    const permanent = record.smtpCode?.startsWith("5") === true || record.enhancedCode?.startsWith("5") === true;
+    const permanent =
+      record.smtpCode?.startsWith("5") === true || record.enhancedCode?.startsWith("5") === true;
     cases.push({
       record,
       input: { diagnostic: record.diagnostic, smtpCode: record.smtpCode, enhancedCode: record.enhancedCode },
@@ -188,7 +189,13 @@ export function scoreCorpus(
     if (typeOk) typeAgree++;
     if (reasonOk) reasonAgree++;
     if (!typeOk || !reasonOk) {
-      misses.push({ id: c.record.id, expected: c.acceptedReasons, got, typeOk, diagnostic: c.record.diagnostic });
+      misses.push({
+        id: c.record.id,
+        expected: c.acceptedReasons,
+        got,
+        typeOk,
+        diagnostic: c.record.diagnostic,
+      });
     }
   }
   const total = cases.length;
@@ -225,5 +232,3 @@ const invokedAs = process.argv[1];
 if (invokedAs !== undefined && import.meta.url === pathToFileURL(invokedAs).href) {
   main(process.argv.slice(2));
 }
-// Keep fileURLToPath referenced for callers resolving DEFAULT_CORPUS_URL to a path.
-export const defaultCorpusPath = (): string => fileURLToPath(DEFAULT_CORPUS_URL);

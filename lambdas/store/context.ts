@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { DEFAULT_POLICY, type Policy } from "../core/policy/schema.js";
+import { DEFAULT_POLICY } from "../core/policy/defaults.js";
+import type { Policy } from "../core/policy/schema.js";
 import { DEFAULT_TABLE_NAME } from "./schema.js";
 
 /** What `createStore` accepts. Only `client` is required. */

@@ -18,7 +18,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import dynalite from "dynalite";
+import { startEmbeddedDynamoDb } from "../../lambdas/local/embedded-dynamodb.js";
 import {
   DYNAMODB_LOCAL_DIR,
   DYNAMODB_LOCAL_JAR,
@@ -236,24 +236,14 @@ export async function startDynamoDbLocal(): Promise<RunningEngine> {
  * await engine.stop();
  */
 export async function startDynalite(): Promise<RunningEngine> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((listening, reject) => {
-    server.once("error", reject);
-    server.listen(0, LOOPBACK, () => listening());
-  });
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new EngineStartError("dynalite has no port");
-  const endpoint = `http://${LOOPBACK}:${address.port}`;
-  const client = localClient(endpoint);
-  let stopped = false;
+  // The same embedded engine `npm start` runs, so the suite covers what users get.
+  const db = await startEmbeddedDynamoDb();
+  const client = localClient(db.endpoint);
   const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
     client.destroy();
-    server.closeAllConnections();
-    await new Promise<void>((closed) => server.close(() => closed()));
+    await db.stop();
   };
-  return { name: "dynalite", endpoint, client, stop };
+  return { name: "dynalite", endpoint: db.endpoint, client, stop };
 }
 
 /** Both engines, for `describe.each(ENGINES)("… on $name", …)`. */

@@ -30,6 +30,9 @@ export type { RuleExample, Stage, TextRule } from "./rules.js";
 export { TEXT_RULES } from "./rules.js";
 export type { Classification, DiagnosticInput } from "./types.js";
 
+/** Rule id reported only if reading the input itself throws (never for plain data). */
+export const FALLBACK_ERROR_RULE_ID = "fallback-error";
+
 /** Longest diagnostic looked at; beyond this the text is cut (real DSN texts are a few KB at most). */
 export const MAX_DIAGNOSTIC_CHARS = 32_768;
 
@@ -93,12 +96,31 @@ function normalizeText(value: unknown): string {
 /** Wordings that say at which SMTP stage the receiver refused, in session order. */
 const STAGE_HINTS: readonly (readonly [Stage, readonly string[]])[] = [
   ["connect", ["after initial connection", "refused to talk to me", "in reply to connect"]],
-  ["helo", ["after ehlo", "after helo", "in reply to ehlo command", "in reply to helo command", "my name was rejected"]],
+  [
+    "helo",
+    [
+      "after ehlo",
+      "after helo",
+      "in reply to ehlo command",
+      "in reply to helo command",
+      "my name was rejected",
+    ],
+  ],
   ["mail", ["in reply to mail from command", "after mail from", "[mail_from]", "sender was rejected"]],
-  ["rcpt", ["in reply to rcpt to command", "after rcpt to", "[rcpt_to]", "does not like recipient", "our rcpt to"]],
+  [
+    "rcpt",
+    ["in reply to rcpt to command", "after rcpt to", "[rcpt_to]", "does not like recipient", "our rcpt to"],
+  ],
   [
     "data",
-    ["end of data", "in reply to data command", "after data", "our final data", "failed after i sent the message", "[data]"],
+    [
+      "end of data",
+      "in reply to data command",
+      "after data",
+      "our final data",
+      "failed after i sent the message",
+      "[data]",
+    ],
   ],
 ];
 const STAGE_SETS = STAGE_HINTS.map(([stage, hints]) => [stage, needleSet(hints)] as const);
@@ -204,7 +226,10 @@ function compileText(rule: TextRule, tier: "text" | "late-text"): Rule {
   const match = (ctx: MatchContext): Reason | null => {
     if (ctx.text.length === 0) return null;
     if (codeClass !== undefined && ctx.codeClass !== codeClass) return null;
-    if (enhanced !== undefined && (ctx.enhanced === null || !enhanced.some((p) => ctx.enhanced?.startsWith(p))))
+    if (
+      enhanced !== undefined &&
+      (ctx.enhanced === null || !enhanced.some((p) => ctx.enhanced?.startsWith(p)))
+    )
       return null;
     if (stage !== undefined) {
       const found = ctx.stage();
@@ -213,7 +238,7 @@ function compileText(rule: TextRule, tier: "text" | "late-text"): Rule {
     const evidence =
       (any !== undefined && ctx.bigrams.firstIn(any) >= 0) ||
       (seqKeys !== undefined && ctx.bigrams.firstIn(seqKeys) >= 0 && seqMatches(ctx)) ||
-      (re !== undefined && re.test(ctx.text));
+      re?.test(ctx.text) === true;
     if (!evidence) return null;
     if (also !== undefined && ctx.bigrams.firstIn(also) < 0) return null;
     if (unless !== undefined && ctx.bigrams.firstIn(unless) >= 0) return null;
@@ -262,18 +287,30 @@ const PROVIDER_RULE: Rule = {
   id: "provider-reason",
   tier: "provider",
   reason: null,
-  example: { diagnostic: "Amazon SES did not send the message: the address is on the account suppression list", providerReason: "suppressed" },
+  example: {
+    diagnostic: "Amazon SES did not send to this address: it is on the account-level suppression list",
+    providerReason: "suppressed",
+  },
   note: "The ESP states the reason itself (e.g. SES OnAccountSuppressionList).",
   match: (ctx) => ctx.providerReason,
 };
 
-const TEXT_TIER: readonly Rule[] = TEXT_RULES.filter((r) => r.late !== true).map((r) => compileText(r, "text"));
-const ENHANCED_TIER: readonly Rule[] = [
-  ...ENHANCED_CODES.map(compileEnhanced),
+const TEXT_TIER: readonly Rule[] = TEXT_RULES.filter((r) => r.late !== true).map((r) =>
+  compileText(r, "text"),
+);
+const EXACT_CODE_RULES: readonly Rule[] = ENHANCED_CODES.map(compileEnhanced);
+const SUBJECT_RULES: readonly Rule[] = [
   subjectFallback("6", "content_error", "X.6.x: message content or media status"),
   subjectFallback("7", "security_error", "X.7.x: security or policy status"),
 ];
-const LATE_TIER: readonly Rule[] = TEXT_RULES.filter((r) => r.late === true).map((r) => compileText(r, "late-text"));
+const ENHANCED_TIER: readonly Rule[] = [...EXACT_CODE_RULES, ...SUBJECT_RULES];
+/** The exact-code rules are looked up, which is equivalent to scanning them in order (codes are unique). */
+const EXACT_CODE_RULE = new Map<string, { readonly rule: Rule; readonly reason: Reason }>(
+  ENHANCED_CODES.map((row, i) => [row.code, { rule: EXACT_CODE_RULES[i] as Rule, reason: row.reason }]),
+);
+const LATE_TIER: readonly Rule[] = TEXT_RULES.filter((r) => r.late === true).map((r) =>
+  compileText(r, "late-text"),
+);
 const REPLY_TIER: readonly Rule[] = [
   replyRule("521", "not_accept", "RFC 7504: host does not accept mail"),
   replyRule("556", "not_accept", "RFC 7504: domain does not accept mail"),
@@ -298,6 +335,14 @@ const REPLY_TIER: readonly Rule[] = [
     match: (ctx) => (ctx.codeClass === 4 ? "undefined" : null),
   },
 ];
+const FALLBACK_EMPTY: Rule = {
+  id: "fallback-empty",
+  tier: "fallback",
+  reason: "undefined",
+  example: { diagnostic: "" },
+  note: "Nothing to go on at all.",
+  match: () => "undefined",
+};
 const FALLBACK_TIER: readonly Rule[] = [
   {
     id: "fallback-text",
@@ -307,14 +352,7 @@ const FALLBACK_TIER: readonly Rule[] = [
     note: "Text we cannot place and no failure code: undecided, soft unless the ESP said permanent.",
     match: (ctx) => (ctx.text.length > 0 ? "on_hold" : null),
   },
-  {
-    id: "fallback-empty",
-    tier: "fallback",
-    reason: "undefined",
-    example: { diagnostic: "" },
-    note: "Nothing to go on at all.",
-    match: () => "undefined",
-  },
+  FALLBACK_EMPTY,
 ];
 
 /** The whole decision table, in the order it is applied. */
@@ -327,14 +365,6 @@ export const RULES: readonly Rule[] = [
   ...FALLBACK_TIER,
 ];
 
-const ENHANCED_RULE_BY_CODE: ReadonlyMap<string, Rule> = new Map(
-  ENHANCED_TIER.filter((r) => r.id.startsWith("enhanced-") && !r.id.startsWith("enhanced-x.")).map((r) => [
-    r.id.slice("enhanced-".length),
-    r,
-  ]),
-);
-const SUBJECT_RULES: readonly Rule[] = ENHANCED_TIER.filter((r) => r.id.startsWith("enhanced-x."));
-
 function decide(ctx: MatchContext): { rule: Rule; reason: Reason } {
   const fromProvider = PROVIDER_RULE.match(ctx);
   if (fromProvider !== null) return { rule: PROVIDER_RULE, reason: fromProvider };
@@ -345,9 +375,8 @@ function decide(ctx: MatchContext): { rule: Rule; reason: Reason } {
     }
   }
   if (ctx.enhanced !== null) {
-    // The exact-code table is a lookup, equivalent to scanning its rules in order.
-    const exact = ENHANCED_RULE_BY_CODE.get(ctx.enhanced);
-    if (exact?.reason) return { rule: exact, reason: exact.reason };
+    const exact = EXACT_CODE_RULE.get(ctx.enhanced);
+    if (exact !== undefined) return exact;
     for (const rule of SUBJECT_RULES) {
       const reason = rule.match(ctx);
       if (reason !== null) return { rule, reason };
@@ -362,8 +391,6 @@ function decide(ctx: MatchContext): { rule: Rule; reason: Reason } {
   // Unreachable: fallback-empty always matches.
   return { rule: FALLBACK_EMPTY, reason: "undefined" };
 }
-
-const FALLBACK_EMPTY = FALLBACK_TIER[FALLBACK_TIER.length - 1] as Rule;
 
 /**
  * Classifies one failed recipient's diagnostic into type, subtype, fine reason and deciding rule.
@@ -383,8 +410,12 @@ export function classify(input: DiagnosticInput): Classification {
     const { type, subtype } = typeFor(reason, permanent);
     return { type, subtype, reason, rule: rule.id, permanent };
   } catch {
-    // Defensive only: nothing above is expected to throw, but the classifier must be total.
-    const permanent = input?.permanent === true;
-    return { ...typeFor("undefined", permanent), reason: "undefined", rule: "fallback-error", permanent };
+    // Defensive only (e.g. a hostile getter on the input object): the classifier must be total.
+    return {
+      ...typeFor("undefined", false),
+      reason: "undefined",
+      rule: FALLBACK_ERROR_RULE_ID,
+      permanent: false,
+    };
   }
 }

@@ -69,7 +69,8 @@ export class TextBigrams {
 
 function bigramsOf(needle: string): number[] {
   const out = new Set<number>();
-  for (let i = 0; i + 1 < needle.length; i++) out.add(bigramHash(needle.charCodeAt(i), needle.charCodeAt(i + 1)));
+  for (let i = 0; i + 1 < needle.length; i++)
+    out.add(bigramHash(needle.charCodeAt(i), needle.charCodeAt(i + 1)));
   return [...out];
 }
 
@@ -81,7 +82,9 @@ function bigramsOf(needle: string): number[] {
  * const build = needleSetBuilder([["user unknown"], ["mailbox full"]]);
  * const set = build(["user unknown"]);
  */
-export function needleSetBuilder(allLists: readonly (readonly string[])[]): (needles: readonly string[]) => NeedleSet {
+export function needleSetBuilder(
+  allLists: readonly (readonly string[])[],
+): (needles: readonly string[]) => NeedleSet {
   const weight = new Map<number, number>();
   for (const list of allLists) {
     for (const needle of list) for (const h of bigramsOf(needle)) weight.set(h, (weight.get(h) ?? 0) + 1);

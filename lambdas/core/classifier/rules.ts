@@ -108,6 +108,15 @@ const USER_UNKNOWN: readonly string[] = [
   "not listed in domino directory",
   "not listed in public name & address book",
   "invalid final delivery userid",
+  "user not known",
+  "unavailable mail user",
+  "does not have an account",
+  "not user of this server",
+  "don't exists that user",
+  "invalid rcpt",
+  "undeliverable address",
+  "address invalid",
+  "is not exist",
   "this address no longer accepts mail",
   "no longer valid",
   "recipient address rejected: access denied",
@@ -147,7 +156,7 @@ const USER_UNKNOWN: readonly string[] = [
 ];
 
 export const TEXT_RULES: readonly TextRule[] = [
-  // ── Provider-specific and unmistakable wordings first ──
+  // ── Provider-specific and unmistakable wordings first (sender side, auth, null MX) ──
   {
     id: "provider-google-groups",
     reason: "rejected",
@@ -172,7 +181,12 @@ export const TEXT_RULES: readonly TextRule[] = [
   {
     id: "text-spam-classification",
     reason: "spam_detected",
-    any: ["rejected due to spam classification", "classified as spam", "被判定为垃圾邮件", "被识别为垃圾邮件"],
+    any: [
+      "rejected due to spam classification",
+      "classified as spam",
+      "被判定为垃圾邮件",
+      "被识别为垃圾邮件",
+    ],
     note: "Before the authentication rule: such notices also advise setting up SPF.",
     example: {
       diagnostic:
@@ -280,6 +294,10 @@ export const TEXT_RULES: readonly TextRule[] = [
       "sender address has been blacklisted",
       "email address is not verified",
       "is not a registered gateway user",
+      "mail from invalid",
+      "host denies the sender",
+      "sender is unvalidated",
+      "black mail address",
       "send mail as",
       "mi:imf",
       "mi:spb",
@@ -310,6 +328,8 @@ export const TEXT_RULES: readonly TextRule[] = [
       "信誉",
       "信譽",
     ],
+    unless: ["spamhaus", "barracuda", "spamcop", "sorbs", "dnsbl", "blocked using"],
+    note: "A named anti-spam list is `blocked` even when the reply also speaks of reputation.",
     example: {
       smtpCode: "421",
       enhancedCode: "4.7.0",
@@ -335,7 +355,11 @@ export const TEXT_RULES: readonly TextRule[] = [
       "不接受邮件",
       "不接收郵件",
     ],
-    example: { smtpCode: "556", enhancedCode: "5.1.10", diagnostic: "556 5.1.10 Recipient address has null MX" },
+    example: {
+      smtpCode: "556",
+      enhancedCode: "5.1.10",
+      diagnostic: "556 5.1.10 Recipient address has null MX",
+    },
   },
   // ── Mailbox, rate limits, client blocks ──
   {
@@ -393,7 +417,11 @@ export const TEXT_RULES: readonly TextRule[] = [
       "超过容量",
     ],
     unless: ["relay quota", "sending quota", "message quota", "send quota"],
-    example: { smtpCode: "552", enhancedCode: "5.2.2", diagnostic: "552 5.2.2 <user@example.jp>: Mailbox full" },
+    example: {
+      smtpCode: "552",
+      enhancedCode: "5.2.2",
+      diagnostic: "552 5.2.2 <user@example.jp>: Mailbox full",
+    },
   },
   {
     id: "text-too-many-conn",
@@ -416,7 +444,11 @@ export const TEXT_RULES: readonly TextRule[] = [
       "收件人过多",
     ],
     unless: ["this hour", "per hour", "per day", "today"],
-    example: { smtpCode: "452", enhancedCode: "4.3.2", diagnostic: "452 4.3.2 Connection rate limit exceeded." },
+    example: {
+      smtpCode: "452",
+      enhancedCode: "4.3.2",
+      diagnostic: "452 4.3.2 Connection rate limit exceeded.",
+    },
   },
   {
     id: "text-speeding",
@@ -501,7 +533,15 @@ export const TEXT_RULES: readonly TextRule[] = [
       "被暂时挂起",
     ],
     re: /mail from \d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3} refused/,
-    unless: ["uribl", "surbl", "blacklisted url", "收件人的黑名单", "收件人黑名单", "对方的黑名单"],
+    unless: [
+      "uribl",
+      "surbl",
+      "blacklisted url",
+      "user in blacklist",
+      "收件人的黑名单",
+      "收件人黑名单",
+      "对方的黑名单",
+    ],
     note: "Anti-spam lists name our sending IP; a listed URL in the body is spam content instead.",
     example: {
       smtpCode: "554",
@@ -530,6 +570,12 @@ export const TEXT_RULES: readonly TextRule[] = [
       "adresse ip source bloquee",
       "your ip has been blocked",
       "your ip address has been blocked",
+      "ip is forbidden",
+      "black ip",
+      "ip is rejected",
+      "invalid ip",
+      "openrelay check",
+      "helohost error",
       "发信ip被",
     ],
     seq: [
@@ -559,6 +605,8 @@ export const TEXT_RULES: readonly TextRule[] = [
       "we do not relay",
       "not configured to relay",
       "insecure mail relay",
+      "host denies relay",
+      "isn't in my list of allowed rcpthosts",
       "relay not allowed",
       "rp:frl",
       "不允许转发",
@@ -566,7 +614,11 @@ export const TEXT_RULES: readonly TextRule[] = [
       "不开放匿名转发",
       "不允许中继",
     ],
-    example: { smtpCode: "554", enhancedCode: "5.7.1", diagnostic: "554 5.7.1 <user@example.com>: Relay access denied" },
+    example: {
+      smtpCode: "554",
+      enhancedCode: "5.7.1",
+      diagnostic: "554 5.7.1 <user@example.com>: Relay access denied",
+    },
   },
   // ── Message size and account state ──
   {
@@ -648,6 +700,9 @@ export const TEXT_RULES: readonly TextRule[] = [
       "mailbox suspended",
       "mailbox is suspended",
       "user suspended",
+      "user disabled",
+      "user is locked",
+      "account has been temporarily suspended",
       "recipient suspended",
       "disabled or discontinued",
       "recipient account is blocked",
@@ -678,7 +733,14 @@ export const TEXT_RULES: readonly TextRule[] = [
   {
     id: "text-has-moved",
     reason: "has_moved",
-    any: ["no longer on server", "mailbox has moved", "address has moved", "user has moved", "邮箱已迁移", "已迁移"],
+    any: [
+      "no longer on server",
+      "mailbox has moved",
+      "address has moved",
+      "user has moved",
+      "邮箱已迁移",
+      "已迁移",
+    ],
     example: {
       smtpCode: "550",
       enhancedCode: "5.1.6",
@@ -707,7 +769,11 @@ export const TEXT_RULES: readonly TextRule[] = [
       "内容格式错误",
     ],
     unless: ["spam"],
-    example: { smtpCode: "550", enhancedCode: "5.6.9", diagnostic: "550 5.6.9 improper use of 8-bit data in message header" },
+    example: {
+      smtpCode: "550",
+      enhancedCode: "5.6.9",
+      diagnostic: "550 5.6.9 improper use of 8-bit data in message header",
+    },
   },
   {
     id: "text-policy",
@@ -758,9 +824,13 @@ export const TEXT_RULES: readonly TextRule[] = [
       "垃圾信",
     ],
     unless: ["spamhaus", "spamcop", "for spamming", "spam reporting address"],
-    example: { smtpCode: "550", enhancedCode: "5.7.1", diagnostic: "550 5.7.1 Message content rejected, UBE" },
+    example: {
+      smtpCode: "550",
+      enhancedCode: "5.7.1",
+      diagnostic: "550 5.7.1 Message content rejected, UBE",
+    },
   },
-  // ── Recipient address and domain ──
+  // ── Envelope sender refused at MAIL FROM; then recipient address and domain ──
   {
     id: "stage-mail-from-refused",
     reason: "rejected",
@@ -780,7 +850,8 @@ export const TEXT_RULES: readonly TextRule[] = [
     note: "Refused in reply to MAIL FROM: the envelope sender is what the receiver objects to.",
     example: {
       smtpCode: "550",
-      diagnostic: "host mail.example.ne.jp[203.0.113.2] said: 550 Access denied (in reply to MAIL FROM command)",
+      diagnostic:
+        "host mail.example.ne.jp[203.0.113.2] said: 550 Access denied (in reply to MAIL FROM command)",
     },
   },
   {
@@ -835,7 +906,8 @@ export const TEXT_RULES: readonly TextRule[] = [
     note: "The same words on a 4xx: the sending MTA will retry, so this is not (yet) a dead domain.",
     example: {
       enhancedCode: "4.0.0",
-      diagnostic: "DNS Error: DNS type 'mx' lookup of example.jp responded with code NXDOMAIN Domain name not found",
+      diagnostic:
+        "DNS Error: DNS type 'mx' lookup of example.jp responded with code NXDOMAIN Domain name not found",
     },
   },
   {
@@ -865,6 +937,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       "domain may not exist",
       "domain name does not exist",
       "nxdomain",
+      "dns query error",
       "域名不存在",
       "域名无法解析",
       "找不到域名",
@@ -877,13 +950,21 @@ export const TEXT_RULES: readonly TextRule[] = [
     example: {
       smtpCode: "550",
       enhancedCode: "5.1.2",
-      diagnostic: "550 5.1.2 <user@example.invalid>... Host unknown (Name server: example.invalid: host not found)",
+      diagnostic:
+        "550 5.1.2 <user@example.invalid>... Host unknown (Name server: example.invalid: host not found)",
     },
   },
   {
     id: "text-mailer-error",
     reason: "mailer_error",
-    any: ["pipe to |", "procmail", "mailer error", "exit 75", "operating system error", "local delivery failed"],
+    any: [
+      "pipe to |",
+      "procmail",
+      "mailer error",
+      "exit 75",
+      "operating system error",
+      "local delivery failed",
+    ],
     example: { diagnostic: "pipe to |/usr/local/bin/filter user@example.com" },
   },
   {
@@ -894,7 +975,8 @@ export const TEXT_RULES: readonly TextRule[] = [
     note: "Sisimai's rule: a 'user unknown' refused only after DATA comes from a recipient-side filter.",
     example: {
       smtpCode: "550",
-      diagnostic: "host mail.example.net[192.0.2.78] said: 550 Unknown user kijitora@example.net (in reply to end of DATA command)",
+      diagnostic:
+        "host mx.example.net[192.0.2.10] said: 550 Unknown user jdoe@example.net (in reply to end of DATA command)",
     },
   },
   {
@@ -915,8 +997,17 @@ export const TEXT_RULES: readonly TextRule[] = [
     example: {
       smtpCode: "550",
       enhancedCode: "5.1.1",
-      diagnostic: "550 5.1.1 <user@example.jp>: Recipient address rejected: User unknown in local recipient table",
+      diagnostic:
+        "550 5.1.1 <user@example.jp>: Recipient address rejected: User unknown in local recipient table",
     },
+  },
+  {
+    id: "text-mailbox-unavailable",
+    reason: "user_unknown",
+    any: ["mailbox unavailable", "mailbox currently unavailable", "mailbox is unavailable"],
+    codeClass: 5,
+    note: "RFC 5321's 550 wording; on a 4xx the same words mean a temporary condition.",
+    example: { smtpCode: "550", diagnostic: "550 Mailbox unavailable" },
   },
   {
     id: "text-recipient-filtered",
@@ -926,6 +1017,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       "refused due to recipient preferences",
       "recipient preferences",
       "mail is rejected by recipients",
+      "user in blacklist",
       "收件人的黑名单",
       "收件人黑名单",
       "对方的黑名单",
@@ -954,7 +1046,11 @@ export const TEXT_RULES: readonly TextRule[] = [
       "does not support starttls",
       "encryption required",
     ],
-    example: { smtpCode: "530", enhancedCode: "5.7.0", diagnostic: "530 5.7.0 Must issue a STARTTLS command first" },
+    example: {
+      smtpCode: "530",
+      enhancedCode: "5.7.0",
+      diagnostic: "530 5.7.0 Must issue a STARTTLS command first",
+    },
   },
   {
     id: "text-security",
@@ -995,7 +1091,11 @@ export const TEXT_RULES: readonly TextRule[] = [
       "网络故障",
       "网络异常",
     ],
-    example: { smtpCode: "554", enhancedCode: "5.4.6", diagnostic: "554 5.4.6 Hop count exceeded - possible mail loop" },
+    example: {
+      smtpCode: "554",
+      enhancedCode: "5.4.6",
+      diagnostic: "554 5.4.6 Hop count exceeded - possible mail loop",
+    },
   },
   {
     id: "text-system-error",
@@ -1068,6 +1168,7 @@ export const TEXT_RULES: readonly TextRule[] = [
       "command unrecognized",
       "command parameter not implemented",
       "command not implemented",
+      "error in command",
       "malformed address",
       "语法错误",
     ],
@@ -1092,6 +1193,14 @@ export const TEXT_RULES: readonly TextRule[] = [
     any: ["transaction failed", "service unavailable", "系统忙"],
     late: true,
     example: { smtpCode: "554", diagnostic: "554 Transaction failed" },
+  },
+  {
+    id: "late-mail-rejected",
+    reason: "filtered",
+    any: ["mail rejected", "message rejected", "email rejected", "mail is rejected", "邮件被拒"],
+    late: true,
+    note: "A bare 'mail rejected' (design.md §2.5): the receiver's filter refused this message.",
+    example: { smtpCode: "550", diagnostic: "550 Mail rejected" },
   },
   {
     id: "late-access-denied",

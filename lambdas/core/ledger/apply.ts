@@ -1,5 +1,6 @@
 import type { NormalizedEvent } from "../events.js";
-import { DEFAULT_POLICY, type Policy } from "../policy/schema.js";
+import { DEFAULT_POLICY } from "../policy/defaults.js";
+import type { Policy } from "../policy/schema.js";
 import { daysToSeconds, fromEpochSeconds, toEpochSeconds } from "./time.js";
 import {
   CAUSES,

@@ -1,6 +1,6 @@
 export { decide } from "./decide.js";
+export { DEFAULT_POLICY } from "./defaults.js";
 export {
-  DEFAULT_POLICY,
   type Policy,
   type PolicyDocument,
   PolicyDocumentSchema,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type InputIssue, toInputIssues } from "../errors.js";
 import { FEEDBACK_TYPES, REASON_IDS } from "../taxonomy.js";
+import { DEFAULT_POLICY, deepFreeze } from "./defaults.js";
 
 /** At most a century: keeps every computed epoch far inside safe integers and DynamoDB TTL range. */
 const MAX_DAYS = 36_500;
@@ -84,47 +85,6 @@ export type Policy = z.infer<typeof PolicySchema>;
 /** A policy document as written in `POLICY_FILE`: any section may be left out (the default is used). */
 export const PolicyDocumentSchema = PolicySchema.partial();
 export type PolicyDocument = z.infer<typeof PolicyDocumentSchema>;
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object") {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/** The defaults of design.md §3, deeply frozen. */
-export const DEFAULT_POLICY: Policy = deepFreeze(
-  PolicySchema.parse({
-    bounce: {
-      rules: [
-        { reasons: ["user_unknown", "has_moved", "suspend"], expiresAfterDays: 365 },
-        { reasons: ["host_unknown", "not_accept"], expiresAfterDays: 30 },
-        { reasons: ["bad_address_format"], expiresAfterDays: null },
-        { reasons: ["suppressed"], expiresAfterDays: 90 },
-      ],
-    },
-    softBounce: {
-      reasons: [
-        "mailbox_full",
-        "suspend",
-        "system_full",
-        "system_error",
-        "mailer_error",
-        "network_error",
-        "expired",
-        "filtered",
-        "no_relaying",
-      ],
-      threshold: 3,
-      windowDays: 14,
-      suppressForDays: 7,
-    },
-    complaint: { expiresAfterDays: 180, ignoreFeedbackTypes: ["not-spam"] },
-    unsubscribe: { expiresAfterDays: null, suppressRefusals: true },
-    history: { keepDays: 30 },
-  } satisfies Policy),
-);
 
 /** A policy document that cannot be used; `issues` point at the offending places (dotted paths). */
 export class PolicyError extends Error {

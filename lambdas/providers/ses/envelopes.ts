@@ -156,12 +156,17 @@ function snsMetaOf(doc: SnsHttpDocument): SnsMeta {
 type Origin = { sns: SnsMeta | null; sqsMessageId: string | null; eventBridge: EventBridgeMeta | null };
 const NO_ORIGIN: Origin = { sns: null, sqsMessageId: null, eventBridge: null };
 
-function fromSnsDocument(value: unknown, path: Path, origin: Origin): SesEnvelopeItem[] {
+function fromSnsDocument(
+  value: unknown,
+  path: Path,
+  origin: Origin,
+): { items: SesEnvelopeItem[]; sns: SnsMeta } {
   const doc = parseOrThrow(SnsHttpDocumentSchema, value, path, "SNS message");
-  if (doc.Type !== "Notification") return [];
+  const sns = snsMetaOf(doc);
+  if (doc.Type !== "Notification") return { items: [], sns };
   const messagePath = [...path, "Message"];
   const record = parseJsonField(doc.Message, messagePath, "The SNS `Message`");
-  return [{ record, path: messagePath, ...origin, sns: snsMetaOf(doc) }];
+  return { items: [{ record, path: messagePath, ...origin, sns }], sns };
 }
 
 function fromEventBridge(value: unknown, path: Path, origin: Origin): SesEnvelopeItem[] {
@@ -187,7 +192,7 @@ const looksLikeSesRecord = (v: Record<string, unknown>): boolean =>
 function fromSqsBody(body: string, path: Path, origin: Origin): SesEnvelopeItem[] {
   const value = parseJsonField(body, path, "The SQS `body`");
   if (isObject(value)) {
-    if (looksLikeSnsDocument(value)) return fromSnsDocument(value, path, origin);
+    if (looksLikeSnsDocument(value)) return fromSnsDocument(value, path, origin).items;
     if (looksLikeEventBridge(value)) return fromEventBridge(value, path, origin);
     if (looksLikeSesRecord(value)) return [{ record: value, path, ...origin }];
   }
@@ -256,9 +261,8 @@ export function unwrapSes(body: unknown): UnwrappedSes {
     return { shape, items, sns: null };
   }
   if (looksLikeSnsDocument(value)) {
-    const items = fromSnsDocument(value, [], NO_ORIGIN);
-    const doc = parseOrThrow(SnsHttpDocumentSchema, value, [], "SNS message");
-    return { shape: "sns-http", items, sns: snsMetaOf(doc) };
+    const { items, sns } = fromSnsDocument(value, [], NO_ORIGIN);
+    return { shape: "sns-http", items, sns };
   }
   if (looksLikeEventBridge(value))
     return { shape: "eventbridge", items: fromEventBridge(value, [], NO_ORIGIN), sns: null };

@@ -1,0 +1,102 @@
+/**
+ * `npm run classify` (design.md §5.1): reads diagnostics from stdin, one per line, and writes one
+ * JSON object per line: `{"type","subtype","reason","rule"}`.
+ *
+ * A line is JSON when its first non-blank character is `{`:
+ * `{"diagnostic": "...", "smtpCode"?: "550", "enhancedCode"?: "5.1.1", "permanent"?: true}`;
+ * any other line is the diagnostic text itself.
+ *
+ * Decisions (so the output can be pasted next to the input):
+ * - exactly one output line per input line, in order — a blank line is classified as an empty
+ *   diagnostic (`fallback-empty`), not skipped;
+ * - a line that starts with `{` but is not valid JSON, or does not fit the schema, yields
+ *   `{"error": "...", "line": n}` and processing continues;
+ * - the exit code is 0 even when some lines were errors (they are reported inline, where the caller
+ *   sees them next to their input); it is non-zero only when stdin or stdout themselves fail.
+ */
+
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
+import { z } from "zod";
+import { classify } from "../core/classifier/index.js";
+
+const code = z
+  .union([z.string().max(32), z.number().int()])
+  .transform((v) => String(v))
+  .nullish();
+
+/** One JSON input line. Unknown keys are ignored. */
+export const ClassifyLine = z.object({
+  diagnostic: z.string().max(1_000_000),
+  smtpCode: code,
+  enhancedCode: code,
+  permanent: z.boolean().nullish(),
+});
+
+export type ClassifyOutput =
+  | { readonly type: string; readonly subtype: string; readonly reason: string; readonly rule: string }
+  | { readonly error: string; readonly line: number };
+
+/**
+ * Classifies one input line (plain text or JSON) into its output object.
+ *
+ * @example
+ * classifyLine("550 5.1.1 User unknown", 1);
+ * // { type: "invalid", subtype: "mailbox_not_found", reason: "user_unknown", rule: "text-user-unknown" }
+ * classifyLine('{"diagnostic": "Mailbox full", "smtpCode": "452"}', 2);
+ * // { type: "soft_bounce", subtype: "other", reason: "mailbox_full", rule: "text-mailbox-full" }
+ */
+export function classifyLine(raw: string, lineNumber: number): ClassifyOutput {
+  const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+  let input: z.infer<typeof ClassifyLine> = { diagnostic: line };
+  if (line.trimStart().startsWith("{")) {
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (e) {
+      return { error: `invalid JSON: ${e instanceof Error ? e.message : String(e)}`, line: lineNumber };
+    }
+    const parsed = ClassifyLine.safeParse(json);
+    if (!parsed.success) {
+      const detail = parsed.error.issues
+        .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+        .join("; ");
+      return { error: `invalid input: ${detail}`, line: lineNumber };
+    }
+    input = parsed.data;
+  }
+  const { type, subtype, reason, rule } = classify(input);
+  return { type, subtype, reason, rule };
+}
+
+/**
+ * Turns input lines into output JSON lines (without newlines), one for one.
+ *
+ * @example
+ * for await (const out of classifyLines(["User unknown", "{bad"])) console.log(out);
+ */
+export async function* classifyLines(
+  lines: AsyncIterable<string> | Iterable<string>,
+): AsyncGenerator<string> {
+  let n = 0;
+  for await (const line of lines) {
+    n += 1;
+    yield JSON.stringify(classifyLine(line, n));
+  }
+}
+
+async function main(): Promise<void> {
+  const rl = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const out of classifyLines(rl)) {
+    if (!process.stdout.write(`${out}\n`)) await once(process.stdout, "drain");
+  }
+}
+
+const invokedAs = process.argv[1];
+if (invokedAs !== undefined && import.meta.url === pathToFileURL(invokedAs).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`classify: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

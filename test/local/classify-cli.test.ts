@@ -1,0 +1,122 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { classifyLine, classifyLines } from "../../lambdas/local/classify-cli.js";
+
+const CLI = fileURLToPath(new URL("../../lambdas/local/classify-cli.ts", import.meta.url));
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Runs the CLI as `npm run classify` does (tsx on the pinned node), feeding `stdin`. */
+function runCli(stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", CLI], {
+      cwd: REPO,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+describe("classifyLine", () => {
+  it("classifies plain text", () => {
+    // Act
+    const out = classifyLine("smtp; 550 5.1.1 <a@b.example>... User Unknown", 1);
+    // Assess
+    expect(out).toEqual({
+      type: "invalid",
+      subtype: "mailbox_not_found",
+      reason: "user_unknown",
+      rule: "text-user-unknown",
+    });
+  });
+
+  it("classifies a JSON line with codes and permanence", () => {
+    // Act
+    const out = classifyLine(
+      '{"diagnostic":"Mailbox full","smtpCode":452,"enhancedCode":"4.2.2","permanent":false}',
+      1,
+    );
+    // Assess
+    expect(out).toEqual({
+      type: "soft_bounce",
+      subtype: "other",
+      reason: "mailbox_full",
+      rule: "text-mailbox-full",
+    });
+  });
+
+  it.each([
+    ['{"diagnostic": "unterminated', /invalid JSON/],
+    ['{"smtpCode": "550"}', /invalid input: diagnostic/],
+    ['{"diagnostic": "x", "permanent": "yes"}', /invalid input: permanent/],
+  ])("reports %j as an error object", (line, message) => {
+    // Act
+    const out = classifyLine(line, 7);
+    // Assess
+    expect(out).toMatchObject({ error: expect.stringMatching(message), line: 7 });
+  });
+
+  it("yields exactly one line per input line", async () => {
+    // Prepare
+    const lines = ["User unknown", "", "{bad", "邮箱已满"];
+    // Act
+    const out: string[] = [];
+    for await (const line of classifyLines(lines)) out.push(line);
+    // Assess
+    expect(out).toHaveLength(4);
+    expect(out.map((l) => JSON.parse(l) as Record<string, unknown>)).toMatchObject([
+      { reason: "user_unknown" },
+      { rule: "fallback-empty" },
+      { line: 3 },
+      { reason: "mailbox_full" },
+    ]);
+  });
+});
+
+describe("classify CLI (child process)", () => {
+  it("reads stdin line by line and writes one JSON object per line", async () => {
+    // Prepare
+    const stdin = [
+      "550 5.1.1 <jdoe@example.org>: Recipient address rejected: User unknown",
+      JSON.stringify({ diagnostic: "收件人邮箱空间不足", smtpCode: "452" }),
+      "{not json",
+      JSON.stringify({ diagnostic: "Sender address rejected: Domain not found", enhancedCode: "5.1.8" }),
+    ].join("\r\n");
+    // Act
+    const { code, stdout, stderr } = await runCli(`${stdin}\n`);
+    // Assess
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      { type: "invalid", subtype: "mailbox_not_found", reason: "user_unknown", rule: "text-user-unknown" },
+      { type: "soft_bounce", subtype: "other", reason: "mailbox_full", rule: "text-mailbox-full" },
+      { error: expect.stringContaining("invalid JSON"), line: 3 },
+      {
+        type: "invalid",
+        subtype: "sender_or_recipient_rejected",
+        reason: "rejected",
+        rule: "text-sender-rejected",
+      },
+    ]);
+  });
+
+  it("writes nothing for empty input and exits 0", async () => {
+    // Act
+    const { code, stdout } = await runCli("");
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toBe("");
+  });
+});

@@ -13,7 +13,7 @@ export type BadAddressVerdict = Omit<Verdict, "since" | "source"> & {
   readonly problem: string;
 };
 
-/** design.md §5.3: `address` echoes the input as given (trimmed); it has no canonical form. */
+/** A malformed address has no canonical form, so `address` echoes the input (trimmed). */
 export function badFormat(address: string, problem: string): BadAddressVerdict {
   return {
     address,
@@ -41,10 +41,17 @@ export function createCheckHandler(deps: RuntimeDeps): HttpHandler {
     const verdicts = await deps.store().checkAddresses(deps.tenant, valid, scope, now);
     const byAddress = new Map(verdicts.map((v) => [v.address, v]));
     const results = parsed.map((p) =>
-      p.ok ? byAddress.get(p.address) : badFormat(p.input.trim(), p.problem),
+      p.ok ? verdictFor(byAddress, p.address) : badFormat(p.input.trim(), p.problem),
     );
-    return json(200, { results, suppressedCount: results.filter((r) => r?.suppressed).length });
+    return json(200, { results, suppressedCount: results.filter((r) => r.suppressed).length });
   });
+}
+
+/** The store answers every address it is asked about; a gap is our bug, never a silent `null`. */
+function verdictFor(verdicts: ReadonlyMap<string, Verdict>, address: string): Verdict {
+  const verdict = verdicts.get(address);
+  if (verdict === undefined) throw new Error(`the store returned no verdict for ${address}`);
+  return verdict;
 }
 
 export const handler = createCheckHandler(readOnlyDeps);

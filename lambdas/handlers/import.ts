@@ -11,7 +11,9 @@ import type { RuntimeDeps } from "./runtime.js";
 function dryRunFlag(value: string | undefined): boolean {
   if (value === undefined || value === "" || value === "false" || value === "0") return false;
   if (value === "true" || value === "1") return true;
-  throw new InputError("`dryRun` is `true` or `false`.", [{ path: "dryRun", message: `got ${value}` }]);
+  throw new InputError("`dryRun` is `true` or `false` (or `1` / `0`).", [
+    { path: "dryRun", message: `got ${value}` },
+  ]);
 }
 
 /**

@@ -5,7 +5,7 @@
  * including optional fields a run may not exercise.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import openapi from "../../docs/openapi.json" with { type: "json" };
 import type { InputIssue } from "../../lambdas/core/errors.js";
 import type { Smtp } from "../../lambdas/core/events.js";
@@ -22,10 +22,10 @@ import type { BadAddressVerdict } from "../../lambdas/handlers/check.js";
 import type { ProblemDocument, ProblemStatus } from "../../lambdas/handlers/http/problem.js";
 import type { DecisionView, EventView, IngestSummary } from "../../lambdas/handlers/ingestion.js";
 import { HTTP_ROUTES } from "../../lambdas/handlers/routes.js";
-import { type LocalServer, startLocalServer } from "../../lambdas/local/server.js";
 import { SUPPORTED_PROVIDERS } from "../../lambdas/providers/index.js";
 import type { SubjectKind } from "../../lambdas/store/keys.js";
 import type { LiveEntry, Verdict } from "../../lambdas/store/lookup.js";
+import { useLocalServer } from "../local/http-helpers.js";
 import { resolveRef, type Schema, validate } from "../support/json-schema.js";
 
 // ---- compile-time: documented property names and type-only unions equal the code's ----
@@ -187,14 +187,7 @@ type Answer = { status: number; type: string; body: unknown };
 const KEY = "k";
 
 describe("docs/openapi.json: real answers of the local server conform", () => {
-  let server: LocalServer;
-
-  beforeAll(async () => {
-    server = await startLocalServer({ port: 0, dataDir: ":memory:", apiKey: KEY, logLevel: "SILENT" });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const running = useLocalServer(KEY);
 
   async function call(
     method: string,
@@ -204,7 +197,7 @@ describe("docs/openapi.json: real answers of the local server conform", () => {
     const key = options.key === undefined ? KEY : options.key;
     const headers: Record<string, string> = key === null ? {} : { authorization: `Bearer ${key}` };
     const body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-    const res = await fetch(`${server.url}${url}`, {
+    const res = await fetch(`${running().url}${url}`, {
       method,
       headers,
       ...(options.body !== undefined ? { body } : {}),

@@ -1,4 +1,5 @@
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
+import { type LocalServer, startLocalServer } from "../../lambdas/local/server.js";
 
 export type Answer = {
   status: number;
@@ -34,4 +35,22 @@ export function expectProblem(answer: Answer, status: number): void {
   expect(answer.type).toMatch(/^application\/problem\+json/);
   expect(answer.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
   expect(String(answer.body.type)).toMatch(/^https:\/\//);
+}
+
+/**
+ * Starts the local server (in memory, on a free port) for the enclosing `describe` and stops it
+ * after; returns a getter for it.
+ */
+export function useLocalServer(apiKey: string): () => LocalServer {
+  let server: LocalServer | undefined;
+  beforeAll(async () => {
+    server = await startLocalServer({ port: 0, dataDir: ":memory:", apiKey, logLevel: "SILENT" });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error("the local server is not started yet");
+    return server;
+  };
 }

@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalServer, startLocalServer } from "../../lambdas/local/server.js";
-import { call, expectProblem } from "./http-helpers.js";
+import { describe, expect, it } from "vitest";
+import { call, expectProblem, useLocalServer } from "./http-helpers.js";
 
 const KEY = "test-key-0123456789";
 
 describe("local server: routes, auth and bad input over real sockets", () => {
-  let server: LocalServer;
-
-  beforeAll(async () => {
-    server = await startLocalServer({ port: 0, dataDir: ":memory:", apiKey: KEY, logLevel: "SILENT" });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const running = useLocalServer(KEY);
 
   it("answers GET /healthz without a key", async () => {
-    const answer = await call(server.url, "GET", "/healthz");
+    const answer = await call(running().url, "GET", "/healthz");
     expect(answer).toMatchObject({ status: 200, body: { status: "ok" } });
   });
 
@@ -23,7 +15,7 @@ describe("local server: routes, auth and bad input over real sockets", () => {
     ["no key", null],
     ["a wrong key", "nope"],
   ])("refuses %s with 401 problem+json", async (_name, key) => {
-    const answer = await call(server.url, "POST", "/v1/check", {
+    const answer = await call(running().url, "POST", "/v1/check", {
       key,
       body: { addresses: ["a@example.org"] },
     });
@@ -31,13 +23,13 @@ describe("local server: routes, auth and bad input over real sockets", () => {
   });
 
   it("answers an unknown route 404 and a wrong method 405", async () => {
-    expectProblem(await call(server.url, "GET", "/v1/nothing", { key: KEY }), 404);
-    expectProblem(await call(server.url, "GET", "/v1/check", { key: KEY }), 405);
+    expectProblem(await call(running().url, "GET", "/v1/nothing", { key: KEY }), 404);
+    expectProblem(await call(running().url, "GET", "/v1/check", { key: KEY }), 405);
   });
 
   it("checks unknown addresses as not suppressed, canonical, in request order", async () => {
     // Act
-    const answer = await call(server.url, "POST", "/v1/check", {
+    const answer = await call(running().url, "POST", "/v1/check", {
       key: KEY,
       body: { addresses: [" Jane <Jane.Doe@Example.ORG> ", "b@example.net"] },
     });
@@ -62,7 +54,7 @@ describe("local server: routes, auth and bad input over real sockets", () => {
   });
 
   it("answers a malformed address as bad_address_format without storing it", async () => {
-    const answer = await call(server.url, "POST", "/v1/check", {
+    const answer = await call(running().url, "POST", "/v1/check", {
       key: KEY,
       body: { addresses: ["not-an-address"] },
     });
@@ -77,7 +69,7 @@ describe("local server: routes, auth and bad input over real sockets", () => {
         },
       ],
     });
-    const single = await call(server.url, "GET", "/v1/suppressions/not-an-address", { key: KEY });
+    const single = await call(running().url, "GET", "/v1/suppressions/not-an-address", { key: KEY });
     expect(single.body).toMatchObject({ suppressed: true, entries: [] });
   });
 
@@ -90,12 +82,12 @@ describe("local server: routes, auth and bad input over real sockets", () => {
     ["no address", { body: { addresses: [] } }],
     ["a bad scope", { body: { addresses: ["a@example.org"], scope: "a//b" } }],
   ])("answers %s with 400 problem+json", async (_name, input) => {
-    const answer = await call(server.url, "POST", "/v1/check", { key: KEY, ...input });
+    const answer = await call(running().url, "POST", "/v1/check", { key: KEY, ...input });
     expectProblem(answer, 400);
   });
 
   it("names the offending field in `errors`", async () => {
-    const answer = await call(server.url, "POST", "/v1/check", {
+    const answer = await call(running().url, "POST", "/v1/check", {
       key: KEY,
       body: { addresses: ["a@x.org", 7] },
     });
@@ -104,28 +96,28 @@ describe("local server: routes, auth and bad input over real sockets", () => {
 
   it("answers 1001 addresses with 413", async () => {
     const addresses = Array.from({ length: 1001 }, (_, i) => `u${i}@example.org`);
-    expectProblem(await call(server.url, "POST", "/v1/check", { key: KEY, body: { addresses } }), 413);
+    expectProblem(await call(running().url, "POST", "/v1/check", { key: KEY, body: { addresses } }), 413);
   });
 
   it("answers 1000 addresses", async () => {
     const addresses = Array.from({ length: 1000 }, (_, i) => `u${i}@d${i % 37}.example.org`);
-    const answer = await call(server.url, "POST", "/v1/check", { key: KEY, body: { addresses } });
+    const answer = await call(running().url, "POST", "/v1/check", { key: KEY, body: { addresses } });
     expect(answer.status).toBe(200);
     expect((answer.body.results as unknown[]).length).toBe(1000);
   });
 
   it("answers an unknown provider with 404", async () => {
-    const answer = await call(server.url, "POST", "/v1/import/carrier-pigeon", { key: KEY, body: {} });
+    const answer = await call(running().url, "POST", "/v1/import/carrier-pigeon", { key: KEY, body: {} });
     expectProblem(answer, 404);
   });
 
   it("answers a bad dryRun flag with 400", async () => {
-    const answer = await call(server.url, "POST", "/v1/import/ses?dryRun=maybe", { key: KEY, body: {} });
+    const answer = await call(running().url, "POST", "/v1/import/ses?dryRun=maybe", { key: KEY, body: {} });
     expectProblem(answer, 400);
   });
 
   it("answers a body over the limit with 413", async () => {
-    const answer = await call(server.url, "POST", "/v1/check", {
+    const answer = await call(running().url, "POST", "/v1/check", {
       key: KEY,
       raw: "x".repeat(6 * 1024 * 1024 + 10),
     });

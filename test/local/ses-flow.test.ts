@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startEmbeddedDynamoDb } from "../../lambdas/local/embedded-dynamodb.js";
-import { type LocalServer, startLocalServer } from "../../lambdas/local/server.js";
+import { startLocalServer } from "../../lambdas/local/server.js";
 import { startFaultyProxy } from "../support/faulty-proxy.js";
 import { allShapes, type Json, sesFixture } from "../support/ses-fixtures.js";
-import { call, expectProblem } from "./http-helpers.js";
+import { call, expectProblem, useLocalServer } from "./http-helpers.js";
 
 const KEY = "test-key-ses-flow";
 
@@ -17,19 +17,12 @@ function at(record: Json, iso: string, salt = ""): Json {
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
 
 describe("SES end to end over HTTP: import → classify → policy → store → check", () => {
-  let server: LocalServer;
-
-  beforeAll(async () => {
-    server = await startLocalServer({ port: 0, dataDir: ":memory:", apiKey: KEY, logLevel: "SILENT" });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const running = useLocalServer(KEY);
 
   const importSes = (body: unknown, query = "") =>
-    call(server.url, "POST", `/v1/import/ses${query}`, { key: KEY, body });
+    call(running().url, "POST", `/v1/import/ses${query}`, { key: KEY, body });
   const check = (addresses: string[], scope?: string) =>
-    call(server.url, "POST", "/v1/check", { key: KEY, body: { addresses, ...(scope ? { scope } : {}) } });
+    call(running().url, "POST", "/v1/check", { key: KEY, body: { addresses, ...(scope ? { scope } : {}) } });
 
   it.each(allShapes(sesFixture("bounce-permanent-general")).map(([label], i) => [label, i] as const))(
     "suppresses a hard bounce delivered as %s",
@@ -109,7 +102,7 @@ describe("SES end to end over HTTP: import → classify → policy → store →
       JSON.parse(JSON.stringify(complaint).replace(/"[^"@\s]+@example\.(com|org|net)"/g, `"${address}"`)),
     );
     await importSes(JSON.parse(JSON.stringify(bounce).replace(/"jane@example\.com"/g, `"${address}"`)));
-    const single = await call(server.url, "GET", `/v1/suppressions/${encodeURIComponent(address)}`, {
+    const single = await call(running().url, "GET", `/v1/suppressions/${encodeURIComponent(address)}`, {
       key: KEY,
     });
     expect(single.body).toMatchObject({

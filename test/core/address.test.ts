@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalizeAddress } from "../../lambdas/core/address.js";
+import { canonicalizeAddress, splitAddress } from "../../lambdas/core/address.js";
 
 describe("canonicalizeAddress", () => {
   it.each([
@@ -52,6 +52,24 @@ describe("canonicalizeAddress", () => {
         if (a.ok && b.ok) expect(b.address).toBe(a.address);
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe("the fast path for plain addresses", () => {
+  const plainish = fc.oneof(
+    fc.emailAddress(),
+    fc.emailAddress().map((a) => a.toUpperCase()),
+    fc.string({ unit: fc.constantFrom(..."aZ09.-_+@!#'`{|}~"), maxLength: 40 }),
+    fc.tuple(fc.string({ maxLength: 12 }), fc.domain()).map(([l, d]) => `${l}@${d}`),
+  );
+
+  it("splits exactly as the RFC 5322 parser does", () => {
+    fc.assert(
+      fc.property(plainish, (input) => {
+        expect(splitAddress(input.trim(), true)).toEqual(splitAddress(input.trim(), false));
+      }),
+      { numRuns: 20_000 },
     );
   });
 });

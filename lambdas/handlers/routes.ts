@@ -7,6 +7,7 @@ export const HTTP_ROUTES = {
   "POST /v1/check": "check",
   "GET /v1/suppressions/{address}": "suppressions",
   "POST /v1/import/{provider}": "import",
+  "POST /webhooks/{provider}": "webhook",
 } as const;
 
 export type RouteKey = keyof typeof HTTP_ROUTES;

@@ -16,6 +16,7 @@ import { getPolicy } from "../handlers/policy-source.js";
 import { HTTP_ROUTES, type HttpFunction } from "../handlers/routes.js";
 import { type RuntimeDeps, SERVICE_NAME } from "../handlers/runtime.js";
 import { createSuppressionsHandler } from "../handlers/suppressions.js";
+import { createWebhookHandler, type WebhookOptions } from "../handlers/webhook.js";
 import { createDynamoDbClient, createStore, ensureTable, toDocumentClient } from "../store/index.js";
 import { toApiGatewayEvent } from "./api-gateway-event.js";
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from "./embedded-dynamodb.js";
@@ -35,6 +36,8 @@ export type LocalServerOptions = {
   readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
   /** SDK attempts per store call (lower it to see a store outage quickly). */
   readonly storeMaxAttempts?: number;
+  /** Test seams of `POST /webhooks/{provider}` (certificate fetcher, subscription confirmer, topics). */
+  readonly webhookOptions?: WebhookOptions;
 };
 
 export type LocalServer = {
@@ -95,6 +98,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     check: createCheckHandler,
     suppressions: createSuppressionsHandler,
     import: createImportHandler,
+    webhook: (d) => createWebhookHandler(d, options.webhookOptions),
   };
   const router = createRouter(
     Object.fromEntries(Object.entries(HTTP_ROUTES).map(([key, fn]) => [key, factories[fn](deps)])),

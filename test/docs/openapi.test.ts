@@ -22,11 +22,15 @@ import type { BadAddressVerdict } from "../../lambdas/handlers/check.js";
 import type { ProblemDocument, ProblemStatus } from "../../lambdas/handlers/http/problem.js";
 import type { DecisionView, EventView, IngestSummary } from "../../lambdas/handlers/ingestion.js";
 import { HTTP_ROUTES } from "../../lambdas/handlers/routes.js";
+import { type SnsControlAnswer, WEBHOOK_PROVIDERS } from "../../lambdas/handlers/webhook.js";
+import { startLocalServer } from "../../lambdas/local/server.js";
 import { SUPPORTED_PROVIDERS } from "../../lambdas/providers/index.js";
 import type { SubjectKind } from "../../lambdas/store/keys.js";
 import type { LiveEntry, Verdict } from "../../lambdas/store/lookup.js";
 import { useLocalServer } from "../local/http-helpers.js";
 import { resolveRef, type Schema, validate } from "../support/json-schema.js";
+import { asSnsConfirmation, asSnsHttp, TOPIC_ARN } from "../support/ses-fixtures.js";
+import { certificateFetcher, makeSigningIdentity, signSns, TEST_CERT_URL } from "../support/sns-signing.js";
 
 // ---- compile-time: documented property names and type-only unions equal the code's ----
 
@@ -69,6 +73,7 @@ const TYPE_CHECKS = {
   outcomes: true satisfies Same<(typeof OUTCOMES)[number], Outcome>,
   subjectKinds: true satisfies Same<(typeof SUBJECT_KINDS)[number], SubjectKind>,
   statuses: true satisfies Same<(typeof PROBLEM_STATUSES)[number], ProblemStatus>,
+  snsControlAnswer: true satisfies Same<Props<"SnsControlAnswer">, keyof SnsControlAnswer>,
 };
 
 // ---- the document, loosely typed for walking ----
@@ -121,10 +126,13 @@ describe("docs/openapi.json: structure", () => {
     ).toEqual(Object.keys(HTTP_ROUTES).sort());
   });
 
-  it("requires the bearer key everywhere but GET /healthz, and documents its 401", () => {
+  it("requires the bearer key everywhere but GET /healthz and the webhooks, and documents 401s", () => {
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
     for (const { key, op } of operations()) {
-      if (key === "GET /healthz") {
+      if (key === "POST /webhooks/{provider}") {
+        expect(op.security).toEqual([]); // the provider's own signature instead
+        expect(op.responses["401"], key).toBeDefined();
+      } else if (key === "GET /healthz") {
         expect(op.security).toEqual([]);
       } else {
         expect(op.security, key).toBeUndefined();
@@ -151,6 +159,17 @@ describe("docs/openapi.json: structure", () => {
       (p) => p.name === "provider",
     );
     expect(provider?.schema.enum).toEqual(SUPPORTED_PROVIDERS);
+    const webhook = operation("POST", "/webhooks/{provider}").parameters ?? [];
+    expect(webhook.find((p) => p.name === "provider")?.schema.enum).toEqual(WEBHOOK_PROVIDERS);
+    expect(webhook.find((p) => p.name === "x-amz-sns-message-type")?.schema.enum).toEqual([
+      "Notification",
+      "SubscriptionConfirmation",
+      "UnsubscribeConfirmation",
+    ]);
+    expect(propEnum("SnsControlAnswer", "sns")).toEqual([
+      "SubscriptionConfirmation",
+      "UnsubscribeConfirmation",
+    ]);
   });
 
   it("has examples that conform to their schemas, and imports docs/examples/ses-bounce.json", () => {
@@ -302,5 +321,88 @@ describe("docs/openapi.json: real answers of the local server conform", () => {
     const route = await call("GET", "/v1/nothing");
     expect(route.status).toBe(404);
     conforms("GET", "/v1/nothing", route, doc.components.responses.NotFound);
+  });
+});
+
+describe("docs/openapi.json: real answers of POST /webhooks/ses conform", () => {
+  const WEBHOOK = "/webhooks/{provider}";
+  const identity = makeSigningIdentity();
+  const fresh = { Timestamp: new Date().toISOString() };
+
+  /** Delivers `body` as SNS does (text/plain, message-type header) to a server with `topics` allowed. */
+  async function deliver(url: string, body: unknown, type: string, provider = "ses"): Promise<Answer> {
+    const res = await fetch(`${url}/webhooks/${provider}`, {
+      method: "POST",
+      headers: { "content-type": "text/plain; charset=UTF-8", "x-amz-sns-message-type": type },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+    return { status: res.status, type: res.headers.get("content-type") ?? "", body: await res.json() };
+  }
+
+  function conforms(answer: Answer): void {
+    const documented = operation("POST", WEBHOOK).responses[String(answer.status)];
+    expect(documented, `POST ${WEBHOOK} documents ${answer.status}`).toBeDefined();
+    const content = deref(documented as Response).content ?? {};
+    const mediaType = answer.type.split(";")[0] ?? "";
+    expect(Object.keys(content)).toEqual([mediaType]);
+    expect(
+      validate(content[mediaType]?.schema as Schema, answer.body, doc),
+      JSON.stringify(answer.body),
+    ).toEqual([]);
+  }
+
+  it("200 (stored, confirmed, unsubscribed), 400, 401 and 404", async () => {
+    let topics: string[] = [TOPIC_ARN];
+    const server = await startLocalServer({
+      port: 0,
+      dataDir: ":memory:",
+      apiKey: KEY,
+      logLevel: "SILENT",
+      webhookOptions: {
+        allowedTopicArns: () => topics,
+        fetchCertificate: certificateFetcher({ [TEST_CERT_URL]: identity.certificatePem }),
+        confirmSubscription: async () => undefined,
+      },
+    });
+    try {
+      const record = JSON.parse(readFileSync("docs/examples/ses-bounce.json", "utf8"));
+      const signed = signSns({ ...asSnsHttp(record), ...fresh }, identity, "2");
+      const stored = await deliver(server.url, signed, "Notification");
+      expect(stored.body).toMatchObject({ accepted: 1 });
+      conforms(stored);
+      for (const type of ["SubscriptionConfirmation", "UnsubscribeConfirmation"] as const) {
+        const answer = await deliver(
+          server.url,
+          signSns({ ...asSnsConfirmation(type), ...fresh }, identity),
+          type,
+        );
+        expect(answer.body).toMatchObject({ sns: type, confirmed: type === "SubscriptionConfirmation" });
+        conforms(answer);
+      }
+      const mismatch = await deliver(server.url, signed, "SubscriptionConfirmation");
+      expect(mismatch.status).toBe(400);
+      conforms(mismatch);
+      const notJson = await deliver(server.url, "nojson", "Notification");
+      expect(notJson.status).toBe(400);
+      conforms(notJson);
+      const s3 = signSns(
+        { ...asSnsHttp(record), ...fresh },
+        identity,
+        "1",
+        "https://s3.amazonaws.com/b/x.pem",
+      );
+      const badCert = await deliver(server.url, s3, "Notification");
+      expect(badCert.status).toBe(401);
+      conforms(badCert);
+      const unknown = await deliver(server.url, signed, "Notification", "nope");
+      expect(unknown.status).toBe(404);
+      conforms(unknown);
+      topics = [];
+      const notConfigured = await deliver(server.url, signed, "Notification");
+      expect(notConfigured.status).toBe(401);
+      conforms(notConfigured);
+    } finally {
+      await server.close();
+    }
   });
 });

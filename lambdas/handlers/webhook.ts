@@ -1,0 +1,157 @@
+import { parseSes } from "../providers/ses/index.js";
+import { subscribeUrlProblem } from "../providers/ses/sns-cert-url.js";
+import {
+  type CertificateFetcher,
+  defaultCertificateFetcher,
+  SnsCertificateUnavailableError,
+  SnsVerificationError,
+  type VerifiedSnsMessage,
+  verifySnsMessage,
+} from "../providers/ses/sns-signature.js";
+import { jsonBody } from "./http/body.js";
+import { HttpProblem } from "./http/problem.js";
+import { json } from "./http/response.js";
+import { type HttpHandler, httpRoute } from "./http/route.js";
+import { ingestDeps } from "./ingest-runtime.js";
+import { ingest } from "./ingestion.js";
+import type { RuntimeDeps } from "./runtime.js";
+
+/** Providers whose webhooks `POST /webhooks/{provider}` serves. */
+export const WEBHOOK_PROVIDERS = ["ses"] as const;
+
+/** What the webhook answers to an SNS subscription or unsubscription confirmation. */
+export type SnsControlAnswer = {
+  readonly sns: "SubscriptionConfirmation" | "UnsubscribeConfirmation";
+  readonly topicArn: string;
+  readonly messageId: string;
+  /** Whether we confirmed the subscription (always false for an unsubscription: only logged). */
+  readonly confirmed: boolean;
+};
+
+export type WebhookOptions = {
+  /** The allowed SNS topic ARNs; default: `SNS_TOPIC_ARNS` (comma-separated), read at each request. */
+  readonly allowedTopicArns?: () => readonly string[];
+  /** Default: HTTPS with a timeout, cached per URL for the life of the container. */
+  readonly fetchCertificate?: CertificateFetcher;
+  /** GETs a verified confirmation's `SubscribeURL`; throws when SNS did not answer 2xx. */
+  readonly confirmSubscription?: (url: string) => Promise<void>;
+};
+
+/** `SNS_TOPIC_ARNS` as a list: comma-separated, blanks ignored. */
+export function topicArnsFromEnv(value = process.env.SNS_TOPIC_ARNS): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((arn) => arn.trim())
+    .filter((arn) => arn !== "");
+}
+
+const CONFIRM_TIMEOUT_MS = 5_000;
+
+/** GETs the `SubscribeURL` (no redirects, 5 s timeout); SNS answers 200 with an XML body. */
+export async function confirmOverHttps(url: string): Promise<void> {
+  const response = await fetch(url, { redirect: "error", signal: AbortSignal.timeout(CONFIRM_TIMEOUT_MS) });
+  await response.body?.cancel();
+  if (!response.ok) throw new Error(`ConfirmSubscription answered ${response.status}`);
+}
+
+/** Everything but a sender's malformed message is a trust failure: 401, so SNS does not retry it. */
+function refusal(error: SnsVerificationError): HttpProblem {
+  const status = error.reason === "malformed" || error.reason === "type-mismatch" ? 400 : 401;
+  return new HttpProblem(status, error.message, { slug: `sns-${error.reason}`, cause: error });
+}
+
+function unavailable(detail: string, cause: unknown): HttpProblem {
+  return new HttpProblem(503, detail, { slug: "sns-unavailable", headers: { "retry-after": "1" }, cause });
+}
+
+/**
+ * `POST /webhooks/{provider}` (design.md §5.3); `ses` is an SNS HTTP(S) subscription. Verifies the
+ * message (providers.md §1.7) before acting on it, then: a Notification is parsed and ingested; a
+ * SubscriptionConfirmation is confirmed by visiting its `SubscribeURL` (only on the signing
+ * certificate's SNS host, for our topic); an UnsubscribeConfirmation is logged.
+ *
+ * Answers: 200 done; 400 malformed; 401 not configured, not our topic, bad or unverifiable signature,
+ * too old (SNS takes any 4xx as delivered and does not retry); 503 store, certificate host or SNS
+ * confirmation unavailable (SNS retries 5xx).
+ *
+ * @example
+ * const handler = createWebhookHandler(deps, { fetchCertificate: async () => pem });
+ */
+export function createWebhookHandler(deps: RuntimeDeps, options: WebhookOptions = {}): HttpHandler {
+  const allowedTopicArns = options.allowedTopicArns ?? (() => topicArnsFromEnv());
+  const fetchCertificate = options.fetchCertificate ?? defaultCertificateFetcher;
+  const confirmSubscription = options.confirmSubscription ?? confirmOverHttps;
+
+  return httpRoute({ logger: deps.logger, auth: "none" }, async (event) => {
+    const provider = event.pathParameters?.provider ?? "";
+    if (!(WEBHOOK_PROVIDERS as readonly string[]).includes(provider)) {
+      throw new HttpProblem(
+        404,
+        `Unknown provider "${provider}"; supported: ${WEBHOOK_PROVIDERS.join(", ")}.`,
+        { slug: "unknown-provider" },
+      );
+    }
+    const allowed = allowedTopicArns();
+    if (allowed.length === 0) {
+      throw new HttpProblem(
+        401,
+        "SNS_TOPIC_ARNS is not set: no SNS topic is allowed, so no SES webhook is accepted. Set it to the comma-separated topic ARNs.",
+        { slug: "sns-not-configured" },
+      );
+    }
+    const document = jsonBody(event);
+    const now = deps.now();
+    let message: VerifiedSnsMessage;
+    try {
+      message = await verifySnsMessage(document, {
+        allowedTopicArns: allowed,
+        fetchCertificate,
+        now,
+        messageTypeHeader: event.headers["x-amz-sns-message-type"] ?? "",
+      });
+    } catch (error) {
+      if (error instanceof SnsVerificationError) throw refusal(error);
+      if (error instanceof SnsCertificateUnavailableError) {
+        throw unavailable("The SNS signing certificate could not be fetched; retry later.", error);
+      }
+      throw error;
+    }
+    const log = { provider, messageId: message.messageId, topicArn: message.topicArn };
+
+    if (message.type === "Notification") {
+      const parsed = parseSes(document, { tenant: deps.tenant, receivedAt: now });
+      const summary = await ingest(parsed, { store: deps.store(), policy: deps.policy(), dryRun: false });
+      deps.logger.info("webhook ingested", {
+        ...log,
+        accepted: summary.accepted,
+        duplicates: summary.duplicates,
+        ignored: summary.ignored,
+      });
+      return json(200, summary);
+    }
+
+    if (message.type === "UnsubscribeConfirmation") {
+      deps.logger.warn("SNS unsubscribed this endpoint", log);
+      return json(200, { sns: message.type, ...pick(message), confirmed: false } satisfies SnsControlAnswer);
+    }
+
+    const url = message.subscribeUrl ?? "";
+    const urlProblem = subscribeUrlProblem(url, { certHost: message.certHost, topicArn: message.topicArn });
+    if (urlProblem !== null) {
+      throw new HttpProblem(401, `SubscribeURL ${urlProblem}; the subscription is not confirmed.`, {
+        slug: "sns-subscribe-url",
+      });
+    }
+    try {
+      await confirmSubscription(url);
+    } catch (error) {
+      throw unavailable("SNS did not confirm the subscription; retry later.", error);
+    }
+    deps.logger.info("SNS subscription confirmed", log);
+    return json(200, { sns: message.type, ...pick(message), confirmed: true } satisfies SnsControlAnswer);
+  });
+}
+
+const pick = (m: VerifiedSnsMessage) => ({ topicArn: m.topicArn, messageId: m.messageId });
+
+export const handler = createWebhookHandler(ingestDeps);

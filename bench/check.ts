@@ -95,6 +95,7 @@ function depsFor(store: SuppressionStore): RuntimeDeps {
     store: () => store,
     policy: () => DEFAULT_POLICY,
     apiKey: () => API_KEY,
+    secrets: () => undefined,
     tenant: TENANT,
     now: () => new Date(),
   };

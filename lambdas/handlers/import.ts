@@ -1,12 +1,12 @@
 import { InputError } from "../core/errors.js";
 import { importParser, SUPPORTED_PROVIDERS } from "../providers/index.js";
-import { jsonBody } from "./http/body.js";
 import { HttpProblem } from "./http/problem.js";
 import { json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
 import { ingestDeps } from "./ingest-runtime.js";
 import { ingest } from "./ingestion.js";
 import type { RuntimeDeps } from "./runtime.js";
+import { limitEvents, webhookRequest } from "./webhook-request.js";
 
 function dryRunFlag(value: string | undefined): boolean {
   if (value === undefined || value === "" || value === "false" || value === "0") return false;
@@ -35,7 +35,7 @@ export function createImportHandler(deps: RuntimeDeps): HttpHandler {
       );
     }
     const dryRun = dryRunFlag(event.queryStringParameters?.dryRun);
-    const parsed = parse(jsonBody(event), { tenant: deps.tenant, receivedAt: deps.now() });
+    const parsed = limitEvents(parse(webhookRequest(event), { tenant: deps.tenant, receivedAt: deps.now() }));
     const summary = await ingest(parsed, { store: deps.store(), policy: deps.policy(), dryRun });
     deps.logger.info("imported", {
       provider,

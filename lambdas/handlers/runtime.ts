@@ -1,6 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DEFAULT_POLICY } from "../core/policy/defaults.js";
 import type { Policy } from "../core/policy/schema.js";
+import type { SecretSource } from "../providers/types.js";
 import {
   createStore,
   defaultDocumentClient,
@@ -16,6 +17,8 @@ export type RuntimeDeps = {
   readonly policy: () => Policy;
   /** The bearer key accepted for the API routes; `undefined` refuses every request. */
   readonly apiKey: () => string | undefined;
+  /** Provider secrets by setting name (`MAILGUN_SIGNING_KEY`…). */
+  readonly secrets: SecretSource;
   /** The tenant of this deployment's requests (design.md §4: `default` until more are configured). */
   readonly tenant: string;
   readonly now: () => Date;
@@ -42,6 +45,7 @@ export function containerDeps(policy: () => Policy): RuntimeDeps {
     },
     policy,
     apiKey: () => process.env.SUPPRESSION_API_KEY || undefined,
+    secrets: (name) => process.env[name],
     tenant: "default",
     now: () => new Date(),
   };

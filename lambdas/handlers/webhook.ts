@@ -1,3 +1,5 @@
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { ADAPTER_PROVIDERS, webhookAdapter } from "../providers/registry.js";
 import { parseSes } from "../providers/ses/index.js";
 import { subscribeUrlProblem } from "../providers/ses/sns-cert-url.js";
 import {
@@ -8,16 +10,18 @@ import {
   type VerifiedSnsMessage,
   verifySnsMessage,
 } from "../providers/ses/sns-signature.js";
+import { WebhookAuthError } from "../providers/types.js";
 import { jsonBody } from "./http/body.js";
 import { HttpProblem } from "./http/problem.js";
-import { json } from "./http/response.js";
+import { type HttpResponse, json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
 import { ingestDeps } from "./ingest-runtime.js";
 import { ingest } from "./ingestion.js";
 import type { RuntimeDeps } from "./runtime.js";
+import { limitEvents, webhookRequest } from "./webhook-request.js";
 
 /** Providers whose webhooks `POST /webhooks/{provider}` serves. */
-export const WEBHOOK_PROVIDERS = ["ses"] as const;
+export const WEBHOOK_PROVIDERS = ["ses", ...ADAPTER_PROVIDERS];
 
 /** What the webhook answers to an SNS subscription or unsubscription confirmation. */
 export type SnsControlAnswer = {
@@ -65,91 +69,134 @@ function unavailable(detail: string, cause: unknown): HttpProblem {
 }
 
 /**
- * `POST /webhooks/{provider}` (design.md §5.3); `ses` is an SNS HTTP(S) subscription. Verifies the
- * message (providers.md §1.7) before acting on it, then: a Notification is parsed and ingested; a
- * SubscriptionConfirmation is confirmed by visiting its `SubscribeURL` (only on the signing
- * certificate's SNS host, for our topic); an UnsubscribeConfirmation is logged.
- *
- * Answers: 200 done; 400 malformed; 401 not configured, not our topic, bad or unverifiable signature,
- * too old (SNS takes any 4xx as delivered and does not retry); 503 store, certificate host or SNS
- * confirmation unavailable (SNS retries 5xx).
+ * `POST /webhooks/{provider}` (design.md §5.3). `ses` is an SNS HTTP(S) subscription (see
+ * `sesWebhook`); every other provider is an adapter (lambdas/providers/registry.ts) whose `verify`
+ * runs before anything is read, then `parse` → policy → store. Refusals carry the status that
+ * stops that provider's retries; our own failures are 5xx so it retries.
  *
  * @example
  * const handler = createWebhookHandler(deps, { fetchCertificate: async () => pem });
  */
 export function createWebhookHandler(deps: RuntimeDeps, options: WebhookOptions = {}): HttpHandler {
-  const allowedTopicArns = options.allowedTopicArns ?? (() => topicArnsFromEnv());
-  const fetchCertificate = options.fetchCertificate ?? defaultCertificateFetcher;
-  const confirmSubscription = options.confirmSubscription ?? confirmOverHttps;
-
+  const ses: Required<WebhookOptions> = {
+    allowedTopicArns: options.allowedTopicArns ?? (() => topicArnsFromEnv()),
+    fetchCertificate: options.fetchCertificate ?? defaultCertificateFetcher,
+    confirmSubscription: options.confirmSubscription ?? confirmOverHttps,
+  };
   return httpRoute({ logger: deps.logger, auth: "none" }, async (event) => {
     const provider = event.pathParameters?.provider ?? "";
-    if (!(WEBHOOK_PROVIDERS as readonly string[]).includes(provider)) {
+    if (provider === "ses") return sesWebhook(event, deps, ses);
+    const adapter = webhookAdapter(provider);
+    if (!adapter) {
       throw new HttpProblem(
         404,
         `Unknown provider "${provider}"; supported: ${WEBHOOK_PROVIDERS.join(", ")}.`,
-        { slug: "unknown-provider" },
+        {
+          slug: "unknown-provider",
+        },
       );
     }
-    const allowed = allowedTopicArns();
-    if (allowed.length === 0) {
-      throw new HttpProblem(
-        401,
-        "SNS_TOPIC_ARNS is not set: no SNS topic is allowed, so no SES webhook is accepted. Set it to the comma-separated topic ARNs.",
-        { slug: "sns-not-configured" },
-      );
-    }
-    const document = jsonBody(event);
+    const request = webhookRequest(event);
     const now = deps.now();
-    let message: VerifiedSnsMessage;
     try {
-      message = await verifySnsMessage(document, {
-        allowedTopicArns: allowed,
-        fetchCertificate,
+      await adapter.verify(request, {
+        secrets: deps.secrets,
         now,
-        messageTypeHeader: event.headers["x-amz-sns-message-type"] ?? "",
+        replayGuard: (p, token, expiresAt) => deps.store().claimNonce(deps.tenant, p, token, expiresAt),
       });
     } catch (error) {
-      if (error instanceof SnsVerificationError) throw refusal(error);
-      if (error instanceof SnsCertificateUnavailableError) {
-        throw unavailable("The SNS signing certificate could not be fetched; retry later.", error);
+      if (error instanceof WebhookAuthError) {
+        throw new HttpProblem(error.status, error.message, { slug: error.slug, cause: error });
       }
       throw error;
     }
-    const log = { provider, messageId: message.messageId, topicArn: message.topicArn };
-
-    if (message.type === "Notification") {
-      const parsed = parseSes(document, { tenant: deps.tenant, receivedAt: now });
-      const summary = await ingest(parsed, { store: deps.store(), policy: deps.policy(), dryRun: false });
-      deps.logger.info("webhook ingested", {
-        ...log,
-        accepted: summary.accepted,
-        duplicates: summary.duplicates,
-        ignored: summary.ignored,
-      });
-      return json(200, summary);
-    }
-
-    if (message.type === "UnsubscribeConfirmation") {
-      deps.logger.warn("SNS unsubscribed this endpoint", log);
-      return json(200, { sns: message.type, ...pick(message), confirmed: false } satisfies SnsControlAnswer);
-    }
-
-    const url = message.subscribeUrl ?? "";
-    const urlProblem = subscribeUrlProblem(url, { certHost: message.certHost, topicArn: message.topicArn });
-    if (urlProblem !== null) {
-      throw new HttpProblem(401, `SubscribeURL ${urlProblem}; the subscription is not confirmed.`, {
-        slug: "sns-subscribe-url",
-      });
-    }
-    try {
-      await confirmSubscription(url);
-    } catch (error) {
-      throw unavailable("SNS did not confirm the subscription; retry later.", error);
-    }
-    deps.logger.info("SNS subscription confirmed", log);
-    return json(200, { sns: message.type, ...pick(message), confirmed: true } satisfies SnsControlAnswer);
+    const parsed = limitEvents(adapter.parse(request, { tenant: deps.tenant, receivedAt: now }));
+    const summary = await ingest(parsed, { store: deps.store(), policy: deps.policy(), dryRun: false });
+    deps.logger.info("webhook ingested", {
+      provider,
+      accepted: summary.accepted,
+      duplicates: summary.duplicates,
+      ignored: summary.ignored,
+    });
+    return json(200, summary);
   });
+}
+
+/**
+ * `POST /webhooks/ses`: an SNS HTTP(S) subscription. Verifies the message (providers.md §1.7)
+ * before acting on it, then: a Notification is parsed and ingested; a SubscriptionConfirmation is
+ * confirmed by visiting its `SubscribeURL` (only on the signing certificate's SNS host, for our
+ * topic); an UnsubscribeConfirmation is logged.
+ *
+ * Answers: 200 done; 400 malformed; 401 not configured, not our topic, bad or unverifiable signature,
+ * too old (SNS takes any 4xx as delivered and does not retry); 503 store, certificate host or SNS
+ * confirmation unavailable (SNS retries 5xx).
+ */
+async function sesWebhook(
+  event: APIGatewayProxyEventV2,
+  deps: RuntimeDeps,
+  options: Required<WebhookOptions>,
+): Promise<HttpResponse> {
+  const provider = "ses";
+  const { allowedTopicArns, fetchCertificate, confirmSubscription } = options;
+  const allowed = allowedTopicArns();
+  if (allowed.length === 0) {
+    throw new HttpProblem(
+      401,
+      "SNS_TOPIC_ARNS is not set: no SNS topic is allowed, so no SES webhook is accepted. Set it to the comma-separated topic ARNs.",
+      { slug: "sns-not-configured" },
+    );
+  }
+  const document = jsonBody(event);
+  const now = deps.now();
+  let message: VerifiedSnsMessage;
+  try {
+    message = await verifySnsMessage(document, {
+      allowedTopicArns: allowed,
+      fetchCertificate,
+      now,
+      messageTypeHeader: event.headers["x-amz-sns-message-type"] ?? "",
+    });
+  } catch (error) {
+    if (error instanceof SnsVerificationError) throw refusal(error);
+    if (error instanceof SnsCertificateUnavailableError) {
+      throw unavailable("The SNS signing certificate could not be fetched; retry later.", error);
+    }
+    throw error;
+  }
+  const log = { provider, messageId: message.messageId, topicArn: message.topicArn };
+
+  if (message.type === "Notification") {
+    const parsed = parseSes(document, { tenant: deps.tenant, receivedAt: now });
+    const summary = await ingest(parsed, { store: deps.store(), policy: deps.policy(), dryRun: false });
+    deps.logger.info("webhook ingested", {
+      ...log,
+      accepted: summary.accepted,
+      duplicates: summary.duplicates,
+      ignored: summary.ignored,
+    });
+    return json(200, summary);
+  }
+
+  if (message.type === "UnsubscribeConfirmation") {
+    deps.logger.warn("SNS unsubscribed this endpoint", log);
+    return json(200, { sns: message.type, ...pick(message), confirmed: false } satisfies SnsControlAnswer);
+  }
+
+  const url = message.subscribeUrl ?? "";
+  const urlProblem = subscribeUrlProblem(url, { certHost: message.certHost, topicArn: message.topicArn });
+  if (urlProblem !== null) {
+    throw new HttpProblem(401, `SubscribeURL ${urlProblem}; the subscription is not confirmed.`, {
+      slug: "sns-subscribe-url",
+    });
+  }
+  try {
+    await confirmSubscription(url);
+  } catch (error) {
+    throw unavailable("SNS did not confirm the subscription; retry later.", error);
+  }
+  deps.logger.info("SNS subscription confirmed", log);
+  return json(200, { sns: message.type, ...pick(message), confirmed: true } satisfies SnsControlAnswer);
 }
 
 const pick = (m: VerifiedSnsMessage) => ({ topicArn: m.topicArn, messageId: m.messageId });

@@ -34,6 +34,8 @@ export type LocalServerOptions = {
   /** The bearer key to accept; generated when absent. */
   readonly apiKey?: string;
   readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
+  /** Provider secrets by setting name, over the environment (tests). */
+  readonly secrets?: Readonly<Record<string, string>>;
   /** SDK attempts per store call (lower it to see a store outage quickly). */
   readonly storeMaxAttempts?: number;
   /** Test seams of `POST /webhooks/{provider}` (certificate fetcher, subscription confirmer, topics). */
@@ -90,6 +92,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     store: () => store,
     policy: () => policy,
     apiKey: () => apiKey,
+    secrets: (name) => options.secrets?.[name] ?? process.env[name],
     tenant: "default",
     now: () => new Date(),
   };

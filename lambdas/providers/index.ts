@@ -1,25 +1,25 @@
 import type { ParsedNotification } from "../core/events.js";
+import { ADAPTER_PROVIDERS, webhookAdapter } from "./registry.js";
 import { parseSes } from "./ses/index.js";
+import { parseJsonBody } from "./shared/decode.js";
+import type { ParseContext, WebhookRequest } from "./types.js";
 
-/** What every provider's parser gets besides the body. */
-export type ParseContext = { readonly tenant: string; readonly receivedAt: Date };
-export type ProviderParser = (body: unknown, context: ParseContext) => ParsedNotification;
+export type ImportParser = (request: WebhookRequest, context: ParseContext) => ParsedNotification;
 
 /** Providers whose payloads `POST /v1/import/{provider}` accepts. */
-const IMPORT_PARSERS = {
-  ses: (body, context) => parseSes(body, context),
-} as const satisfies Record<string, ProviderParser>;
+export const SUPPORTED_PROVIDERS: readonly string[] = ["ses", ...ADAPTER_PROVIDERS];
 
-export const SUPPORTED_PROVIDERS = Object.keys(IMPORT_PARSERS);
+const importSes: ImportParser = (request, context) => parseSes(parseJsonBody(request.rawBody), context);
 
 /**
- * The parser for a provider named in a path, or `undefined` for one we do not support.
+ * The parser for a provider named in a path, or `undefined` for one we do not support. Imports
+ * carry no transport signature: they are authorized by the API key instead.
  *
  * @example
- * importParser("ses")?.(body, { tenant: "default", receivedAt: new Date() });
+ * importParser("ses")?.(request, { tenant: "default", receivedAt: new Date() });
  */
-export function importParser(provider: string): ProviderParser | undefined {
-  return Object.hasOwn(IMPORT_PARSERS, provider)
-    ? IMPORT_PARSERS[provider as keyof typeof IMPORT_PARSERS]
-    : undefined;
+export function importParser(provider: string): ImportParser | undefined {
+  if (provider === "ses") return importSes;
+  const adapter = webhookAdapter(provider);
+  return adapter ? (request, context) => adapter.parse(request, context) : undefined;
 }

@@ -63,6 +63,16 @@ export function eventSk(provider: string, eventId: string): string {
   return `${EVENT_SK_PREFIX}${escapeKeyPart(provider)}#${escapeKeyPart(eventId)}`;
 }
 
+/**
+ * Key of a provider's one-time token (webhook replay protection).
+ *
+ * @example
+ * nonceKey("default", "mailgun", "abc"); // { pk: "T#default#N#mailgun#abc", sk: "N" }
+ */
+export function nonceKey(tenant: string, provider: string, token: string): ItemKey {
+  return { pk: `T#${escapeKeyPart(tenant)}#N#${escapeKeyPart(provider)}#${escapeKeyPart(token)}`, sk: "N" };
+}
+
 /** One table key. */
 export type ItemKey = { readonly pk: string; readonly sk: string };
 

@@ -3,6 +3,7 @@ import type { Decision } from "../core/ledger/types.js";
 import { nowSeconds, resolveContext, type StoreContext, type StoreOptions } from "./context.js";
 import { type RecordResult, recordEvent } from "./ingest.js";
 import { type AddressView, checkAddresses, getAddress, type Verdict } from "./lookup.js";
+import { claimNonce } from "./nonces.js";
 
 /** The suppression store: the only way the service reads or writes DynamoDB. */
 export type SuppressionStore = {
@@ -18,6 +19,14 @@ export type SuppressionStore = {
   ): Promise<Verdict[]>;
   /** See `getAddress` in lookup.ts. `now` (epoch seconds) defaults to the clock. */
   getAddress(tenant: string, address: string, now?: number): Promise<AddressView>;
+  /** See `claimNonce` in nonces.ts: `true` the first time a provider's token is seen. */
+  claimNonce(
+    tenant: string,
+    provider: string,
+    token: string,
+    expiresAt: number,
+    now?: number,
+  ): Promise<boolean>;
 };
 
 /**
@@ -36,5 +45,7 @@ export function createStore(options: StoreOptions): SuppressionStore {
     checkAddresses: (tenant, addresses, scope, now = nowSeconds()) =>
       checkAddresses(ctx, tenant, addresses, scope, now),
     getAddress: (tenant, address, now = nowSeconds()) => getAddress(ctx, tenant, address, now),
+    claimNonce: (tenant, provider, token, expiresAt, now = nowSeconds()) =>
+      claimNonce(ctx, tenant, provider, token, expiresAt, now),
   };
 }

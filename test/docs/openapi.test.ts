@@ -52,7 +52,7 @@ const OUTCOMES = [
   "none",
 ] as const;
 const SUBJECT_KINDS = ["address", "domain"] as const;
-const PROBLEM_STATUSES = [400, 401, 404, 405, 413, 500, 503] as const;
+const PROBLEM_STATUSES = [400, 401, 403, 404, 405, 406, 413, 500, 503] as const;
 
 const TYPE_CHECKS = {
   eventView: true satisfies Same<Props<"EventView">, keyof EventView>,

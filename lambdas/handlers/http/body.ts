@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { InputError } from "../../core/errors.js";
+import { parseJsonBody } from "../../providers/shared/decode.js";
 import { HttpProblem } from "./problem.js";
 
 /** Largest body we read: API Gateway passes at most 6 MB to a synchronous Lambda anyway. */
@@ -27,11 +27,5 @@ export function rawBody(event: Pick<APIGatewayProxyEventV2, "body" | "isBase64En
  * jsonBody({ body: '{"addresses":["a@b.example"]}', isBase64Encoded: false }); // { addresses: [...] }
  */
 export function jsonBody(event: Pick<APIGatewayProxyEventV2, "body" | "isBase64Encoded">): unknown {
-  const text = rawBody(event).toString("utf8");
-  if (text.trim() === "") throw new InputError("The request body is empty; a JSON document is expected.");
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`The body is not valid JSON: ${(error as Error).message}`, [], { cause: error });
-  }
+  return parseJsonBody(rawBody(event));
 }

@@ -1,13 +1,15 @@
 import type { InputIssue } from "../../core/errors.js";
 
 /** The statuses we answer with a problem document (design.md §5.3). */
-export type ProblemStatus = 400 | 401 | 404 | 405 | 413 | 500 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 405 | 406 | 413 | 500 | 503;
 
 const TITLES: Record<ProblemStatus, string> = {
   400: "Bad Request",
   401: "Unauthorized",
+  403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
+  406: "Not Acceptable",
   413: "Content Too Large",
   500: "Internal Server Error",
   503: "Service Unavailable",

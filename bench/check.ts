@@ -95,7 +95,7 @@ function depsFor(store: SuppressionStore): RuntimeDeps {
     store: () => store,
     policy: () => DEFAULT_POLICY,
     apiKey: () => API_KEY,
-    secrets: () => undefined,
+    secrets: async () => () => undefined,
     tenant: TENANT,
     now: () => new Date(),
   };

@@ -8,6 +8,7 @@ import {
   type SuppressionStore,
   tableNameFromEnv,
 } from "../store/index.js";
+import { apiKeyFromSecret, providerSecretsFromSecret } from "./secret-api-key.js";
 
 /** Everything a handler needs from its container; tests and the local server build their own. */
 export type RuntimeDeps = {
@@ -16,9 +17,9 @@ export type RuntimeDeps = {
   readonly store: () => SuppressionStore;
   readonly policy: () => Policy;
   /** The bearer key accepted for the API routes; `undefined` refuses every request. */
-  readonly apiKey: () => string | undefined;
-  /** Provider secrets by setting name (`MAILGUN_SIGNING_KEY`…). */
-  readonly secrets: SecretSource;
+  readonly apiKey: () => string | undefined | Promise<string | undefined>;
+  /** Provider secrets by setting name (`MAILGUN_SIGNING_KEY`…), loaded once per container. */
+  readonly secrets: () => Promise<SecretSource>;
   /** The tenant of this deployment's requests (design.md §4: `default` until more are configured). */
   readonly tenant: string;
   readonly now: () => Date;
@@ -44,8 +45,11 @@ export function containerDeps(policy: () => Policy): RuntimeDeps {
       return store;
     },
     policy,
-    apiKey: () => process.env.SUPPRESSION_API_KEY || undefined,
-    secrets: (name) => process.env[name],
+    apiKey: apiKeyFromSecret,
+    secrets: async () => {
+      const loaded: Readonly<Record<string, string | undefined>> = await providerSecretsFromSecret();
+      return (name) => loaded[name];
+    },
     tenant: "default",
     now: () => new Date(),
   };

@@ -10,7 +10,7 @@ import {
   type VerifiedSnsMessage,
   verifySnsMessage,
 } from "../providers/ses/sns-signature.js";
-import { WebhookAuthError } from "../providers/types.js";
+import { type SecretSource, WebhookAuthError } from "../providers/types.js";
 import { jsonBody } from "./http/body.js";
 import { HttpProblem } from "./http/problem.js";
 import { type HttpResponse, json } from "./http/response.js";
@@ -98,9 +98,19 @@ export function createWebhookHandler(deps: RuntimeDeps, options: WebhookOptions 
     }
     const request = webhookRequest(event);
     const now = deps.now();
+    let secrets: SecretSource;
+    try {
+      secrets = await deps.secrets();
+    } catch (error) {
+      throw new HttpProblem(503, "The provider secrets could not be read; retry later.", {
+        slug: "secrets-unavailable",
+        headers: { "retry-after": "1" },
+        cause: error,
+      });
+    }
     try {
       await adapter.verify(request, {
-        secrets: deps.secrets,
+        secrets,
         now,
         replayGuard: (p, token, expiresAt) => deps.store().claimNonce(deps.tenant, p, token, expiresAt),
       });

@@ -92,7 +92,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     store: () => store,
     policy: () => policy,
     apiKey: () => apiKey,
-    secrets: (name) => options.secrets?.[name] ?? process.env[name],
+    secrets: async () => (name) => options.secrets?.[name] ?? process.env[name],
     tenant: "default",
     now: () => new Date(),
   };

@@ -226,7 +226,7 @@ describe.each(ENGINES)("ses-events handler on $name", (engine) => {
       store: () => store,
       policy: () => DEFAULT_POLICY,
       apiKey: () => undefined,
-      secrets: () => undefined,
+      secrets: async () => () => undefined,
       tenant: TENANT,
       now: () => new Date(),
     };

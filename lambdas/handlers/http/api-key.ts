@@ -21,12 +21,12 @@ const challenge = { "www-authenticate": 'Bearer realm="suppression-service"' };
  * middy(handler).use(bearerApiKey(() => process.env.SUPPRESSION_API_KEY));
  */
 export function bearerApiKey(
-  expectedKey: () => string | undefined,
+  expectedKey: () => string | undefined | Promise<string | undefined>,
 ): MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> {
   return {
     name: "bearerApiKey",
-    before: (request) => {
-      const expected = expectedKey();
+    before: async (request) => {
+      const expected = await expectedKey();
       if (!expected) {
         throw new HttpProblem(401, "No API key is configured on the server (set SUPPRESSION_API_KEY).", {
           slug: "api-key-not-configured",

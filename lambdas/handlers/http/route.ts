@@ -18,7 +18,7 @@ export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => P
 export function httpRoute(
   options:
     | { logger: Logger; auth: "none" }
-    | { logger: Logger; auth: "api-key"; apiKey: () => string | undefined },
+    | { logger: Logger; auth: "api-key"; apiKey: () => string | undefined | Promise<string | undefined> },
   logic: (event: APIGatewayProxyEventV2) => Promise<HttpResponse>,
 ): HttpHandler {
   const route = middy<APIGatewayProxyEventV2, HttpResponse>()

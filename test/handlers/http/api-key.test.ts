@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import { bearerApiKey, sameSecret } from "../../../lambdas/handlers/http/api-key.js";
 import { HttpProblem } from "../../../lambdas/handlers/http/problem.js";
 
-function run(expected: string | undefined, authorization?: string): unknown {
+async function run(expected: string | undefined, authorization?: string): Promise<unknown> {
   const event = { headers: authorization === undefined ? {} : { authorization } } as APIGatewayProxyEventV2;
   try {
-    bearerApiKey(() => expected).before?.({ event } as Request<APIGatewayProxyEventV2>);
+    await bearerApiKey(() => expected).before?.({ event } as Request<APIGatewayProxyEventV2>);
     return "allowed";
   } catch (error) {
     return error instanceof HttpProblem ? `${error.status} ${error.slug}` : error;
@@ -23,8 +23,14 @@ describe("bearerApiKey", () => {
     ["a wrong key", "k1", "Bearer k2", "401 invalid-api-key"],
     ["a prefix of the key", "k1-long", "Bearer k1", "401 invalid-api-key"],
     ["no configured key", undefined, "Bearer k1", "401 api-key-not-configured"],
-  ])("answers %s", (_name, expected, header, outcome) => {
-    expect(run(expected, header)).toBe(outcome);
+  ])("answers %s", async (_name, expected, header, outcome) => {
+    expect(await run(expected, header)).toBe(outcome);
+  });
+
+  it("awaits a key read from a secret store", async () => {
+    const event = { headers: { authorization: "Bearer k1" } } as unknown as APIGatewayProxyEventV2;
+    const check = bearerApiKey(async () => "k1").before?.({ event } as Request<APIGatewayProxyEventV2>);
+    await expect(check).resolves.toBeUndefined();
   });
 
   it("compares secrets of any length", () => {

@@ -1,0 +1,117 @@
+import { Duration } from "aws-cdk-lib";
+import type * as apigw from "aws-cdk-lib/aws-apigatewayv2";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import type * as sns from "aws-cdk-lib/aws-sns";
+import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import { secureTopic } from "./secure-defaults.js";
+
+/** SES reviews an account above 5% bounces / 0.1% complaints; we want to hear well before. */
+export const SES_BOUNCE_RATE_THRESHOLD = 0.02;
+export const SES_COMPLAINT_RATE_THRESHOLD = 0.001;
+/** API 5xx per 5 minutes before we page (503 "store unavailable" is retried by callers). */
+export const DEFAULT_API_5XX_THRESHOLD = 5;
+
+export type AlarmsProps = {
+  readonly topicKey: kms.IKey;
+  /** Subscribed to the alarm topic by email (the address must confirm the subscription). */
+  readonly email?: string;
+  readonly deadLetterQueue: sqs.IQueue;
+  /** Function name (`check`, `ses-events`, …) → function. */
+  readonly functions: Readonly<Record<string, lambda.IFunction>>;
+  readonly api: apigw.IHttpApi;
+  /** @default DEFAULT_API_5XX_THRESHOLD */
+  readonly api5xxThreshold?: number;
+};
+
+/**
+ * The service's alarms, all to one SNS topic (ALARM and OK): the DLQ is not empty, a function errs or
+ * is throttled, the API answers 5xx, the SES account's bounce or complaint rate is too high.
+ */
+export class Alarms extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    this.topic = secureTopic(this, "Topic", props.topicKey, { displayName: "suppression-service alarms" });
+    if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+
+    this.add("DeadLetterQueueNotEmpty", {
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription:
+        "SES messages the ses-events function failed 5 times (or SNS/EventBridge could not deliver) wait in the DLQ. See docs: inspect, fix, redrive.",
+    });
+
+    for (const [name, fn] of Object.entries(props.functions)) {
+      const id = name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
+      this.add(`${id}Errors`, {
+        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmDescription: `The ${name} function failed (unhandled error or timeout) in the last 5 minutes.`,
+      });
+      this.add(`${id}Throttles`, {
+        metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmDescription: `The ${name} function was throttled (account or reserved concurrency exhausted).`,
+      });
+    }
+
+    this.add("Api5xx", {
+      metric: props.api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: props.api5xxThreshold ?? DEFAULT_API_5XX_THRESHOLD,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription: "The HTTP API answered 5xx (store unavailable, function errors or timeouts).",
+    });
+
+    // Account-wide reputation metrics SES publishes (no dimensions); sparse, so missing data is fine.
+    this.add("SesBounceRate", {
+      metric: sesReputationMetric("Reputation.BounceRate"),
+      threshold: SES_BOUNCE_RATE_THRESHOLD,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription: "SES account bounce rate above 2% (SES reviews the account at 5%, may pause at 10%).",
+    });
+    this.add("SesComplaintRate", {
+      metric: sesReputationMetric("Reputation.ComplaintRate"),
+      threshold: SES_COMPLAINT_RATE_THRESHOLD,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription:
+        "SES account complaint rate above 0.1% (SES reviews the account at 0.1%, may pause at 0.5%).",
+    });
+  }
+
+  private add(
+    id: string,
+    props: Pick<cloudwatch.AlarmProps, "metric" | "threshold" | "comparisonOperator" | "alarmDescription">,
+  ): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      ...props,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(this.topic));
+    alarm.addOkAction(new actions.SnsAction(this.topic));
+    this.alarms.push(alarm);
+    return alarm;
+  }
+}
+
+function sesReputationMetric(metricName: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: "AWS/SES",
+    metricName,
+    statistic: cloudwatch.Stats.MAXIMUM,
+    period: Duration.minutes(15),
+  });
+}

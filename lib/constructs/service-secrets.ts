@@ -1,0 +1,44 @@
+import { RemovalPolicy, SecretValue, Validations } from "aws-cdk-lib";
+import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import { Construct } from "constructs";
+import { PROVIDER_SECRET_NAMES } from "../../lambdas/handlers/secret-api-key.js";
+
+const NO_ROTATION_REASON =
+  "No rotation Lambda: the value is shared with parties outside AWS (API callers, or the ESP that signs " +
+  "webhooks), so rotating it is a coordinated operator procedure (put-secret-value, then redeploy to " +
+  "recycle containers), documented in docs/drafts/deploy.md.";
+
+/**
+ * The service's secrets in Secrets Manager (encrypted with the account's `aws/secretsmanager` key),
+ * kept when the stack is deleted:
+ * - the bearer API key, generated at deploy time (48 letters and digits);
+ * - the providers' webhook secrets, one JSON object with an empty value per provider: operators fill
+ *   in the providers they use (an empty value makes that provider reject its webhooks).
+ * The functions read them once per container (lambdas/handlers/secret-api-key.ts).
+ */
+export class ServiceSecrets extends Construct {
+  readonly apiKey: secretsmanager.Secret;
+  readonly providerSecrets: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.apiKey = new secretsmanager.Secret(this, "ApiKey", {
+      description: "suppression-service bearer API key (Authorization: Bearer <key>)",
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // The template holds only empty placeholders; CloudFormation rewrites the value only when this
+    // template property changes (so operators' values survive ordinary deploys).
+    this.providerSecrets = new secretsmanager.Secret(this, "ProviderSecrets", {
+      description: "suppression-service webhook secrets of the ESPs (JSON; empty = provider disabled)",
+      // Empty placeholders, not secrets: nothing confidential is in the template.
+      secretObjectValue: Object.fromEntries(
+        PROVIDER_SECRET_NAMES.map((n) => [n, SecretValue.unsafePlainText("")]),
+      ),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const secret of [this.apiKey, this.providerSecrets]) {
+      Validations.of(secret).acknowledge({ id: "AwsSolutions-SMG4", reason: NO_ROTATION_REASON });
+    }
+  }
+}

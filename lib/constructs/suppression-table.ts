@@ -1,0 +1,62 @@
+import { RemovalPolicy } from "aws-cdk-lib";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as iam from "aws-cdk-lib/aws-iam";
+import { Construct } from "constructs";
+import { tableDefinition } from "../../lambdas/store/schema.js";
+
+/** What the read-only functions (check, suppressions) call: lambdas/store/lookup.ts. */
+export const TABLE_READ_ACTIONS = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"] as const;
+/** What the ingesting functions call besides reads: conditional puts and updates (store.ts, ingest.ts). */
+export const TABLE_WRITE_ACTIONS = ["dynamodb:PutItem", "dynamodb:UpdateItem"] as const;
+
+export type SuppressionTableProps = {
+  /** @default true: a stack update can never drop the suppression list */
+  readonly deletionProtection?: boolean;
+};
+
+/**
+ * The one table of the service, its shape from `tableDefinition()` (lambdas/store/schema.ts, the
+ * single source shared with local runs): on-demand, TTL, point-in-time recovery, encrypted with the
+ * AWS-managed key, a NEW_AND_OLD_IMAGES stream (for the SES account-suppression sync), retained when
+ * the stack is deleted.
+ */
+export class SuppressionTable extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: SuppressionTableProps = {}) {
+    super(scope, id);
+    const def = tableDefinition();
+    const attributeType = { S: dynamodb.AttributeType.STRING } as const;
+    const billingMode = { PAY_PER_REQUEST: dynamodb.BillingMode.PAY_PER_REQUEST } as const;
+    const stream = { NEW_AND_OLD_IMAGES: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES } as const;
+    this.table = new dynamodb.Table(this, "Table", {
+      partitionKey: { name: def.partitionKey.name, type: attributeType[def.partitionKey.type] },
+      sortKey: { name: def.sortKey.name, type: attributeType[def.sortKey.type] },
+      timeToLiveAttribute: def.timeToLiveAttribute,
+      billingMode: billingMode[def.billingMode],
+      stream: stream[def.stream],
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: def.pointInTimeRecovery },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: props.deletionProtection ?? true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** BatchGetItem / GetItem / Query on the table, nothing else. */
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...TABLE_READ_ACTIONS],
+      resourceArns: [this.table.tableArn],
+    });
+  }
+
+  /** The reads plus conditional PutItem / UpdateItem. */
+  grantReadWrite(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+      resourceArns: [this.table.tableArn],
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import { Duration } from "aws-cdk-lib";
+import { HTTP_ROUTES } from "../lambdas/handlers/routes.js";
+
+/** What a function may do to the table. */
+export type TableAccess = "none" | "read" | "read-write";
+
+/** Everything the stack needs to know about one function beyond its entry point. */
+export type FunctionSpec = {
+  readonly description: string;
+  readonly table: TableAccess;
+  /** Gets `SUPPRESSION_API_KEY_SECRET_ARN` and may read that secret. */
+  readonly apiKey?: boolean;
+  /** Gets `PROVIDER_SECRETS_SECRET_ARN` and may read that secret. */
+  readonly providerSecrets?: boolean;
+  /** Gets `SNS_TOPIC_ARNS`, the SES topics it accepts documents from. */
+  readonly snsTopics?: boolean;
+  /** Gets the stack's policy document (`POLICY_FILE`), when it has one. */
+  readonly policy?: boolean;
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+};
+
+/** The SQS consumer of SES events (not an HTTP route). */
+export const SES_EVENTS_FUNCTION = "ses-events";
+
+/**
+ * Every function the service may deploy, by handler module name (`lambdas/handlers/<name>.ts`).
+ * Least privilege: the two that answer reads only read; only ingestion writes.
+ */
+export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
+  health: { description: "GET /healthz: liveness", table: "none" },
+  check: {
+    description: "POST /v1/check: batch pre-send verdicts",
+    table: "read",
+    apiKey: true,
+    memorySize: 1024,
+  },
+  suppressions: {
+    description: "GET /v1/suppressions/{address}: one address, all live entries",
+    table: "read",
+    apiKey: true,
+  },
+  import: {
+    description: "POST /v1/import/{provider}: unsigned backfill and replay",
+    table: "read-write",
+    apiKey: true,
+    policy: true,
+  },
+  webhook: {
+    description: "POST /webhooks/{provider}: signed ESP notifications",
+    table: "read-write",
+    providerSecrets: true,
+    snsTopics: true,
+    policy: true,
+  },
+  [SES_EVENTS_FUNCTION]: {
+    description: "SES events from SQS (SNS and EventBridge): partial batch failures",
+    table: "read-write",
+    snsTopics: true,
+    policy: true,
+    timeout: Duration.seconds(30),
+  },
+};
+
+/** The functions this stack deploys: every function HTTP_ROUTES names, then the SES consumer. */
+export function deployedFunctions(): string[] {
+  const names = [...new Set<string>(Object.values(HTTP_ROUTES)), SES_EVENTS_FUNCTION];
+  const unknown = names.filter((n) => !(n in FUNCTION_SPECS));
+  if (unknown.length > 0) {
+    throw new Error(`lib/functions.ts has no FUNCTION_SPECS entry for: ${unknown.join(", ")}`);
+  }
+  return names;
+}

@@ -1,0 +1,172 @@
+import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import type * as logs from "aws-cdk-lib/aws-logs";
+import type { Construct } from "constructs";
+import { HTTP_ROUTES } from "../lambdas/handlers/routes.js";
+import { SERVICE_NAME } from "../lambdas/handlers/runtime.js";
+import {
+  API_KEY_SECRET_ARN_ENV,
+  PROVIDER_SECRETS_SECRET_ARN_ENV,
+} from "../lambdas/handlers/secret-api-key.js";
+import { Alarms } from "./constructs/alarms.js";
+import { HttpApi } from "./constructs/http-api.js";
+import { topicEncryptionKey } from "./constructs/secure-defaults.js";
+import { ServiceFunction } from "./constructs/service-function.js";
+import { ServiceSecrets } from "./constructs/service-secrets.js";
+import { SesIngestion } from "./constructs/ses-ingestion.js";
+import { SuppressionTable } from "./constructs/suppression-table.js";
+import { deployedFunctions, FUNCTION_SPECS, SES_EVENTS_FUNCTION } from "./functions.js";
+
+export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
+
+export type SuppressionStackProps = StackProps & {
+  /** Email address subscribed to the alarm topic. @default no subscriber */
+  readonly alarmEmail?: string;
+  /** Subscribe the SES queue to these existing SNS topics instead of creating one. @default [] */
+  readonly existingSesTopicArns?: readonly string[];
+  /** Create an SES configuration set publishing to the topic and EventBridge. @default none */
+  readonly sesConfigurationSet?: { readonly name?: string };
+  /** @default "INFO" */
+  readonly logLevel?: LogLevel;
+  /** Retention of every log group (functions, API access logs). @default three months */
+  readonly logRetention?: logs.RetentionDays;
+  /** A policy JSON file (design.md §3) bundled into the ingesting functions. @default built-in policy */
+  readonly policyFile?: string;
+  /** @default { rateLimit: 200, burstLimit: 400 } */
+  readonly apiThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** API 5xx responses per 5 minutes that raise the alarm. @default 5 */
+  readonly api5xxThreshold?: number;
+  /** @default true */
+  readonly tableDeletionProtection?: boolean;
+};
+
+const L1_REASON =
+  "Node.js 22 is pinned on purpose (design.md §7): the toolchain (node@22 devDependency, middy 7, " +
+  "Powertools 2.35) is tested on 22, Lambda's supported runtime until 2027; moving to 24 is one " +
+  "constant in lib/constructs/secure-defaults.ts, done with the toolchain.";
+
+/**
+ * suppression-service (design.md §4): the table, the HTTP API and its functions, SES ingestion through
+ * SNS/EventBridge → SQS → `ses-events`, secrets, and alarms. Environment-agnostic: no lookups, so it
+ * synthesizes offline without credentials.
+ */
+export class SuppressionStack extends Stack {
+  readonly table: SuppressionTable;
+  readonly functions: Readonly<Record<string, ServiceFunction>>;
+  readonly httpApi: HttpApi;
+  readonly ses: SesIngestion;
+  readonly alarms: Alarms;
+  readonly secrets: ServiceSecrets;
+
+  constructor(scope: Construct, id: string, props: SuppressionStackProps = {}) {
+    super(scope, id, {
+      description: "suppression-service: one suppression list for every ESP (design.md)",
+      ...props,
+    });
+    this.table = new SuppressionTable(this, "Store", {
+      deletionProtection: props.tableDeletionProtection,
+    });
+    this.secrets = new ServiceSecrets(this, "Secrets");
+    const topicKey = topicEncryptionKey(this, "TopicKey");
+
+    const functions: Record<string, ServiceFunction> = {};
+    for (const name of deployedFunctions()) {
+      const spec = FUNCTION_SPECS[name];
+      if (!spec) continue;
+      const environment: Record<string, string> = {
+        TABLE_NAME: this.table.table.tableName,
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? "INFO",
+      };
+      if (spec.apiKey) environment[API_KEY_SECRET_ARN_ENV] = this.secrets.apiKey.secretArn;
+      if (spec.providerSecrets) {
+        environment[PROVIDER_SECRETS_SECRET_ARN_ENV] = this.secrets.providerSecrets.secretArn;
+      }
+      const fn = new ServiceFunction(this, pascal(name), {
+        handler: name,
+        description: `suppression-service ${spec.description}`,
+        environment,
+        timeout: spec.timeout,
+        memorySize: spec.memorySize,
+        logRetention: props.logRetention,
+        policyFile: spec.policy ? props.policyFile : undefined,
+      });
+      if (spec.table === "read") this.table.grantRead(fn.role);
+      if (spec.table === "read-write") this.table.grantReadWrite(fn.role);
+      if (spec.apiKey) this.secrets.apiKey.grantRead(fn.role);
+      if (spec.providerSecrets) this.secrets.providerSecrets.grantRead(fn.role);
+      Validations.of(fn.function).acknowledge({ id: "AwsSolutions-L1", reason: L1_REASON });
+      functions[name] = fn;
+    }
+    this.functions = functions;
+
+    const sesEvents = functions[SES_EVENTS_FUNCTION];
+    if (!sesEvents) throw new Error(`the ${SES_EVENTS_FUNCTION} function is missing`);
+    this.ses = new SesIngestion(this, "SesIngestion", {
+      consumer: sesEvents.function,
+      consumerTimeout: sesEvents.function.timeout ?? Duration.seconds(10),
+      topicKey,
+      existingTopicArns: props.existingSesTopicArns,
+      configurationSet: props.sesConfigurationSet,
+    });
+    for (const [name, fn] of Object.entries(functions)) {
+      if (FUNCTION_SPECS[name]?.snsTopics) {
+        fn.function.addEnvironment("SNS_TOPIC_ARNS", Fn.join(",", this.ses.topicArns));
+      }
+    }
+
+    const routes: Record<string, lambda.IFunction> = {};
+    for (const [routeKey, name] of Object.entries(HTTP_ROUTES) as [string, string][]) {
+      const fn = functions[name];
+      if (!fn) throw new Error(`route ${routeKey}: no function ${name}`);
+      routes[routeKey] = fn.function;
+    }
+    this.httpApi = new HttpApi(this, "Http", {
+      routes,
+      throttle: props.apiThrottle,
+      accessLogRetention: props.logRetention,
+    });
+
+    this.alarms = new Alarms(this, "Alarms", {
+      topicKey,
+      email: props.alarmEmail,
+      deadLetterQueue: this.ses.deadLetterQueue,
+      functions: Object.fromEntries(Object.entries(functions).map(([n, f]) => [n, f.function])),
+      api: this.httpApi.api,
+      api5xxThreshold: props.api5xxThreshold,
+    });
+
+    new CfnOutput(this, "ApiUrl", { value: this.httpApi.url, description: "Base URL of the HTTP API" });
+    if (this.ses.topic) {
+      new CfnOutput(this, "SesTopicArn", {
+        value: this.ses.topic.topicArn,
+        description: "Point SES identity notifications or a configuration set's SNS destination here",
+      });
+    }
+    new CfnOutput(this, "SesQueueUrl", { value: this.ses.queue.queueUrl, description: "SES events queue" });
+    new CfnOutput(this, "SesQueueArn", { value: this.ses.queue.queueArn });
+    new CfnOutput(this, "DeadLetterQueueUrl", {
+      value: this.ses.deadLetterQueue.queueUrl,
+      description: "Failed SES messages (inspect, then redrive)",
+    });
+    new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, "TableName", { value: this.table.table.tableName });
+    new CfnOutput(this, "ApiKeySecretArn", {
+      value: this.secrets.apiKey.secretArn,
+      description: "aws secretsmanager get-secret-value --secret-id <this> for the bearer key",
+    });
+    new CfnOutput(this, "ProviderSecretsArn", {
+      value: this.secrets.providerSecrets.secretArn,
+      description: "Put the ESP webhook secrets here (JSON)",
+    });
+    if (this.ses.configurationSet) {
+      new CfnOutput(this, "SesConfigurationSetName", {
+        value: this.ses.configurationSet.configurationSetName,
+      });
+    }
+  }
+}
+
+/** `ses-events` → `SesEvents` (construct ids). */
+export const pascal = (name: string): string =>
+  name.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());

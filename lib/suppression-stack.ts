@@ -123,6 +123,7 @@ export class SuppressionStack extends Stack {
     }
     this.httpApi = new HttpApi(this, "Http", {
       routes,
+      fallback: functions.health?.function,
       throttle: props.apiThrottle,
       accessLogRetention: props.logRetention,
     });

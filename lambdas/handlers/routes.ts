@@ -12,3 +12,6 @@ export const HTTP_ROUTES = {
 
 export type RouteKey = keyof typeof HTTP_ROUTES;
 export type HttpFunction = (typeof HTTP_ROUTES)[RouteKey];
+
+/** API Gateway's catch-all route: deployed, unmatched requests reach the health function. */
+export const FALLBACK_ROUTE = "$default";

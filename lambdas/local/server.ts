@@ -6,11 +6,12 @@ import { pathToFileURL } from "node:url";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { createCheckHandler } from "../handlers/check.js";
-import { createHealthHandler } from "../handlers/health.js";
+import { createHealthHandler, unmatched } from "../handlers/health.js";
 import { MAX_BODY_BYTES } from "../handlers/http/body.js";
 import { HttpProblem } from "../handlers/http/problem.js";
 import { type HttpResponse, problem } from "../handlers/http/response.js";
 import type { HttpHandler } from "../handlers/http/route.js";
+import { createRouter } from "../handlers/http/router.js";
 import { createImportHandler } from "../handlers/import.js";
 import { getPolicy } from "../handlers/policy-source.js";
 import { HTTP_ROUTES, type HttpFunction } from "../handlers/routes.js";
@@ -20,7 +21,6 @@ import { createWebhookHandler, type WebhookOptions } from "../handlers/webhook.j
 import { createDynamoDbClient, createStore, ensureTable, toDocumentClient } from "../store/index.js";
 import { toApiGatewayEvent } from "./api-gateway-event.js";
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from "./embedded-dynamodb.js";
-import { createRouter } from "./router.js";
 
 export type LocalServerOptions = {
   /** 0 picks a free port. Default 3000. */
@@ -149,13 +149,7 @@ async function serve(
   const route = router.match(req.method ?? "GET", url.pathname);
   if (route === undefined || route === "method") {
     req.resume();
-    const answer =
-      route === "method"
-        ? new HttpProblem(405, `${req.method} is not allowed on ${url.pathname}.`, {
-            slug: "method-not-allowed",
-          })
-        : new HttpProblem(404, `No route for ${req.method} ${url.pathname}.`, { slug: "unknown-route" });
-    send(res, problem(answer));
+    send(res, problem(unmatched(req.method ?? "GET", url.pathname)));
     return;
   }
   const body = await readBody(req);

@@ -15,6 +15,8 @@ export type HttpApiProps = {
   readonly routes: Readonly<Record<string, lambda.IFunction>>;
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
   readonly accessLogRetention?: logs.RetentionDays;
+  /** Serves API Gateway's catch-all `$default` route, so unmatched requests get our problem answers. */
+  readonly fallback?: lambda.IFunction;
 };
 
 /** `"GET /v1/suppressions/{address}"` → method and path; throws on anything else. */
@@ -73,13 +75,17 @@ export class HttpApi extends Construct {
     });
 
     const integrations = new Map<lambda.IFunction, HttpLambdaIntegration>();
-    for (const [routeKey, fn] of Object.entries(props.routes)) {
-      const { method, path } = parseRouteKey(routeKey);
+    const integrationOf = (fn: lambda.IFunction): HttpLambdaIntegration => {
       let integration = integrations.get(fn);
       if (!integration) {
         integration = new HttpLambdaIntegration(`${fn.node.scope?.node.id ?? fn.node.id}Integration`, fn);
         integrations.set(fn, integration);
       }
+      return integration;
+    };
+    for (const [routeKey, fn] of Object.entries(props.routes)) {
+      const { method, path } = parseRouteKey(routeKey);
+      const integration = integrationOf(fn);
       const [route] = this.api.addRoutes({ path, methods: [method], integration });
       if (route) {
         Validations.of(route).acknowledge({
@@ -90,6 +96,19 @@ export class HttpApi extends Construct {
             "(which API Gateway authorizers cannot verify), none on /healthz (liveness only, no data).",
         });
       }
+    }
+    if (props.fallback) {
+      const fallback = new apigw.HttpRoute(this, "FallbackRoute", {
+        httpApi: this.api,
+        routeKey: apigw.HttpRouteKey.DEFAULT,
+        integration: integrationOf(props.fallback),
+      });
+      Validations.of(fallback).acknowledge({
+        id: "AwsSolutions-APIG4",
+        reason:
+          "$default: the catch-all route only answers 404/405 problem documents for requests that match " +
+          "no route; it reads no data and needs no authentication.",
+      });
     }
   }
 

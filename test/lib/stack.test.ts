@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Token } from "aws-cdk-lib";
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { HTTP_ROUTES } from "../../lambdas/handlers/routes.js";
+import { FALLBACK_ROUTE, HTTP_ROUTES } from "../../lambdas/handlers/routes.js";
 import { PROVIDER_SECRET_NAMES } from "../../lambdas/handlers/secret-api-key.js";
 import { tableDefinition } from "../../lambdas/store/schema.js";
 import { parseRouteKey } from "../../lib/constructs/http-api.js";
@@ -62,8 +62,15 @@ describe("routes", () => {
   });
 
   it("the API has exactly those routes, each integrated with its function", () => {
-    const routes = Object.values(resourcesOf(t, "AWS::ApiGatewayV2::Route"));
+    const all = Object.values(resourcesOf(t, "AWS::ApiGatewayV2::Route"));
+    const routes = all.filter((r) => r.Properties.RouteKey !== FALLBACK_ROUTE);
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([...DESIGN_ROUTES].sort());
+    // Unmatched requests reach the health function, which answers 404/405 problems as locally.
+    const fallback = all.find((r) => r.Properties.RouteKey === FALLBACK_ROUTE);
+    const fallbackIntegration = Object.entries(resourcesOf(t, "AWS::ApiGatewayV2::Integration")).find(
+      ([id]) => JSON.stringify(fallback?.Properties.Target).includes(id),
+    );
+    expect(fallbackIntegration?.[1].Properties).toMatchObject({ IntegrationUri: arnOf(fnId("health")) });
     const integrations = resourcesOf(t, "AWS::ApiGatewayV2::Integration");
     for (const route of routes) {
       const routeKey = route.Properties.RouteKey as keyof typeof HTTP_ROUTES;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createRouter } from "../../lambdas/local/router.js";
+import { createRouter } from "../../../lambdas/handlers/http/router.js";
 
 const router = createRouter({
   "GET /healthz": "health",

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { ADAPTER_PROVIDERS, webhookAdapter } from "../providers/registry.js";
 import { parseSes } from "../providers/ses/index.js";
@@ -112,7 +113,8 @@ export function createWebhookHandler(deps: RuntimeDeps, options: WebhookOptions 
       await adapter.verify(request, {
         secrets,
         now,
-        replayGuard: (p, token, expiresAt) => deps.store().claimNonce(deps.tenant, p, token, expiresAt),
+        replayGuard: (p, token, expiresAt) =>
+          deps.store().claimNonce(deps.tenant, p, token, bodyFingerprint(request.rawBody), expiresAt),
       });
     } catch (error) {
       if (error instanceof WebhookAuthError) {
@@ -208,6 +210,9 @@ async function sesWebhook(
   deps.logger.info("SNS subscription confirmed", log);
   return json(200, { sns: message.type, ...pick(message), confirmed: true } satisfies SnsControlAnswer);
 }
+
+/** Tells a provider's retry of one request (same bytes) from a replay of its token with other content. */
+const bodyFingerprint = (raw: Buffer): string => createHash("sha256").update(raw).digest("base64url");
 
 const pick = (m: VerifiedSnsMessage) => ({ topicArn: m.topicArn, messageId: m.messageId });
 

@@ -1,8 +1,15 @@
 import type { Provider } from "../core/taxonomy.js";
+import { mailgunAdapter } from "./mailgun.js";
+import { sendgridAdapter } from "./sendgrid.js";
+import { sparkpostAdapter } from "./sparkpost.js";
 import type { ProviderAdapter } from "./types.js";
 
 /** The ESPs with a webhook adapter (SES arrives through SNS/SQS/EventBridge instead: ses/). */
-const ADAPTERS: Partial<Record<Provider, ProviderAdapter>> = {};
+const ADAPTERS: Partial<Record<Provider, ProviderAdapter>> = {
+  sendgrid: sendgridAdapter,
+  mailgun: mailgunAdapter,
+  sparkpost: sparkpostAdapter,
+};
 
 export const ADAPTER_PROVIDERS = Object.keys(ADAPTERS) as Provider[];
 

@@ -17,7 +17,9 @@ export type SecretSource = (name: string) => string | undefined;
 
 /**
  * Remembers a provider's one-time token (Mailgun `signature.token`, SendCloud `token`) until
- * `expiresAt` (epoch seconds). Resolves `true` the first time a token is seen, `false` on reuse.
+ * `expiresAt` (epoch seconds). Resolves `true` the first time a token is seen and when the same
+ * request comes again (the provider retrying after our failure: the store dedupes its events);
+ * `false` when the token comes with a different body (a replay). Call it after the signature checks.
  */
 export type ReplayGuard = (provider: Provider, token: string, expiresAt: number) => Promise<boolean>;
 

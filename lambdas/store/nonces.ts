@@ -5,18 +5,23 @@ import { nonceKey } from "./keys.js";
 import { TTL_ATTRIBUTE } from "./schema.js";
 
 /**
- * Remembers a provider's one-time token until `expiresAt` (epoch seconds): `true` the first time,
- * `false` when it was seen before and has not expired (a replayed webhook). TTL deletion is lazy,
- * so an expired record is overwritten rather than counted as a replay.
+ * Remembers a provider's one-time token until `expiresAt` (epoch seconds), with a fingerprint of
+ * the request that carried it. `true` the first time, and again for the same token with the same
+ * fingerprint (the provider retrying a delivery we failed to store: refusing it would lose the
+ * event); `false` for the token with another fingerprint (a replay). TTL deletion is lazy, so an
+ * expired record is overwritten rather than counted as a replay.
  *
  * @example
- * await claimNonce(ctx, "default", "mailgun", token, now + 300); // true, then false
+ * await claimNonce(ctx, "default", "mailgun", token, bodyHash, now + 300, now); // true
+ * await claimNonce(ctx, "default", "mailgun", token, bodyHash, now + 300, now); // true (a retry)
+ * await claimNonce(ctx, "default", "mailgun", token, otherHash, now + 300, now); // false (a replay)
  */
 export async function claimNonce(
   ctx: StoreContext,
   tenant: string,
   provider: string,
   token: string,
+  fingerprint: string,
   expiresAt: number,
   now: number,
 ): Promise<boolean> {
@@ -24,10 +29,15 @@ export async function claimNonce(
     await ctx.doc.send(
       new PutCommand({
         TableName: ctx.tableName,
-        Item: { ...nonceKey(tenant, provider, token), kind: "nonce", [TTL_ATTRIBUTE]: expiresAt },
-        ConditionExpression: "attribute_not_exists(pk) OR #ttl <= :now",
+        Item: {
+          ...nonceKey(tenant, provider, token),
+          kind: "nonce",
+          fingerprint,
+          [TTL_ATTRIBUTE]: expiresAt,
+        },
+        ConditionExpression: "attribute_not_exists(pk) OR #ttl <= :now OR fingerprint = :fingerprint",
         ExpressionAttributeNames: { "#ttl": TTL_ATTRIBUTE },
-        ExpressionAttributeValues: { ":now": now },
+        ExpressionAttributeValues: { ":now": now, ":fingerprint": fingerprint },
       }),
     );
     return true;

@@ -19,11 +19,12 @@ export type SuppressionStore = {
   ): Promise<Verdict[]>;
   /** See `getAddress` in lookup.ts. `now` (epoch seconds) defaults to the clock. */
   getAddress(tenant: string, address: string, now?: number): Promise<AddressView>;
-  /** See `claimNonce` in nonces.ts: `true` the first time a provider's token is seen. */
+  /** See `claimNonce` in nonces.ts: `false` when a provider's token comes back with another request. */
   claimNonce(
     tenant: string,
     provider: string,
     token: string,
+    fingerprint: string,
     expiresAt: number,
     now?: number,
   ): Promise<boolean>;
@@ -45,7 +46,7 @@ export function createStore(options: StoreOptions): SuppressionStore {
     checkAddresses: (tenant, addresses, scope, now = nowSeconds()) =>
       checkAddresses(ctx, tenant, addresses, scope, now),
     getAddress: (tenant, address, now = nowSeconds()) => getAddress(ctx, tenant, address, now),
-    claimNonce: (tenant, provider, token, expiresAt, now = nowSeconds()) =>
-      claimNonce(ctx, tenant, provider, token, expiresAt, now),
+    claimNonce: (tenant, provider, token, fingerprint, expiresAt, now = nowSeconds()) =>
+      claimNonce(ctx, tenant, provider, token, fingerprint, expiresAt, now),
   };
 }

@@ -18,29 +18,38 @@ describe.each(ENGINES)("webhook tokens (replay guard) on $name", (engine) => {
     await running?.stop();
   });
 
-  it("accepts a token once and refuses its reuse", async () => {
+  it("refuses a token reused with another request", async () => {
     const token = randomUUID();
-    expect(await store.claimNonce("default", "mailgun", token, now + 300, now)).toBe(true);
-    expect(await store.claimNonce("default", "mailgun", token, now + 300, now + 10)).toBe(false);
+    expect(await store.claimNonce("default", "mailgun", token, "fp", now + 300, now)).toBe(true);
+    expect(await store.claimNonce("default", "mailgun", token, "other", now + 300, now + 10)).toBe(false);
+  });
+
+  it("accepts the same request again (a retry) but not the token with another body", async () => {
+    const token = randomUUID();
+    expect(await store.claimNonce("default", "mailgun", token, "body-a", now + 300, now)).toBe(true);
+    expect(await store.claimNonce("default", "mailgun", token, "body-a", now + 300, now + 5)).toBe(true);
+    expect(await store.claimNonce("default", "mailgun", token, "body-b", now + 300, now + 6)).toBe(false);
   });
 
   it("keeps tokens apart by provider and tenant", async () => {
     const token = randomUUID();
-    expect(await store.claimNonce("default", "mailgun", token, now + 300, now)).toBe(true);
-    expect(await store.claimNonce("default", "sendcloud", token, now + 300, now)).toBe(true);
-    expect(await store.claimNonce("other", "mailgun", token, now + 300, now)).toBe(true);
+    expect(await store.claimNonce("default", "mailgun", token, "fp", now + 300, now)).toBe(true);
+    expect(await store.claimNonce("default", "sendcloud", token, "fp", now + 300, now)).toBe(true);
+    expect(await store.claimNonce("other", "mailgun", token, "fp", now + 300, now)).toBe(true);
   });
 
   it("forgets a token once it expired, even before TTL deletion", async () => {
     const token = randomUUID();
-    expect(await store.claimNonce("default", "mailgun", token, now + 60, now)).toBe(true);
-    expect(await store.claimNonce("default", "mailgun", token, now + 500, now + 61)).toBe(true);
+    expect(await store.claimNonce("default", "mailgun", token, "fp", now + 60, now)).toBe(true);
+    expect(await store.claimNonce("default", "mailgun", token, "fp", now + 500, now + 61)).toBe(true);
   });
 
-  it("admits exactly one of concurrent claims", async () => {
+  it("admits exactly one of concurrent claims with different requests", async () => {
     const token = randomUUID();
     const results = await Promise.all(
-      Array.from({ length: 8 }, () => store.claimNonce("default", "mailgun", token, now + 300, now)),
+      Array.from({ length: 8 }, (_, i) =>
+        store.claimNonce("default", "mailgun", token, `fp${i}`, now + 300, now),
+      ),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
   });

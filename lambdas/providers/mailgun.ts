@@ -1,0 +1,371 @@
+/**
+ * Mailgun webhooks (providers.md §3): verification and parsing.
+ *
+ * **Verify.** `signature.signature == hex(HMAC-SHA256(MAILGUN_SIGNING_KEY, timestamp + token))`
+ * (or `parent-signature`, for a primary account receiving its subaccounts' events). Only the
+ * (timestamp, token) pair is signed, not the event, so the token is what binds a request to Mailgun:
+ * it is remembered until `timestamp + MAILGUN_MAX_AGE_SECONDS` and a token seen with a *different*
+ * body is refused as a replay. Every refusal is `406`, the one status that stops Mailgun's retries.
+ *
+ * Mailgun retries a failed POST for ~8 h (5, 10, 15 min, 1, 2, 4 h) and, as far as public sources
+ * tell, resends the same body with the same signature block. Hence two choices:
+ * - the timestamp window is Mailgun's retry horizon (9 h), not 5 minutes, or every retry after our
+ *   own outage would be refused with 406 and the event lost;
+ * - a byte-identical repeat of a claimed (token, body) pair is let through: it is Mailgun retrying
+ *   after our 5xx (possibly after the token was claimed but before the events were stored), and
+ *   ingestion is idempotent by event id, so an identical replay has no effect beyond a `duplicates`
+ *   count. Reusing the token with any other body (a forgery riding a captured signature) is refused.
+ *
+ * **Parse.** One event per request (`event-data`); `/v1/import/mailgun` also takes a bare event, an
+ * array of events or webhook bodies, or an Events API page (`{items: [...]}`). Mapping (design.md §2,
+ * taxonomy; scope always `*`: Mailgun's unsubscribes are not scoped in the event):
+ *
+ * | Mailgun event | normalized | rule |
+ * | --- | --- | --- |
+ * | `accepted` | `request` | `mailgun-accepted` |
+ * | `delivered` | `delivered` | `mailgun-delivered` |
+ * | `failed` permanent `suppress-bounce` / `suppress-complaint` | `invalid/blocklisted` (`suppressed`) | `mailgun-suppress-bounce` / `-complaint` |
+ * | `failed` permanent `suppress-unsubscribe` | `invalid/unsubscribed` (`unsubscribed`) | `mailgun-suppress-unsubscribe` |
+ * | `failed` permanent `espblock` | classifier; when it finds nothing specific, `blocked` | classifier's / `mailgun-espblock` |
+ * | `failed` permanent (`bounce`, `generic`, …) | classifier, `permanent: true` | classifier's |
+ * | `failed` temporary `old` (Mailgun gave up) | classifier, `permanent: false`; nothing specific → `expired`; "No MX" → `not_accept`, permanent | classifier's / `mailgun-old` / `mailgun-old-no-mx` |
+ * | `failed` temporary, other reasons | `request` (deferred, Mailgun retries), with `smtp` | `mailgun-temporary-retrying` |
+ * | `complained` | `complaint` (no feedback type given) | `mailgun-complained` |
+ * | `unsubscribed` | `unsubscribe`, scope `*` | `mailgun-unsubscribed` |
+ * | `opened`, `clicked`, `rejected`, `stored`, others | ignored | — |
+ *
+ * Event id: `<event-data.id>#<event-data.timestamp>`. `event-data.id` is unique only within a day;
+ * with the event's own timestamp it is unique, it is the same in every retry whether or not Mailgun
+ * re-signs, and it exists in Events API exports too (which carry no signature token).
+ */
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { canonicalizeAddress } from "../core/address.js";
+import { classify } from "../core/classifier/index.js";
+import type { Classification } from "../core/classifier/types.js";
+import { InputError, toInputIssues } from "../core/errors.js";
+import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
+import { ALL_MAIL } from "../core/scope.js";
+import { type Reason, typeFor } from "../core/taxonomy.js";
+import {
+  type MailgunDeliveryStatus,
+  type MailgunEventData,
+  MailgunEventDataSchema,
+  MailgunSignedBodySchema,
+} from "./mailgun-schema.js";
+import { smtpOf } from "./ses/bounce.js";
+import { parseJsonBody } from "./shared/decode.js";
+import {
+  type ParseContext,
+  type ProviderAdapter,
+  requireSecret,
+  type VerifyContext,
+  WebhookAuthError,
+  type WebhookRequest,
+} from "./types.js";
+
+/** The setting holding the domain's (or account's) "HTTP webhook signing key". */
+export const MAILGUN_SIGNING_KEY = "MAILGUN_SIGNING_KEY";
+/** Oldest signature timestamp accepted: Mailgun's ~8 h retry horizon plus an hour of slack. */
+export const MAILGUN_MAX_AGE_SECONDS = 9 * 60 * 60;
+/** A timestamp further ahead than this is refused (clock skew allowance). */
+export const MAILGUN_MAX_FUTURE_SECONDS = 5 * 60;
+/** The status that makes Mailgun stop retrying: every refusal uses it. */
+export const MAILGUN_REFUSAL_STATUS = 406;
+/** Longest diagnostic kept on an event (Mailgun's are a few hundred bytes; the store has limits). */
+const MAX_DIAGNOSTIC = 8192;
+
+const refuse = (message: string, slug: string, cause?: unknown): WebhookAuthError =>
+  new WebhookAuthError(message, { status: MAILGUN_REFUSAL_STATUS, slug: `mailgun-${slug}`, cause });
+
+const HEX_SHA256 = /^[0-9a-f]{64}$/i;
+
+/** Constant-time check of one hex signature against the expected digest. */
+function signatureMatches(expected: Buffer, given: string | null | undefined): boolean {
+  if (typeof given !== "string" || !HEX_SHA256.test(given)) return false;
+  return timingSafeEqual(expected, Buffer.from(given, "hex"));
+}
+
+/**
+ * Throws `WebhookAuthError` (406) unless the request is a genuine, fresh Mailgun webhook whose token
+ * has not been used with another body. See the module comment for the retry reasoning.
+ */
+async function verifyMailgun(request: WebhookRequest, context: VerifyContext): Promise<void> {
+  const key = requireSecret(context.secrets, MAILGUN_SIGNING_KEY, MAILGUN_REFUSAL_STATUS, "mailgun");
+  let body: unknown;
+  try {
+    body = parseJsonBody(request.rawBody);
+  } catch (error) {
+    throw refuse("The body is not JSON, so it carries no Mailgun signature.", "missing-signature", error);
+  }
+  const found = MailgunSignedBodySchema.safeParse(body);
+  if (!found.success) {
+    throw refuse(
+      "The body has no valid `signature` block ({timestamp, token, signature}).",
+      "missing-signature",
+      found.error,
+    );
+  }
+  const { timestamp, token, signature } = found.data.signature;
+  const expected = createHmac("sha256", key)
+    .update(timestamp + token, "utf8")
+    .digest();
+  const parent = found.data.signature["parent-signature"];
+  if (!signatureMatches(expected, signature) && !signatureMatches(expected, parent)) {
+    throw refuse(
+      `The signature does not match: check ${MAILGUN_SIGNING_KEY} (the HTTP webhook signing key, not the API key).`,
+      "bad-signature",
+    );
+  }
+  const signedAt = Number(timestamp);
+  const now = Math.floor(context.now.getTime() / 1000);
+  if (signedAt < now - MAILGUN_MAX_AGE_SECONDS) {
+    throw refuse(
+      `The signature timestamp is more than ${MAILGUN_MAX_AGE_SECONDS / 3600} h old.`,
+      "stale-timestamp",
+    );
+  }
+  if (signedAt > now + MAILGUN_MAX_FUTURE_SECONDS) {
+    throw refuse("The signature timestamp is in the future; check the clock.", "stale-timestamp");
+  }
+  const expiresAt = signedAt + MAILGUN_MAX_AGE_SECONDS;
+  // The guard accepts the same token with the same body again: Mailgun retrying after our failure.
+  if (!(await context.replayGuard("mailgun", token, expiresAt))) {
+    throw refuse("This signature token was already used with another body (replay).", "replayed-token");
+  }
+}
+
+// ── Parsing ──────────────────────────────────────────────────────────────────────────────────────
+
+type Path = readonly (string | number)[];
+type Located = { readonly value: unknown; readonly path: Path };
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The events a body holds, wherever they sit in it. */
+function locateEvents(body: unknown): Located[] {
+  const one = (value: unknown, path: Path): Located =>
+    isRecord(value) && Object.hasOwn(value, "event-data")
+      ? { value: value["event-data"], path: [...path, "event-data"] }
+      : { value, path };
+  if (Array.isArray(body)) return body.map((item, i) => one(item, [i]));
+  if (isRecord(body)) {
+    if (Object.hasOwn(body, "event-data")) return [one(body, [])];
+    if (Array.isArray(body.items)) return body.items.map((item, i) => one(item, ["items", i]));
+    if (Object.hasOwn(body, "event")) return [{ value: body, path: [] }];
+  }
+  throw new InputError(
+    "Not a Mailgun payload: expected a webhook body with `event-data`, an event, an array of them, or an Events API page with `items`.",
+  );
+}
+
+const MAPPED_EVENTS: ReadonlySet<string> = new Set([
+  "accepted",
+  "delivered",
+  "failed",
+  "complained",
+  "unsubscribed",
+]);
+
+/** `{code, enhanced, diagnostic}` from `delivery-status`; the code Mailgun gives beats one found in the text. */
+export function mailgunSmtp(status: MailgunDeliveryStatus | null | undefined): Smtp | null {
+  if (!status) return null;
+  const parts: string[] = [];
+  for (const text of [status.message, status.description]) {
+    const t = text?.trim();
+    if (t && !parts.includes(t)) parts.push(t);
+  }
+  const diagnostic = parts.length > 0 ? parts.join("\n").slice(0, MAX_DIAGNOSTIC) : null;
+  const fromText = smtpOf({
+    emailAddress: "",
+    status: status["enhanced-code"]?.trim() || null,
+    diagnosticCode: diagnostic,
+  });
+  const given = status.code === null || status.code === undefined ? "" : String(status.code).trim();
+  const code = given !== "" ? given : fromText.code;
+  if (code === null && fromText.enhanced === null && diagnostic === null) return null;
+  return { code, enhanced: fromText.enhanced, diagnostic };
+}
+
+export type FailureVerdict =
+  | {
+      readonly kind: "bounce";
+      readonly verdict: Pick<Classification, "type" | "subtype" | "reason" | "rule">;
+    }
+  | { readonly kind: "deferred" };
+
+/** Mailgun refused to send because the address was already on one of its lists. */
+const SUPPRESSIONS: Readonly<Record<string, readonly [Reason, string]>> = {
+  "suppress-bounce": ["suppressed", "mailgun-suppress-bounce"],
+  "suppress-complaint": ["suppressed", "mailgun-suppress-complaint"],
+  "suppress-unsubscribe": ["unsubscribed", "mailgun-suppress-unsubscribe"],
+};
+
+/** The classifier matched only a reply-code class or a fall-back: nothing specific. */
+const isVague = (c: Classification): boolean =>
+  c.rule === "reply-5xx" || c.rule === "reply-4xx" || c.rule.startsWith("fallback-");
+
+/** Mailgun's own wording when the recipient domain has no MX ("No MX for example.com", code 498). */
+const NO_MX = /\bno mx\b/i;
+
+const pick = ({ type, subtype, reason, rule }: Classification) => ({ type, subtype, reason, rule });
+
+/**
+ * Decides what one `failed` event is: a bounce (with type, subtype, reason, rule) or a deferral
+ * that Mailgun keeps retrying.
+ *
+ * @example
+ * classifyMailgunFailure("permanent", "suppress-bounce", null);
+ * // { kind: "bounce", verdict: { type: "invalid", subtype: "blocklisted", reason: "suppressed", rule: "mailgun-suppress-bounce" } }
+ * classifyMailgunFailure("temporary", "generic", { code: "451", enhanced: null, diagnostic: "try later" });
+ * // { kind: "deferred" }
+ */
+export function classifyMailgunFailure(
+  severity: string | null | undefined,
+  reason: string | null | undefined,
+  smtp: Smtp | null,
+): FailureVerdict {
+  const sev = severity?.trim().toLowerCase() ?? "";
+  const why = reason?.trim().toLowerCase() ?? "";
+  const run = (permanent: boolean | null, providerReason: Reason | null = null): Classification =>
+    classify({
+      diagnostic: smtp?.diagnostic ?? null,
+      smtpCode: smtp?.code ?? null,
+      enhancedCode: smtp?.enhanced ?? null,
+      permanent,
+      providerReason,
+    });
+  const bounce = (verdict: Pick<Classification, "type" | "subtype" | "reason" | "rule">): FailureVerdict => ({
+    kind: "bounce",
+    verdict,
+  });
+
+  const named = SUPPRESSIONS[why];
+  if (named !== undefined) {
+    const [providerReason, rule] = named;
+    return bounce({ ...pick(run(true, providerReason)), rule });
+  }
+  if (why.startsWith("suppress-")) {
+    return bounce({ ...pick(run(true, "suppressed")), rule: "mailgun-suppress-other" });
+  }
+
+  if (sev === "temporary") {
+    if (why !== "old") return { kind: "deferred" };
+    // Mailgun gave up after its retry period: the final failure of this message.
+    if (NO_MX.test(smtp?.diagnostic ?? "")) {
+      return bounce({ ...pick(run(true, "not_accept")), rule: "mailgun-old-no-mx" });
+    }
+    const c = run(false);
+    if (!isVague(c)) return bounce(pick(c));
+    return bounce({ ...typeFor("expired", false), reason: "expired", rule: "mailgun-old" });
+  }
+
+  // Permanent, or no severity at all (the codes then decide).
+  const permanent = sev === "permanent" ? true : null;
+  const c = run(permanent);
+  if (why === "espblock" && isVague(c)) {
+    return bounce({ ...pick(run(permanent, "blocked")), rule: "mailgun-espblock" });
+  }
+  return bounce(pick(c));
+}
+
+const NO_EXTRAS = { feedbackType: null, unsubscribeReason: null, resubscribe: false } as const;
+
+/** Mailgun's event id (unique within a day) made unique by the event's own timestamp. */
+export const mailgunEventId = (data: Pick<MailgunEventData, "id" | "timestamp">): string =>
+  `${data.id}#${String(data.timestamp)}`;
+
+/** One validated event → at most one normalized event (null: ignored). */
+function normalize(data: MailgunEventData, recipient: string, context: ParseContext): NormalizedEvent | null {
+  const base = {
+    ...NO_EXTRAS,
+    tenant: context.tenant,
+    provider: "mailgun" as const,
+    eventId: mailgunEventId(data),
+    recipient,
+    occurredAt: new Date(data.timestamp * 1000).toISOString(),
+    scope: ALL_MAIL,
+    subtype: null,
+    reason: null,
+    smtp: null,
+  };
+  switch (data.event) {
+    case "accepted":
+      return { ...base, type: "request", rule: "mailgun-accepted" };
+    case "delivered":
+      return { ...base, type: "delivered", rule: "mailgun-delivered" };
+    case "complained":
+      return { ...base, type: "complaint", rule: "mailgun-complained" };
+    case "unsubscribed":
+      return { ...base, type: "unsubscribe", rule: "mailgun-unsubscribed" };
+    case "failed": {
+      const smtp = mailgunSmtp(data["delivery-status"]);
+      const failure = classifyMailgunFailure(data.severity, data.reason, smtp);
+      if (failure.kind === "deferred") {
+        return { ...base, type: "request", rule: "mailgun-temporary-retrying", smtp };
+      }
+      return { ...base, ...failure.verdict, smtp };
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Parses a Mailgun body into normalized events (see the module comment for the mapping).
+ * Ignored: event types outside the taxonomy, and events whose recipient is missing or malformed.
+ * An event repeated within one body (same id and timestamp) is emitted once.
+ *
+ * @throws InputError when the body is not JSON, holds no events, or an event we map is malformed.
+ * @example
+ * parseMailgun(request, { tenant: "default", receivedAt: new Date() });
+ * // { events: [{ provider: "mailgun", type: "invalid", subtype: "mailbox_not_found", … }], ignored: 0 }
+ */
+export function parseMailgun(request: WebhookRequest, context: ParseContext): ParsedNotification {
+  const located = locateEvents(parseJsonBody(request.rawBody));
+  if (located.length === 0) throw new InputError("The body holds no Mailgun events.");
+  const events: NormalizedEvent[] = [];
+  const seen = new Set<string>();
+  let ignored = 0;
+  for (const { value, path } of located) {
+    const kind = isRecord(value) && typeof value.event === "string" ? value.event : null;
+    if (kind !== null && !MAPPED_EVENTS.has(kind)) {
+      ignored += 1;
+      continue;
+    }
+    const result = MailgunEventDataSchema.safeParse(value);
+    if (!result.success) {
+      const issues = toInputIssues(result.error.issues.map((i) => ({ ...i, path: [...path, ...i.path] })));
+      throw new InputError("Not a valid Mailgun event.", issues, { cause: result.error });
+    }
+    const data = result.data;
+    const address = canonicalizeAddress(data.recipient ?? "");
+    if (!address.ok) {
+      ignored += 1;
+      continue;
+    }
+    const event = normalize(data, address.address, context);
+    if (event === null) {
+      ignored += 1;
+      continue;
+    }
+    if (seen.has(event.eventId)) continue;
+    seen.add(event.eventId);
+    events.push(event);
+  }
+  return { events, ignored };
+}
+
+/**
+ * The Mailgun adapter: `POST /webhooks/mailgun` (and `/v1/import/mailgun` through `parse`).
+ *
+ * @example
+ * await mailgunAdapter.verify(request, { secrets: (n) => process.env[n], now: new Date(), replayGuard });
+ * const { events, ignored } = mailgunAdapter.parse(request, { tenant: "default", receivedAt: new Date() });
+ */
+export const mailgunAdapter: ProviderAdapter = {
+  provider: "mailgun",
+  secretNames: [MAILGUN_SIGNING_KEY],
+  verify: verifyMailgun,
+  parse: parseMailgun,
+};

@@ -40,7 +40,7 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { canonicalizeAddress } from "../core/address.js";
-import { classify } from "../core/classifier/index.js";
+import { classify, isVagueRule } from "../core/classifier/index.js";
 import type { Classification } from "../core/classifier/types.js";
 import { InputError, toInputIssues } from "../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
@@ -52,8 +52,8 @@ import {
   MailgunEventDataSchema,
   MailgunSignedBodySchema,
 } from "./mailgun-schema.js";
-import { smtpOf } from "./ses/bounce.js";
 import { parseJsonBody } from "./shared/decode.js";
+import { smtpFrom } from "./shared/smtp.js";
 import {
   type ParseContext,
   type ProviderAdapter,
@@ -176,11 +176,7 @@ export function mailgunSmtp(status: MailgunDeliveryStatus | null | undefined): S
     if (t && !parts.includes(t)) parts.push(t);
   }
   const diagnostic = parts.length > 0 ? parts.join("\n").slice(0, MAX_DIAGNOSTIC) : null;
-  const fromText = smtpOf({
-    emailAddress: "",
-    status: status["enhanced-code"]?.trim() || null,
-    diagnosticCode: diagnostic,
-  });
+  const fromText = smtpFrom(diagnostic, status["enhanced-code"]);
   const given = status.code === null || status.code === undefined ? "" : String(status.code).trim();
   const code = given !== "" ? given : fromText.code;
   if (code === null && fromText.enhanced === null && diagnostic === null) return null;
@@ -202,8 +198,6 @@ const SUPPRESSIONS: Readonly<Record<string, readonly [Reason, string]>> = {
 };
 
 /** The classifier matched only a reply-code class or a fall-back: nothing specific. */
-const isVague = (c: Classification): boolean =>
-  c.rule === "reply-5xx" || c.rule === "reply-4xx" || c.rule.startsWith("fallback-");
 
 /** Mailgun's own wording when the recipient domain has no MX ("No MX for example.com", code 498). */
 const NO_MX = /\bno mx\b/i;
@@ -256,14 +250,14 @@ export function classifyMailgunFailure(
       return bounce({ ...pick(run(true, "not_accept")), rule: "mailgun-old-no-mx" });
     }
     const c = run(false);
-    if (!isVague(c)) return bounce(pick(c));
+    if (!isVagueRule(c.rule)) return bounce(pick(c));
     return bounce({ ...typeFor("expired", false), reason: "expired", rule: "mailgun-old" });
   }
 
   // Permanent, or no severity at all (the codes then decide).
   const permanent = sev === "permanent" ? true : null;
   const c = run(permanent);
-  if (why === "espblock" && isVague(c)) {
+  if (why === "espblock" && isVagueRule(c.rule)) {
     return bounce({ ...pick(run(permanent, "blocked")), rule: "mailgun-espblock" });
   }
   return bounce(pick(c));

@@ -1,5 +1,6 @@
 import type { Provider } from "../core/taxonomy.js";
 import { mailgunAdapter } from "./mailgun.js";
+import { postmarkAdapter } from "./postmark.js";
 import { sendgridAdapter } from "./sendgrid.js";
 import { sparkpostAdapter } from "./sparkpost.js";
 import type { ProviderAdapter } from "./types.js";
@@ -8,6 +9,7 @@ import type { ProviderAdapter } from "./types.js";
 const ADAPTERS: Partial<Record<Provider, ProviderAdapter>> = {
   sendgrid: sendgridAdapter,
   mailgun: mailgunAdapter,
+  postmark: postmarkAdapter,
   sparkpost: sparkpostAdapter,
 };
 

@@ -32,14 +32,14 @@
  */
 import { createHash, createPublicKey, verify as ecdsaVerify, type KeyObject } from "node:crypto";
 import { canonicalizeAddress } from "../core/address.js";
-import { classify } from "../core/classifier/index.js";
+import { classify, isVagueRule } from "../core/classifier/index.js";
 import { InputError, toInputIssues } from "../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
 import { ALL_MAIL } from "../core/scope.js";
 import { type Reason, typeFor } from "../core/taxonomy.js";
 import { SendgridBatchSchema, type SendgridEvent, SendgridEventSchema } from "./sendgrid-schema.js";
-import { smtpOf } from "./ses/bounce.js";
 import { parseJsonBody } from "./shared/decode.js";
+import { smtpFrom } from "./shared/smtp.js";
 import { type ProviderAdapter, requireSecret, WebhookAuthError, type WebhookRequest } from "./types.js";
 
 /** The setting that holds the Signed Event Webhook verification key. */
@@ -186,8 +186,6 @@ const slug = (text: string): string =>
     .replace(/^-|-$/g, "");
 
 /** The classifier found nothing specific: only the reply-code class, or its fall-backs. */
-const isVague = (rule: string): boolean =>
-  rule === "reply-5xx" || rule === "reply-4xx" || rule.startsWith("fallback-");
 
 /**
  * One `bounce` event → type, subtype, reason, rule. `type: "bounce"` is permanent, `"blocked"` is
@@ -212,7 +210,7 @@ export function classifySendgridBounce(
   });
   const classification = event.bounce_classification?.trim() ?? "";
   const hint = CLASSIFICATIONS[classification.toLowerCase()];
-  if (isVague(c.rule) && hint) {
+  if (isVagueRule(c.rule) && hint) {
     return certain(
       hint(c.permanent, smtp.enhanced),
       c.permanent,
@@ -314,13 +312,13 @@ function parseSendgrid(
         break;
       case "deferred":
         verdict = { type: "request", subtype: null, reason: null, rule: "sendgrid-deferred" };
-        smtp = smtpOf({ emailAddress: e.email, diagnosticCode: e.response ?? e.reason ?? null });
+        smtp = smtpFrom(e.response ?? e.reason);
         break;
       case "delivered":
         verdict = { type: "delivered", subtype: null, reason: null, rule: "sendgrid-delivered" };
         break;
       case "bounce":
-        smtp = smtpOf({ emailAddress: e.email, status: e.status ?? null, diagnosticCode: e.reason ?? null });
+        smtp = smtpFrom(e.reason, e.status);
         verdict = classifySendgridBounce(e, smtp);
         break;
       case "dropped": {
@@ -333,7 +331,7 @@ function parseSendgrid(
         // Refused as unsubscribed on a message of a group: the group's list or the global one;
         // a global unsubscribe arrives as its own event, so keep the narrower scope.
         if (drop.reason === "unsubscribed" && e.asm_group_id != null) scope = `asm-${e.asm_group_id}`;
-        smtp = smtpOf({ emailAddress: e.email, status: e.status ?? null, diagnosticCode: e.reason ?? null });
+        smtp = smtpFrom(e.reason, e.status);
         break;
       }
       case "spamreport":

@@ -20,7 +20,7 @@
  * Classes 60 (auto-reply), 80 (subscribe) and 100 (challenge-response) are not failures: ignored.
  * Class 90 (the recipient asked to unsubscribe by replying) is an `unsubscribe` event.
  */
-import { classify } from "../core/classifier/index.js";
+import { classify, isVagueRule } from "../core/classifier/index.js";
 import type { Classification } from "../core/classifier/types.js";
 import type { Smtp } from "../core/events.js";
 import { REASONS, type Reason, typeFor } from "../core/taxonomy.js";
@@ -134,8 +134,6 @@ export function bounceClassOf(value: string | null | undefined): BounceClassRow 
 export type BounceVerdict = Pick<Classification, "type" | "subtype" | "reason" | "rule">;
 
 /** The classifier found no wording at all: only the reply-code class, or its fall-backs. */
-const saysNothing = (c: Classification): boolean =>
-  c.rule === "reply-5xx" || c.rule === "reply-4xx" || c.rule.startsWith("fallback-");
 const UNDECIDED: ReadonlySet<Reason> = new Set(["undefined", "on_hold"]);
 const WEAK_REASONS: ReadonlySet<Reason> = new Set(["undefined", "on_hold", "rejected", "filtered"]);
 const GENERIC_CODE_REASONS: ReadonlySet<Reason> = new Set(["security_error", "content_error"]);
@@ -144,7 +142,7 @@ const GENERIC_CODE_REASONS: ReadonlySet<Reason> = new Set(["security_error", "co
  * no wording, a weak reason ("rejected"), or a generic enhanced code (`5.7.1` → security_error).
  */
 const isGeneric = (c: Classification): boolean =>
-  saysNothing(c) ||
+  isVagueRule(c.rule) ||
   WEAK_REASONS.has(c.reason) ||
   (c.rule.startsWith("enhanced-") && GENERIC_CODE_REASONS.has(c.reason));
 
@@ -184,7 +182,7 @@ export function classifySparkPostBounce(cls: BounceClassRow | undefined, smtp: S
     if (text.trim() === "" || SUPPRESSION_TEXT.test(text)) return decided(cls.reason, true, rule);
     const c = run(true);
     // Another cause the text names (a sending limit, an unconfigured domain) is not the recipient's fault.
-    return saysNothing(c) ? decided(cls.reason, true, rule) : pick(c);
+    return isVagueRule(c.rule) ? decided(cls.reason, true, rule) : pick(c);
   }
 
   const c = run(cls.permanent);
@@ -214,5 +212,5 @@ export function classifySparkPostPolicyRejection(cls: BounceClassRow | undefined
     enhancedCode: smtp.enhanced,
     permanent: true,
   });
-  return saysNothing(c) ? decided("undefined", true, "sparkpost-policy-rejection") : pick(c);
+  return isVagueRule(c.rule) ? decided("undefined", true, "sparkpost-policy-rejection") : pick(c);
 }

@@ -8,9 +8,9 @@ import { canonicalizeAddress } from "../core/address.js";
 import { InputError, type InputIssue, toInputIssues } from "../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
 import { ALL_MAIL } from "../core/scope.js";
-import { smtpOf } from "./ses/bounce.js";
 import { feedbackTypeOf } from "./ses/records.js";
 import { parseJsonBody } from "./shared/decode.js";
+import { smtpFrom } from "./shared/smtp.js";
 import {
   bounceClassOf,
   classifySparkPostBounce,
@@ -62,9 +62,9 @@ const NO_EXTRAS = { feedbackType: null, unsubscribeReason: null, resubscribe: fa
 type Base = Pick<NormalizedEvent, "tenant" | "provider" | "eventId" | "recipient" | "occurredAt" | "scope">;
 
 /** The SMTP details of a bounce: `error_code`, and the codes and text of `raw_reason` (else `reason`). */
-function smtpOfEvent(event: SparkPostEvent, recipient: string): Smtp {
+function smtpOfEvent(event: SparkPostEvent): Smtp {
   const diagnostic = event.raw_reason?.trim() || event.reason?.trim() || null;
-  const fromText = smtpOf({ emailAddress: recipient, diagnosticCode: diagnostic });
+  const fromText = smtpFrom(diagnostic);
   const code = event.error_code?.trim() ?? "";
   return { ...fromText, code: /^[245]\d\d$/.test(code) ? code : fromText.code };
 }
@@ -98,7 +98,7 @@ function normalize(event: SparkPostEvent, base: Base): NormalizedEvent | null {
     case "bounce":
     case "out_of_band":
     case "policy_rejection": {
-      const smtp = smtpOfEvent(event, base.recipient);
+      const smtp = smtpOfEvent(event);
       const cls = bounceClassOf(event.bounce_class);
       if (cls?.action === "ignore") return null;
       if (cls?.action === "unsubscribe") {

@@ -33,6 +33,21 @@ export type { Classification, DiagnosticInput } from "./types.js";
 /** Rule id reported only if reading the input itself throws (never for plain data). */
 export const FALLBACK_ERROR_RULE_ID = "fallback-error";
 
+/** The rules that decide on no specific evidence: the reply code's class alone, or a fall-back. */
+const VAGUE_RULE_IDS: ReadonlySet<string> = new Set(["reply-5xx", "reply-4xx"]);
+
+/**
+ * Whether a verdict rests on no specific evidence (only the reply code's class, or a fall-back),
+ * so that a provider's own stated reason should win over it.
+ *
+ * @example
+ * isVagueRule(classify({ smtpCode: "550" }).rule); // true
+ * isVagueRule("text-user-unknown");                 // false
+ */
+export function isVagueRule(rule: string): boolean {
+  return VAGUE_RULE_IDS.has(rule) || rule.startsWith("fallback-");
+}
+
 /** Longest diagnostic looked at; beyond this the text is cut (real DSN texts are a few KB at most). */
 export const MAX_DIAGNOSTIC_CHARS = 32_768;
 

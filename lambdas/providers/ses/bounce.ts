@@ -19,21 +19,14 @@
  * The Transient subtypes that name a reason still yield to the DSN when it proves a *hard* reason
  * (SES has been seen to mark a real `550 5.1.1` Transient, design.md §2.5).
  */
-import { classify } from "../../core/classifier/index.js";
+import { classify, isVagueRule } from "../../core/classifier/index.js";
 import type { Classification } from "../../core/classifier/types.js";
 import type { Smtp } from "../../core/events.js";
 import { REASONS, type Reason, typeFor } from "../../core/taxonomy.js";
+import { smtpFrom, withoutDiagnosticType } from "../shared/smtp.js";
 import type { SesBouncedRecipient } from "./schemas.js";
 
 export type BounceVerdict = Pick<Classification, "type" | "subtype" | "reason" | "rule">;
-
-/** `smtp; 550 5.1.1 …` → the DSN diagnostic-type prefix dropped. */
-const DIAGNOSTIC_TYPE = /^\s*[a-z][a-z0-9-]*\s*;\s*/i;
-/** A basic reply code at the start of the text or after white space: `550`, `550-5.1.1`. */
-const REPLY_CODE = /(?:^|[\s([:])([245][0-9]{2})(?=$|[\s\-.,;:)\]])/;
-/** RFC 3463 enhanced status code. */
-const ENHANCED_CODE = /^[245]\.[0-9]{1,3}\.[0-9]{1,3}$/;
-const ENHANCED_IN_TEXT = /(?:^|[^0-9.])([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9.]*[0-9])/;
 
 /**
  * The SMTP details of one bounced recipient: the reply code from the diagnostic, the DSN status (or
@@ -44,12 +37,7 @@ const ENHANCED_IN_TEXT = /(?:^|[^0-9.])([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9.]*
  * // { code: "550", enhanced: "5.1.1", diagnostic: "smtp; 550 5.1.1 user unknown" }
  */
 export function smtpOf(recipient: SesBouncedRecipient): Smtp {
-  const diagnostic = recipient.diagnosticCode?.trim() || null;
-  const text = diagnostic?.replace(DIAGNOSTIC_TYPE, "") ?? "";
-  const status = recipient.status?.trim() ?? "";
-  const enhanced = ENHANCED_CODE.test(status) ? status : (ENHANCED_IN_TEXT.exec(text)?.[1] ?? null);
-  const code = REPLY_CODE.exec(text)?.[1] ?? null;
-  return { code, enhanced, diagnostic };
+  return smtpFrom(recipient.diagnosticCode, recipient.status);
 }
 
 const certain = (reason: Reason, permanent: boolean, rule: string): BounceVerdict => ({
@@ -67,8 +55,6 @@ const TRANSIENT_SUBTYPES: Readonly<Record<string, readonly [Reason, string]>> = 
 };
 
 /** The classifier found nothing specific: only the reply-code class, or its fall-backs (`on_hold`, `undefined`). */
-const VAGUE_RULES: ReadonlySet<string> = new Set(["reply-5xx", "reply-4xx"]);
-const isVague = (c: Classification): boolean => VAGUE_RULES.has(c.rule) || c.rule.startsWith("fallback-");
 
 /**
  * Decides type, subtype, reason and rule for one bounced recipient.
@@ -85,7 +71,7 @@ export function classifySesBounce(
   const hasDsn = smtp.diagnostic !== null || smtp.enhanced !== null || smtp.code !== null;
   const run = (permanent: boolean): Classification =>
     classify({
-      diagnostic: smtp.diagnostic?.replace(DIAGNOSTIC_TYPE, "") ?? null,
+      diagnostic: withoutDiagnosticType(smtp.diagnostic),
       smtpCode: smtp.code,
       enhancedCode: smtp.enhanced,
       permanent,
@@ -104,7 +90,7 @@ export function classifySesBounce(
     if (bounceSubType === "NoEmail") {
       if (!hasDsn) return certain("user_unknown", true, "ses-no-email");
       const c = run(true);
-      return isVague(c) ? certain("user_unknown", true, "ses-no-email") : verdict(c);
+      return isVagueRule(c.rule) ? certain("user_unknown", true, "ses-no-email") : verdict(c);
     }
     return verdict(run(true));
   }

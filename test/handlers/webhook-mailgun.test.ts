@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startEmbeddedDynamoDb } from "../../lambdas/local/embedded-dynamodb.js";
-import { type LocalServer, startLocalServer } from "../../lambdas/local/server.js";
+import { startLocalServer } from "../../lambdas/local/server.js";
 import {
   type MailgunBody,
   mailgunFixture,
@@ -10,7 +10,7 @@ import {
   signMailgun,
   WEBHOOK_FIXTURES,
 } from "../fixtures/mailgun/support.js";
-import { type Answer, call, expectProblem } from "../local/http-helpers.js";
+import { type Answer, call, expectProblem, useLocalServer } from "../local/http-helpers.js";
 import { startFaultyProxy } from "../support/faulty-proxy.js";
 
 const API_KEY = "test-key-mailgun-webhook";
@@ -29,25 +29,7 @@ function fresh(name: string, recipient?: string): MailgunBody {
 
 const recipientOf = (body: MailgunBody) => String(body["event-data"].recipient).toLowerCase();
 
-function useServer(secrets: Record<string, string>): () => LocalServer {
-  let server: LocalServer | undefined;
-  beforeAll(async () => {
-    server = await startLocalServer({
-      port: 0,
-      dataDir: ":memory:",
-      apiKey: API_KEY,
-      logLevel: "SILENT",
-      secrets,
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
-  return () => {
-    if (!server) throw new Error("the local server is not started yet");
-    return server;
-  };
-}
+const useServer = (secrets: Record<string, string>) => useLocalServer(API_KEY, { secrets });
 
 describe("POST /webhooks/mailgun over HTTP", () => {
   const running = useServer({ MAILGUN_SIGNING_KEY: SIGNING_KEY });

@@ -2,12 +2,12 @@
  * `POST /webhooks/sendgrid` over real sockets (the local server), with Event Webhook batches signed
  * in the test by a P-256 key generated here (test/fixtures/sendgrid/signing.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startEmbeddedDynamoDb } from "../../lambdas/local/embedded-dynamodb.js";
 import { type LocalServer, startLocalServer } from "../../lambdas/local/server.js";
 import { SENDGRID_MAX_AGE_SECONDS } from "../../lambdas/providers/sendgrid.js";
 import { type SendgridSigner, sendgridEvents, sendgridSigner } from "../fixtures/sendgrid/signing.js";
-import { type Answer, call, expectProblem } from "../local/http-helpers.js";
+import { type Answer, call, expectProblem, useLocalServer } from "../local/http-helpers.js";
 import { startFaultyProxy } from "../support/faulty-proxy.js";
 
 const KEY = "test-key-webhook-sendgrid";
@@ -49,27 +49,9 @@ async function deliver(
 
 const batch = (...events: Event[]) => JSON.stringify(events);
 
-function useSendgridServer(
+const useSendgridServer = (
   secrets: Record<string, string> = { SENDGRID_VERIFICATION_KEY: signer.verificationKey },
-) {
-  let server: LocalServer | undefined;
-  beforeAll(async () => {
-    server = await startLocalServer({
-      port: 0,
-      dataDir: ":memory:",
-      apiKey: KEY,
-      logLevel: "SILENT",
-      secrets,
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
-  return () => {
-    if (!server) throw new Error("the local server is not started yet");
-    return server;
-  };
-}
+) => useLocalServer(KEY, { secrets });
 
 const check = (server: LocalServer, addresses: string[], scope?: string) =>
   call(server.url, "POST", "/v1/check", { key: KEY, body: { addresses, ...(scope ? { scope } : {}) } });

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startEmbeddedDynamoDb } from "../../lambdas/local/embedded-dynamodb.js";
-import { type LocalServer, startLocalServer } from "../../lambdas/local/server.js";
-import { type Answer, call, expectProblem } from "../local/http-helpers.js";
+import { startLocalServer } from "../../lambdas/local/server.js";
+import { type Answer, call, expectProblem, useLocalServer } from "../local/http-helpers.js";
 import { startFaultyProxy } from "../support/faulty-proxy.js";
 
 type Json = Record<string, unknown>;
@@ -62,25 +62,7 @@ async function postWebhook(
   };
 }
 
-function useServer(secrets: Record<string, string> = SECRETS): () => LocalServer {
-  let server: LocalServer | undefined;
-  beforeAll(async () => {
-    server = await startLocalServer({
-      port: 0,
-      dataDir: ":memory:",
-      apiKey: KEY,
-      logLevel: "SILENT",
-      secrets,
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
-  return () => {
-    if (!server) throw new Error("the local server is not started yet");
-    return server;
-  };
-}
+const useServer = (secrets: Record<string, string> = SECRETS) => useLocalServer(KEY, { secrets });
 
 const check = (url: string, addresses: string[]) =>
   call(url, "POST", "/v1/check", { key: KEY, body: { addresses } });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect } from "vitest";
-import { type LocalServer, startLocalServer } from "../../lambdas/local/server.js";
+import { type LocalServer, type LocalServerOptions, startLocalServer } from "../../lambdas/local/server.js";
 
 export type Answer = {
   status: number;
@@ -39,12 +39,12 @@ export function expectProblem(answer: Answer, status: number): void {
 
 /**
  * Starts the local server (in memory, on a free port) for the enclosing `describe` and stops it
- * after; returns a getter for it.
+ * after; returns a getter for it. `options` adds to the defaults (provider `secrets`, webhook fakes).
  */
-export function useLocalServer(apiKey: string): () => LocalServer {
+export function useLocalServer(apiKey: string, options: LocalServerOptions = {}): () => LocalServer {
   let server: LocalServer | undefined;
   beforeAll(async () => {
-    server = await startLocalServer({ port: 0, dataDir: ":memory:", apiKey, logLevel: "SILENT" });
+    server = await startLocalServer({ port: 0, dataDir: ":memory:", apiKey, logLevel: "SILENT", ...options });
   });
   afterAll(async () => {
     await server?.close();

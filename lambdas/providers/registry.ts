@@ -1,6 +1,7 @@
 import type { Provider } from "../core/taxonomy.js";
 import { mailgunAdapter } from "./mailgun.js";
 import { postmarkAdapter } from "./postmark.js";
+import { sendcloudAdapter } from "./sendcloud.js";
 import { sendgridAdapter } from "./sendgrid.js";
 import { sparkpostAdapter } from "./sparkpost.js";
 import type { ProviderAdapter } from "./types.js";
@@ -11,6 +12,7 @@ const ADAPTERS: Partial<Record<Provider, ProviderAdapter>> = {
   mailgun: mailgunAdapter,
   postmark: postmarkAdapter,
   sparkpost: sparkpostAdapter,
+  sendcloud: sendcloudAdapter,
 };
 
 export const ADAPTER_PROVIDERS = Object.keys(ADAPTERS) as Provider[];

@@ -12,9 +12,15 @@ export async function call(
   baseUrl: string,
   method: string,
   path: string,
-  options: { key?: string | null; body?: unknown; raw?: string | Buffer; contentType?: string } = {},
+  options: {
+    key?: string | null;
+    body?: unknown;
+    raw?: string | Buffer;
+    contentType?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<Answer> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
   let body: string | Buffer | undefined;
   if (options.raw !== undefined) body = options.raw;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_SCOPE_LENGTH, SCOPE_PATTERN } from "./scope.js";
 import {
   EVENT_TYPE_IDS,

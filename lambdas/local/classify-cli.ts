@@ -18,7 +18,7 @@
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
-import { z } from "zod";
+import * as z from "zod";
 import { classify } from "../core/classifier/index.js";
 
 const code = z

@@ -11,7 +11,7 @@
 
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { z } from "zod";
+import * as z from "zod";
 import { classify } from "../core/classifier/index.js";
 import type { Classification, DiagnosticInput } from "../core/classifier/types.js";
 import { REASONS, type Reason, typeFor } from "../core/taxonomy.js";

@@ -5,7 +5,7 @@
  * Loose objects throughout: Mailgun adds fields over time ("we do not recommend hardcoding the
  * fields"), so only what we read is checked.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** Longest token we remember (Mailgun's are 50 characters); bounds the replay-guard key. */
 export const MAX_TOKEN_LENGTH = 256;

@@ -2,7 +2,7 @@
  * Postmark webhook records (providers.md §4): one zod schema per `RecordType` we read. Every schema
  * is loose (Postmark adds fields) and reads only what the adapter uses.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** Longest string field we accept in an id or stream (Postmark's are uuids and short names). */
 const MAX_ID = 200;

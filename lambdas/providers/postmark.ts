@@ -39,7 +39,7 @@
  * soft, `Inactive: true` (Postmark stopped sending to the address) makes the failure permanent.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { z } from "zod";
+import type * as z from "zod";
 import { canonicalizeAddress } from "../core/address.js";
 import { classify, isVagueRule } from "../core/classifier/index.js";
 import type { Classification } from "../core/classifier/types.js";

@@ -11,7 +11,7 @@
  * and spaces ignored, and each field has a few aliases (`FIELD_ALIASES`). Loose objects throughout:
  * SendCloud adds fields (`userHeaders`, `labelName`, browser details) that we do not read.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { InputError } from "../core/errors.js";
 import { parseJsonBody } from "./shared/decode.js";
 import type { WebhookRequest } from "./types.js";

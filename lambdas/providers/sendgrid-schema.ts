@@ -3,7 +3,7 @@
  * objects. SendGrid adds fields over time and custom args (`unique_args`) appear as extra top-level
  * keys, so every event is a loose object and only the fields we read are checked.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** Unix seconds, as SendGrid writes `timestamp` (a number; a digit string is accepted too). */
 const UnixSecondsSchema = z.union([

@@ -5,7 +5,7 @@
  * `{"msys": {}}` is the ping SparkPost sends when a webhook is created or tested. Objects are loose:
  * SparkPost adds fields (`rcpt_meta`, `ip_pool`, `amp_*`…) and we read only the ones below.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** The event classes whose events can become normalized events; any other class is acknowledged and counted. */
 export const SPARKPOST_EVENT_CLASSES = ["message_event", "unsubscribe_event"] as const;

@@ -3,7 +3,7 @@
  * `{"msys": {"<event class>": {…}}}` elements, each one event for one recipient.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { z } from "zod";
+import type * as z from "zod";
 import { canonicalizeAddress } from "../core/address.js";
 import { InputError, type InputIssue, toInputIssues } from "../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";

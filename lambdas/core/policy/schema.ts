@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type InputIssue, toInputIssues } from "../errors.js";
 import { FEEDBACK_TYPES, REASON_IDS } from "../taxonomy.js";
 import { DEFAULT_POLICY, deepFreeze } from "./defaults.js";

@@ -11,7 +11,7 @@ import {
   SnsSqsNotificationSchema,
 } from "@aws-lambda-powertools/parser/schemas/sns";
 import { SqsRecordSchema } from "@aws-lambda-powertools/parser/schemas/sqs";
-import { z } from "zod";
+import * as z from "zod";
 import { InputError, toInputIssues } from "../../core/errors.js";
 
 /** Where the body came from. */

@@ -2,7 +2,7 @@
  * One SES record → normalized events, one per recipient (providers.md §1.8, design.md §2).
  */
 import { createHash } from "node:crypto";
-import type { z } from "zod";
+import type * as z from "zod";
 import { canonicalizeAddress } from "../../core/address.js";
 import { InputError, toInputIssues } from "../../core/errors.js";
 import type { NormalizedEvent, ParsedNotification } from "../../core/events.js";

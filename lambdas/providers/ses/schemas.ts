@@ -10,7 +10,7 @@
  * Powertools' `schemas/ses` describes SES *receiving* (inbound mail → Lambda) events, not these
  * sending notifications, so it is not reused here. The transport envelopes are in `envelopes.ts`.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** ISO 8601 with `Z` or an offset, as SES writes every timestamp (`2016-01-27T14:59:38.237Z`). */
 export const SesTimestampSchema = z.iso.datetime({ offset: true });

@@ -13,6 +13,7 @@ import { benchBundle } from "./bundle.js";
 import { benchCheck } from "./check.js";
 import { benchClassify } from "./classify.js";
 import { type Figures, formatTable, machineInfo } from "./report.js";
+import { benchWebhook } from "./webhook.js";
 
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
   log("bundle…");
   const bundle = await benchBundle();
   const check = await benchCheck(scale, log);
-  for (const part of [check, classify, bundle]) {
+  const webhook = await benchWebhook(scale, log);
+  for (const part of [check, classify, bundle, webhook]) {
     Object.assign(figures, part.figures);
     notes.push(...part.notes);
   }

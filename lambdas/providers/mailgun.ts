@@ -1,44 +1,3 @@
-/**
- * Mailgun webhooks (providers.md §3): verification and parsing.
- *
- * **Verify.** `signature.signature == hex(HMAC-SHA256(MAILGUN_SIGNING_KEY, timestamp + token))`
- * (or `parent-signature`, for a primary account receiving its subaccounts' events). Only the
- * (timestamp, token) pair is signed, not the event, so the token is what binds a request to Mailgun:
- * it is remembered until `timestamp + MAILGUN_MAX_AGE_SECONDS` and a token seen with a *different*
- * body is refused as a replay. Every refusal is `406`, the one status that stops Mailgun's retries.
- *
- * Mailgun retries a failed POST for ~8 h (5, 10, 15 min, 1, 2, 4 h) and, as far as public sources
- * tell, resends the same body with the same signature block. Hence two choices:
- * - the timestamp window is Mailgun's retry horizon (9 h), not 5 minutes, or every retry after our
- *   own outage would be refused with 406 and the event lost;
- * - a byte-identical repeat of a claimed (token, body) pair is let through: it is Mailgun retrying
- *   after our 5xx (possibly after the token was claimed but before the events were stored), and
- *   ingestion is idempotent by event id, so an identical replay has no effect beyond a `duplicates`
- *   count. Reusing the token with any other body (a forgery riding a captured signature) is refused.
- *
- * **Parse.** One event per request (`event-data`); `/v1/import/mailgun` also takes a bare event, an
- * array of events or webhook bodies, or an Events API page (`{items: [...]}`). Mapping (design.md §2,
- * taxonomy; scope always `*`: Mailgun's unsubscribes are not scoped in the event):
- *
- * | Mailgun event | normalized | rule |
- * | --- | --- | --- |
- * | `accepted` | `request` | `mailgun-accepted` |
- * | `delivered` | `delivered` | `mailgun-delivered` |
- * | `failed` permanent `suppress-bounce` / `suppress-complaint` | `invalid/blocklisted` (`suppressed`) | `mailgun-suppress-bounce` / `-complaint` |
- * | `failed` permanent `suppress-unsubscribe` | `invalid/unsubscribed` (`unsubscribed`) | `mailgun-suppress-unsubscribe` |
- * | `failed` permanent `espblock` | classifier; when it finds nothing specific, `blocked` | classifier's / `mailgun-espblock` |
- * | `failed` permanent (`bounce`, `generic`, …) | classifier, `permanent: true` | classifier's |
- * | `failed` temporary `old` (Mailgun gave up) | classifier, `permanent: false`; nothing specific → `expired`; "No MX" → `not_accept`, permanent | classifier's / `mailgun-old` / `mailgun-old-no-mx` |
- * | `failed` temporary, other reasons | `request` (deferred, Mailgun retries), with `smtp` | `mailgun-temporary-retrying` |
- * | `complained` | `complaint` (no feedback type given) | `mailgun-complained` |
- * | `unsubscribed` | `unsubscribe`, scope `*` | `mailgun-unsubscribed` |
- * | `opened`, `clicked`, `rejected`, `stored`, others | ignored | — |
- *
- * Event id: `<event-data.id>#<event-data.timestamp>`. `event-data.id` is unique only within a day;
- * with the event's own timestamp it is unique, it is the same in every retry whether or not Mailgun
- * re-signs, and it exists in Events API exports too (which carry no signature token).
- */
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { canonicalizeAddress } from "../core/address.js";
 import { classify, isVagueRule } from "../core/classifier/index.js";
 import type { Classification } from "../core/classifier/types.js";
@@ -53,6 +12,7 @@ import {
   MailgunSignedBodySchema,
 } from "./mailgun-schema.js";
 import { parseJsonBody } from "./shared/decode.js";
+import { verifySignedToken } from "./shared/signed-token.js";
 import { smtpFrom } from "./shared/smtp.js";
 import {
   type ParseContext,
@@ -77,14 +37,6 @@ const MAX_DIAGNOSTIC = 8192;
 const refuse = (message: string, slug: string, cause?: unknown): WebhookAuthError =>
   new WebhookAuthError(message, { status: MAILGUN_REFUSAL_STATUS, slug: `mailgun-${slug}`, cause });
 
-const HEX_SHA256 = /^[0-9a-f]{64}$/i;
-
-/** Constant-time check of one hex signature against the expected digest. */
-function signatureMatches(expected: Buffer, given: string | null | undefined): boolean {
-  if (typeof given !== "string" || !HEX_SHA256.test(given)) return false;
-  return timingSafeEqual(expected, Buffer.from(given, "hex"));
-}
-
 /**
  * Throws `WebhookAuthError` (406) unless the request is a genuine, fresh Mailgun webhook whose token
  * has not been used with another body. See the module comment for the retry reasoning.
@@ -106,32 +58,23 @@ async function verifyMailgun(request: WebhookRequest, context: VerifyContext): P
     );
   }
   const { timestamp, token, signature } = found.data.signature;
-  const expected = createHmac("sha256", key)
-    .update(timestamp + token, "utf8")
-    .digest();
-  const parent = found.data.signature["parent-signature"];
-  if (!signatureMatches(expected, signature) && !signatureMatches(expected, parent)) {
-    throw refuse(
-      `The signature does not match: check ${MAILGUN_SIGNING_KEY} (the HTTP webhook signing key, not the API key).`,
-      "bad-signature",
-    );
-  }
-  const signedAt = Number(timestamp);
-  const now = Math.floor(context.now.getTime() / 1000);
-  if (signedAt < now - MAILGUN_MAX_AGE_SECONDS) {
-    throw refuse(
-      `The signature timestamp is more than ${MAILGUN_MAX_AGE_SECONDS / 3600} h old.`,
-      "stale-timestamp",
-    );
-  }
-  if (signedAt > now + MAILGUN_MAX_FUTURE_SECONDS) {
-    throw refuse("The signature timestamp is in the future; check the clock.", "stale-timestamp");
-  }
-  const expiresAt = signedAt + MAILGUN_MAX_AGE_SECONDS;
-  // The guard accepts the same token with the same body again: Mailgun retrying after our failure.
-  if (!(await context.replayGuard("mailgun", token, expiresAt))) {
-    throw refuse("This signature token was already used with another body (replay).", "replayed-token");
-  }
+  await verifySignedToken(
+    {
+      timestamp,
+      signedAt: Number(timestamp),
+      token,
+      signatures: [signature, found.data.signature["parent-signature"]],
+    },
+    {
+      provider: "mailgun",
+      key,
+      keyHint: `${MAILGUN_SIGNING_KEY} (the HTTP webhook signing key, not the API key)`,
+      maxAgeSeconds: MAILGUN_MAX_AGE_SECONDS,
+      maxFutureSeconds: MAILGUN_MAX_FUTURE_SECONDS,
+      refuse,
+    },
+    context,
+  );
 }
 
 // ── Parsing ──────────────────────────────────────────────────────────────────────────────────────

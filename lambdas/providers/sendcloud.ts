@@ -41,7 +41,7 @@
  *
  * `apiUser` (the SendCloud API_USER) is a tenant hint only: the tenant stays the request context's.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { canonicalizeAddress } from "../core/address.js";
 import { InputError, toInputIssues } from "../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
@@ -56,6 +56,7 @@ import {
   SendCloudSignedSchema,
 } from "./sendcloud-schema.js";
 import { classifySendCloudBounce } from "./sendcloud-substat.js";
+import { verifySignedToken } from "./shared/signed-token.js";
 import { smtpFrom } from "./shared/smtp.js";
 import {
   type ParseContext,
@@ -79,8 +80,6 @@ const MAX_DIAGNOSTIC = 8192;
 
 const refuse = (message: string, slug: string, cause?: unknown): WebhookAuthError =>
   new WebhookAuthError(message, { status: SENDCLOUD_REFUSAL_STATUS, slug: `sendcloud-${slug}`, cause });
-
-const HEX_SHA256 = /^[0-9a-f]{64}$/i;
 
 /** Epoch seconds of a SendCloud timestamp: milliseconds (13 digits) as documented, or seconds. */
 export function epochSeconds(timestamp: string): number {
@@ -120,30 +119,18 @@ async function verifySendCloud(request: WebhookRequest, context: VerifyContext):
     );
   }
   const { timestamp, token, signature } = found.data;
-  const expected = createHmac("sha256", key)
-    .update(timestamp + token, "utf8")
-    .digest();
-  const given = signature.trim();
-  if (!HEX_SHA256.test(given) || !timingSafeEqual(expected, Buffer.from(given, "hex"))) {
-    throw refuse(
-      `The signature does not match: check ${SENDCLOUD_APP_KEY} (the APP KEY of SendCloud's WebHook settings, not the API_KEY).`,
-      "bad-signature",
-    );
-  }
-  const signedAt = epochSeconds(timestamp);
-  const now = Math.floor(context.now.getTime() / 1000);
-  if (signedAt < now - SENDCLOUD_MAX_AGE_SECONDS) {
-    throw refuse(
-      `The signature timestamp is more than ${SENDCLOUD_MAX_AGE_SECONDS / 3600} h old.`,
-      "stale-timestamp",
-    );
-  }
-  if (signedAt > now + SENDCLOUD_MAX_FUTURE_SECONDS) {
-    throw refuse("The signature timestamp is in the future; check the clock.", "stale-timestamp");
-  }
-  if (!(await context.replayGuard("sendcloud", token, signedAt + SENDCLOUD_MAX_AGE_SECONDS))) {
-    throw refuse("This token was already used with another body (replay).", "replayed-token");
-  }
+  await verifySignedToken(
+    { timestamp, signedAt: epochSeconds(timestamp), token, signatures: [signature] },
+    {
+      provider: "sendcloud",
+      key,
+      keyHint: `${SENDCLOUD_APP_KEY} (the APP KEY of SendCloud's WebHook settings, not the API_KEY)`,
+      maxAgeSeconds: SENDCLOUD_MAX_AGE_SECONDS,
+      maxFutureSeconds: SENDCLOUD_MAX_FUTURE_SECONDS,
+      refuse,
+    },
+    context,
+  );
 }
 
 // ── Parsing ──────────────────────────────────────────────────────────────────────────────────────

@@ -6,9 +6,16 @@
  * the p5 / v4 alternative labels count as right too (Sisimai's own authors disagree there).
  *
  * Used by the corpus test (regression gate), the benchmark, and runnable on its own:
- *   tsx lambdas/local/corpus-eval.ts [path/to/bounces.jsonl] [--misses]
+ *   tsx lambdas/local/corpus-eval.ts [path/to/bounces.jsonl] [--misses] [--held-back-misses]
+ *
+ * Held-back slice: a record is held back when the first byte of SHA-256(`HELD_BACK_SEED` + its id)
+ * is below `HELD_BACK_SHARE` × 256 (about 20%). The split depends only on the id, so it is stable
+ * as the corpus grows. Tune on the "tuning" slice (what `--misses` lists); the held-back figures
+ * show whether the rules generalize. `--held-back-misses` lists the held-back misses — do not tune
+ * against them.
  */
 
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import * as z from "zod";
@@ -147,6 +154,38 @@ export function scoringCases(records: readonly CorpusRecord[]): ScoredCase[] {
   return cases;
 }
 
+/** Seed of the held-back split; changing it re-draws the slice (and voids its "unseen" status). */
+export const HELD_BACK_SEED = "suppression-service/corpus-held-back/v1";
+/** Share of records held back from tuning. */
+export const HELD_BACK_SHARE = 0.2;
+
+/**
+ * Whether the record with this id belongs to the held-back slice (deterministic, seeded).
+ *
+ * @example
+ * isHeldBack("lhost-postfix-01.eml#1"); // true or false, always the same for this id
+ */
+export function isHeldBack(id: string): boolean {
+  const digest = createHash("sha256").update(`${HELD_BACK_SEED}\n${id}`).digest();
+  return (digest[0] ?? 0) < Math.round(HELD_BACK_SHARE * 256);
+}
+
+/**
+ * Splits the cases into the tuning slice and the held-back slice.
+ *
+ * @example
+ * const { tuning, heldBack } = splitCases(scoringCases(loadCorpus()));
+ */
+export function splitCases(cases: readonly ScoredCase[]): {
+  tuning: ScoredCase[];
+  heldBack: ScoredCase[];
+} {
+  const tuning: ScoredCase[] = [];
+  const heldBack: ScoredCase[] = [];
+  for (const c of cases) (isHeldBack(c.record.id) ? heldBack : tuning).push(c);
+  return { tuning, heldBack };
+}
+
 export type Miss = {
   readonly id: string;
   readonly expected: readonly Reason[];
@@ -162,6 +201,8 @@ export type CorpusScore = {
   readonly typeRate: number;
   readonly reasonRate: number;
   readonly misses: readonly Miss[];
+  /** Fine-reason confusion: `expected → got` (expected = the corpus label) with counts, misses only. */
+  readonly confusion: ReadonlyMap<string, number>;
 };
 
 /**
@@ -179,6 +220,7 @@ export function scoreCorpus(
   let typeAgree = 0;
   let reasonAgree = 0;
   const misses: Miss[] = [];
+  const confusion = new Map<string, number>();
   for (const c of cases) {
     const got = classifier(c.input);
     const typeOk = c.acceptedReasons.some((reason) => {
@@ -188,6 +230,10 @@ export function scoreCorpus(
     const reasonOk = c.acceptedReasons.includes(got.reason);
     if (typeOk) typeAgree++;
     if (reasonOk) reasonAgree++;
+    if (!reasonOk) {
+      const key = `${c.acceptedReasons[0] ?? "?"} → ${got.reason}`;
+      confusion.set(key, (confusion.get(key) ?? 0) + 1);
+    }
     if (!typeOk || !reasonOk) {
       misses.push({
         id: c.record.id,
@@ -206,25 +252,48 @@ export function scoreCorpus(
     typeRate: total === 0 ? 0 : typeAgree / total,
     reasonRate: total === 0 ? 0 : reasonAgree / total,
     misses,
+    confusion,
   };
 }
 
-function main(argv: readonly string[]): void {
-  const showMisses = argv.includes("--misses");
-  const path = argv.find((a) => !a.startsWith("--"));
-  const score = scoreCorpus(scoringCases(loadCorpus(path ?? DEFAULT_CORPUS_URL)));
-  const pct = (n: number): string => `${(n * 100).toFixed(1)}%`;
-  console.log(
-    `corpus: ${score.total} bounces; type+subtype ${score.typeAgree} (${pct(score.typeRate)}); ` +
-      `reason ${score.reasonAgree} (${pct(score.reasonRate)})`,
+const pct = (n: number): string => `${(n * 100).toFixed(1)}%`;
+
+function summary(label: string, score: CorpusScore): string {
+  return (
+    `${label}: ${score.total} bounces; type+subtype ${score.typeAgree} (${pct(score.typeRate)}); ` +
+    `reason ${score.reasonAgree} (${pct(score.reasonRate)})`
   );
-  if (showMisses) {
-    for (const m of score.misses) {
-      console.log(
-        `${m.typeOk ? "reason" : "TYPE  "} ${m.id} want=${m.expected.join("|")} got=${m.got.reason}/${m.got.rule} ` +
-          `${m.got.type}/${m.got.subtype} :: ${m.diagnostic.slice(0, 160)}`,
-      );
-    }
+}
+
+function printMisses(misses: readonly Miss[]): void {
+  for (const m of misses) {
+    console.log(
+      `${m.typeOk ? "reason" : "TYPE  "} ${m.id} want=${m.expected.join("|")} got=${m.got.reason}/${m.got.rule} ` +
+        `${m.got.type}/${m.got.subtype} :: ${m.diagnostic.slice(0, 160)}`,
+    );
+  }
+}
+
+function main(argv: readonly string[]): void {
+  const path = argv.find((a) => !a.startsWith("--"));
+  const cases = scoringCases(loadCorpus(path ?? DEFAULT_CORPUS_URL));
+  const { tuning, heldBack } = splitCases(cases);
+  const all = scoreCorpus(cases);
+  const tuned = scoreCorpus(tuning);
+  const held = scoreCorpus(heldBack);
+  console.log(summary("corpus", all));
+  console.log(summary("  tuning   ", tuned));
+  console.log(summary("  held-back", held));
+  console.log("confusion by reason (expected → got: count), tuning slice:");
+  const rows = [...tuned.confusion].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  for (const [key, count] of rows) console.log(`  ${String(count).padStart(3)}  ${key}`);
+  if (argv.includes("--misses")) {
+    console.log("misses (tuning slice):");
+    printMisses(tuned.misses);
+  }
+  if (argv.includes("--held-back-misses")) {
+    console.log("misses (held-back slice — do not tune against these):");
+    printMisses(held.misses);
   }
 }
 

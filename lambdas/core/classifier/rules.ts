@@ -1098,6 +1098,15 @@ export const TEXT_RULES: readonly TextRule[] = [
     },
   },
   {
+    id: "provider-mxlogic-drd",
+    reason: "system_error",
+    any: ["could not load drd"],
+    note:
+      "McAfee MXLogic answers 'Could not load DRD for domain' when its own domain routing data for the " +
+      "recipient domain is missing: an error of the receiving system, not of the address.",
+    example: { smtpCode: "451", diagnostic: "451 Could not load DRD for domain (example.org)" },
+  },
+  {
     id: "text-system-error",
     reason: "system_error",
     any: [

@@ -1,8 +1,59 @@
 import { describe, expect, it } from "vitest";
-import { classify, ENHANCED_CODES, RULES, TEXT_RULES } from "../../../lambdas/core/classifier/index.js";
+import {
+  classify,
+  ENHANCED_CODES,
+  RULES,
+  TEXT_RULES,
+  type TextRule,
+} from "../../../lambdas/core/classifier/index.js";
 import { REASONS } from "../../../lambdas/core/taxonomy.js";
 
+/** A text rule that decides on its `any` phrases alone, whatever else the input says. */
+function unconditional(rule: TextRule): boolean {
+  return (
+    rule.also === undefined &&
+    rule.unless === undefined &&
+    rule.stage === undefined &&
+    rule.codeClass === undefined &&
+    rule.enhanced === undefined
+  );
+}
+
+/**
+ * The `any` phrases of `rule` that can never decide: an earlier unconditional rule (one that runs
+ * before it: late rules run after all others) has a phrase contained in them, so it always wins first.
+ */
+function deadPhrases(index: number): string[] {
+  const rule = TEXT_RULES[index];
+  if (rule === undefined) return [];
+  const earlier = TEXT_RULES.slice(0, index).filter(
+    (e) => unconditional(e) && (e.late !== true || rule.late === true),
+  );
+  return (rule.any ?? []).filter((phrase) =>
+    earlier.some((e) => (e.any ?? []).some((m) => phrase.includes(m))),
+  );
+}
+
 describe("rule table", () => {
+  it.each(TEXT_RULES.map((rule, i) => [rule.id, i] as const))(
+    "%s is not shadowed: some way to match it is not taken by an earlier rule",
+    (id, i) => {
+      // Prepare
+      const rule = TEXT_RULES[i] as TextRule;
+      const dead = deadPhrases(i);
+      // Assess: a rule with only `any` phrases, all of them taken, can never win.
+      const hasOtherPath = rule.seq !== undefined || rule.re !== undefined;
+      expect(hasOtherPath || dead.length < (rule.any ?? []).length, `${id}: all phrases shadowed`).toBe(true);
+    },
+  );
+
+  it.each(TEXT_RULES.map((rule, i) => [rule.id, i] as const))(
+    "%s has no phrase an earlier unconditional rule always takes",
+    (_id, i) => {
+      expect(deadPhrases(i)).toEqual([]);
+    },
+  );
+
   it.each(RULES.map((rule) => [rule.id, rule] as const))("%s wins on its own example", (_id, rule) => {
     // Prepare
     const input = rule.example;

@@ -1,7 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { startEmbeddedDynamoDb } from "../../lambdas/local/embedded-dynamodb.js";
-import { startLocalServer } from "../../lambdas/local/server.js";
 import {
   type MailgunBody,
   mailgunFixture,
@@ -10,8 +8,7 @@ import {
   signMailgun,
   WEBHOOK_FIXTURES,
 } from "../fixtures/mailgun/support.js";
-import { type Answer, call, expectProblem, useLocalServer } from "../local/http-helpers.js";
-import { startFaultyProxy } from "../support/faulty-proxy.js";
+import { type Answer, call, expectProblem, useLocalServer, withFlakyStore } from "../local/http-helpers.js";
 
 const API_KEY = "test-key-mailgun-webhook";
 const SIGNING_KEY = newSigningKey();
@@ -216,78 +213,59 @@ describe("POST /webhooks/mailgun without MAILGUN_SIGNING_KEY", () => {
 describe("Mailgun when the store fails half-way", () => {
   it("answers 503, then Mailgun's retries apply each event exactly once", async () => {
     // Prepare: the server talks to dynalite through a proxy we can break
-    const db = await startEmbeddedDynamoDb();
-    const proxy = await startFaultyProxy(db.endpoint);
-    const server = await startLocalServer({
-      port: 0,
-      dynamodbEndpoint: proxy.endpoint,
-      apiKey: API_KEY,
-      logLevel: "SILENT",
-      storeMaxAttempts: 1,
-      secrets: { MAILGUN_SIGNING_KEY: SIGNING_KEY },
-    });
-    const post = (body: unknown) => call(server.url, "POST", "/webhooks/mailgun", { body });
-    try {
-      const bodies = [
-        "failed-permanent-bounce",
-        "complained",
-        "unsubscribed",
-        "failed-temporary-old-no-mx",
-      ].map((name) => signMailgun(fresh(name), SIGNING_KEY));
-      const recipients = bodies.map(recipientOf);
-      // Act 1: the first event goes through; the store breaks after the second one's token claims
-      const first = await post(bodies[0]);
-      proxy.fail({ afterRequests: 2 });
-      const failed = [await post(bodies[1]), await post(bodies[2]), await post(bodies[3])];
-      // Assess 1
-      expect(first.status).toBe(200);
-      for (const answer of failed) expectProblem(answer, 503);
-      // Act 2: Mailgun retries every request that did not get a 200 (same body, same signature), twice
-      proxy.heal();
-      const retried = [];
-      for (const body of bodies.slice(1)) retried.push(await post(body));
-      const again = [];
-      for (const body of bodies) again.push(await post(body));
-      const checked = await call(server.url, "POST", "/v1/check", {
-        key: API_KEY,
-        body: { addresses: recipients },
-      });
-      // Assess 2: every event applied once; repeats are duplicates, never refusals
-      for (const answer of retried) {
-        expect(answer.status).toBe(200);
-        expect(Number(answer.body.accepted) + Number(answer.body.duplicates)).toBe(1);
-      }
-      for (const answer of again) expect(answer.body).toMatchObject({ accepted: 0, duplicates: 1 });
-      expect(checked.body).toMatchObject({ suppressedCount: 4 });
-    } finally {
-      await server.close();
-      await proxy.stop();
-      await db.stop();
-    }
+    await withFlakyStore(
+      API_KEY,
+      { secrets: { MAILGUN_SIGNING_KEY: SIGNING_KEY } },
+      async (server, proxy) => {
+        const post = (body: unknown) => call(server.url, "POST", "/webhooks/mailgun", { body });
+        const bodies = [
+          "failed-permanent-bounce",
+          "complained",
+          "unsubscribed",
+          "failed-temporary-old-no-mx",
+        ].map((name) => signMailgun(fresh(name), SIGNING_KEY));
+        const recipients = bodies.map(recipientOf);
+        // Act 1: the first event goes through; the store breaks after the second one's token claims
+        const first = await post(bodies[0]);
+        proxy.fail({ afterRequests: 2 });
+        const failed = [await post(bodies[1]), await post(bodies[2]), await post(bodies[3])];
+        // Assess 1
+        expect(first.status).toBe(200);
+        for (const answer of failed) expectProblem(answer, 503);
+        // Act 2: Mailgun retries every request that did not get a 200 (same body, same signature), twice
+        proxy.heal();
+        const retried = [];
+        for (const body of bodies.slice(1)) retried.push(await post(body));
+        const again = [];
+        for (const body of bodies) again.push(await post(body));
+        const checked = await call(server.url, "POST", "/v1/check", {
+          key: API_KEY,
+          body: { addresses: recipients },
+        });
+        // Assess 2: every event applied once; repeats are duplicates, never refusals
+        for (const answer of retried) {
+          expect(answer.status).toBe(200);
+          expect(Number(answer.body.accepted) + Number(answer.body.duplicates)).toBe(1);
+        }
+        for (const answer of again) expect(answer.body).toMatchObject({ accepted: 0, duplicates: 1 });
+        expect(checked.body).toMatchObject({ suppressedCount: 4 });
+      },
+    );
   });
 
   it("a mixed import batch that fails half-way is applied exactly once on retry", async () => {
     // Prepare
-    const db = await startEmbeddedDynamoDb();
-    const proxy = await startFaultyProxy(db.endpoint);
-    const server = await startLocalServer({
-      port: 0,
-      dynamodbEndpoint: proxy.endpoint,
-      apiKey: API_KEY,
-      logLevel: "SILENT",
-      storeMaxAttempts: 1,
-    });
-    const names = [
-      "failed-permanent-bounce",
-      "complained",
-      "opened",
-      "unsubscribed",
-      "failed-permanent-suppress-bounce",
-    ];
-    const batch = () => ({ items: names.map((n) => signMailgun(fresh(n), SIGNING_KEY)["event-data"]) });
-    const importBatch = (body: unknown) =>
-      call(server.url, "POST", "/v1/import/mailgun", { key: API_KEY, body });
-    try {
+    await withFlakyStore(API_KEY, {}, async (server, proxy) => {
+      const names = [
+        "failed-permanent-bounce",
+        "complained",
+        "opened",
+        "unsubscribed",
+        "failed-permanent-suppress-bounce",
+      ];
+      const batch = () => ({ items: names.map((n) => signMailgun(fresh(n), SIGNING_KEY)["event-data"]) });
+      const importBatch = (body: unknown) =>
+        call(server.url, "POST", "/v1/import/mailgun", { key: API_KEY, body });
       // Calibrate: how many store requests a whole batch takes
       const before = proxy.forwarded;
       expect((await importBatch(batch())).status).toBe(200);
@@ -312,10 +290,6 @@ describe("Mailgun when the store fails half-way", () => {
       expect(retried.body).toMatchObject({ ignored: 1 });
       expect(again.body).toMatchObject({ accepted: 0, duplicates: 4 });
       expect(checked.body).toMatchObject({ suppressedCount: 4 });
-    } finally {
-      await server.close();
-      await proxy.stop();
-      await db.stop();
-    }
+    });
   });
 });

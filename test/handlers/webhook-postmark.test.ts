@@ -1,10 +1,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { startEmbeddedDynamoDb } from "../../lambdas/local/embedded-dynamodb.js";
-import { type LocalServer, startLocalServer } from "../../lambdas/local/server.js";
-import { type Answer, call, expectProblem, useLocalServer } from "../local/http-helpers.js";
-import { startFaultyProxy } from "../support/faulty-proxy.js";
+import { type Answer, call, expectProblem, useLocalServer, withFlakyStore } from "../local/http-helpers.js";
 
 type Json = Record<string, unknown>;
 
@@ -269,27 +266,8 @@ describe("POST /webhooks/postmark without its secrets", () => {
 });
 
 describe("Postmark when the store fails half-way", () => {
-  async function withFaultyStore(
-    run: (server: LocalServer, proxy: Awaited<ReturnType<typeof startFaultyProxy>>) => Promise<void>,
-  ) {
-    const db = await startEmbeddedDynamoDb();
-    const proxy = await startFaultyProxy(db.endpoint);
-    const server = await startLocalServer({
-      port: 0,
-      dynamodbEndpoint: proxy.endpoint,
-      apiKey: API_KEY,
-      logLevel: "SILENT",
-      storeMaxAttempts: 1,
-      secrets: SECRETS,
-    });
-    try {
-      await run(server, proxy);
-    } finally {
-      await server.close();
-      await proxy.stop();
-      await db.stop();
-    }
-  }
+  const withFaultyStore = (run: Parameters<typeof withFlakyStore>[2]) =>
+    withFlakyStore(API_KEY, { secrets: SECRETS }, run);
 
   it("answers 503 to each webhook it could not store, and Postmark's retries apply each once", async () => {
     await withFaultyStore(async (server, proxy) => {

@@ -1,7 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { startEmbeddedDynamoDb } from "../../lambdas/local/embedded-dynamodb.js";
-import { startLocalServer } from "../../lambdas/local/server.js";
 import { SENDCLOUD_MAX_AGE_SECONDS } from "../../lambdas/providers/sendcloud.js";
 import {
   FIXTURES,
@@ -12,8 +10,7 @@ import {
   signSendCloud,
   toForm,
 } from "../fixtures/sendcloud/support.js";
-import { type Answer, call, expectProblem, useLocalServer } from "../local/http-helpers.js";
-import { startFaultyProxy } from "../support/faulty-proxy.js";
+import { type Answer, call, expectProblem, useLocalServer, withFlakyStore } from "../local/http-helpers.js";
 
 const API_KEY = "test-key-sendcloud-webhook";
 const APP_KEY = newAppKey();
@@ -275,19 +272,9 @@ describe("POST /webhooks/sendcloud without SENDCLOUD_APP_KEY", () => {
 describe("SendCloud when the store fails half-way", () => {
   it("answers 503, then SendCloud's retries apply each event exactly once", async () => {
     // Prepare: the server talks to dynalite through a proxy we can break
-    const db = await startEmbeddedDynamoDb();
-    const proxy = await startFaultyProxy(db.endpoint);
-    const server = await startLocalServer({
-      port: 0,
-      dynamodbEndpoint: proxy.endpoint,
-      apiKey: API_KEY,
-      logLevel: "SILENT",
-      storeMaxAttempts: 1,
-      secrets: { SENDCLOUD_APP_KEY: APP_KEY },
-    });
-    const post = (fields: SendCloudFields) =>
-      call(server.url, "POST", "/webhooks/sendcloud", { raw: toForm(fields), contentType: FORM });
-    try {
+    await withFlakyStore(API_KEY, { secrets: { SENDCLOUD_APP_KEY: APP_KEY } }, async (server, proxy) => {
+      const post = (fields: SendCloudFields) =>
+        call(server.url, "POST", "/webhooks/sendcloud", { raw: toForm(fields), contentType: FORM });
       const bodies = ["invalid-406", "report_spam", "unsubscribe", "invalid-401"].map((name) =>
         signSendCloud(fresh(name), APP_KEY),
       );
@@ -317,29 +304,16 @@ describe("SendCloud when the store fails half-way", () => {
       }
       for (const answer of again) expect(answer.body).toMatchObject({ accepted: 0, duplicates: 1 });
       expect(checked.body).toMatchObject({ suppressedCount: 4 });
-    } finally {
-      await server.close();
-      await proxy.stop();
-      await db.stop();
-    }
+    });
   });
 
   it("a mixed import batch that fails half-way is applied exactly once on retry", async () => {
     // Prepare
-    const db = await startEmbeddedDynamoDb();
-    const proxy = await startFaultyProxy(db.endpoint);
-    const server = await startLocalServer({
-      port: 0,
-      dynamodbEndpoint: proxy.endpoint,
-      apiKey: API_KEY,
-      logLevel: "SILENT",
-      storeMaxAttempts: 1,
-    });
-    const names = ["invalid-406", "report_spam", "open", "unsubscribe", "invalid-401"];
-    const batch = () => names.map(fresh);
-    const importBatch = (body: unknown) =>
-      call(server.url, "POST", "/v1/import/sendcloud", { key: API_KEY, body });
-    try {
+    await withFlakyStore(API_KEY, {}, async (server, proxy) => {
+      const names = ["invalid-406", "report_spam", "open", "unsubscribe", "invalid-401"];
+      const batch = () => names.map(fresh);
+      const importBatch = (body: unknown) =>
+        call(server.url, "POST", "/v1/import/sendcloud", { key: API_KEY, body });
       // Calibrate: how many store requests a whole batch takes
       const before = proxy.forwarded;
       expect((await importBatch(batch())).status).toBe(200);
@@ -364,10 +338,6 @@ describe("SendCloud when the store fails half-way", () => {
       expect(retried.body).toMatchObject({ ignored: 1 });
       expect(again.body).toMatchObject({ accepted: 0, duplicates: 4 });
       expect(checked.body).toMatchObject({ suppressedCount: 4 });
-    } finally {
-      await server.close();
-      await proxy.stop();
-      await db.stop();
-    }
+    });
   });
 });

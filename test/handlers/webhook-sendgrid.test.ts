@@ -3,12 +3,10 @@
  * in the test by a P-256 key generated here (test/fixtures/sendgrid/signing.ts).
  */
 import { describe, expect, it } from "vitest";
-import { startEmbeddedDynamoDb } from "../../lambdas/local/embedded-dynamodb.js";
-import { type LocalServer, startLocalServer } from "../../lambdas/local/server.js";
+import type { LocalServer } from "../../lambdas/local/server.js";
 import { SENDGRID_MAX_AGE_SECONDS } from "../../lambdas/providers/sendgrid.js";
 import { type SendgridSigner, sendgridEvents, sendgridSigner } from "../fixtures/sendgrid/signing.js";
-import { type Answer, call, expectProblem, useLocalServer } from "../local/http-helpers.js";
-import { startFaultyProxy } from "../support/faulty-proxy.js";
+import { type Answer, call, expectProblem, useLocalServer, withFlakyStore } from "../local/http-helpers.js";
 
 const KEY = "test-key-webhook-sendgrid";
 const signer = sendgridSigner();
@@ -258,56 +256,46 @@ describe("POST /webhooks/sendgrid without SENDGRID_VERIFICATION_KEY", () => {
 describe("POST /webhooks/sendgrid when the store is down", () => {
   it("answers 503 half-way through a batch, then SendGrid's retry applies each event exactly once", async () => {
     // Prepare: the server talks to dynalite through a proxy we can break
-    const db = await startEmbeddedDynamoDb();
-    const proxy = await startFaultyProxy(db.endpoint);
-    const server = await startLocalServer({
-      port: 0,
-      dynamodbEndpoint: proxy.endpoint,
-      apiKey: KEY,
-      logLevel: "SILENT",
-      storeMaxAttempts: 1,
-      secrets: { SENDGRID_VERIFICATION_KEY: signer.verificationKey },
-    });
-    try {
-      const mixed = (salt: string, recipients: string[]) =>
-        batch(
-          fixtureEvent("bounce-invalid-address", { email: recipients[0] }, salt),
-          fixtureEvent("spamreport", { email: recipients[1] }, salt),
-          fixtureEvent("open", { email: recipients[1] }, salt),
-          fixtureEvent("unsubscribe", { email: recipients[2] }, salt),
-          fixtureEvent("dropped-bounced-address", { email: recipients[3] }, salt),
+    await withFlakyStore(
+      KEY,
+      { secrets: { SENDGRID_VERIFICATION_KEY: signer.verificationKey } },
+      async (server, proxy) => {
+        const mixed = (salt: string, recipients: string[]) =>
+          batch(
+            fixtureEvent("bounce-invalid-address", { email: recipients[0] }, salt),
+            fixtureEvent("spamreport", { email: recipients[1] }, salt),
+            fixtureEvent("open", { email: recipients[1] }, salt),
+            fixtureEvent("unsubscribe", { email: recipients[2] }, salt),
+            fixtureEvent("dropped-bounced-address", { email: recipients[3] }, salt),
+          );
+        // Calibrate: how many store requests a healthy delivery of this shape makes
+        const before = proxy.forwarded;
+        const warmUp = await deliver(
+          server,
+          mixed("-calibrate", ["a@example.net", "b@example.net", "c@example.net", "d@example.net"]),
         );
-      // Calibrate: how many store requests a healthy delivery of this shape makes
-      const before = proxy.forwarded;
-      const warmUp = await deliver(
-        server,
-        mixed("-calibrate", ["a@example.net", "b@example.net", "c@example.net", "d@example.net"]),
-      );
-      expect(warmUp.status).toBe(200);
-      const requestsPerBatch = proxy.forwarded - before;
-      const recipients = ["one@example.org", "two@example.org", "three@example.org", "four@example.org"];
-      const body = mixed("-outage", recipients);
-      // Act 1: the store fails part-way through the batch (two events' worth of requests short)
-      proxy.fail({ afterRequests: requestsPerBatch - 2 });
-      const failed = await deliver(server, body);
-      // Assess 1
-      expectProblem(failed, 503);
-      proxy.heal();
-      // Act 2: SendGrid retries the same bytes (signed again at delivery time), and once more
-      const retried = await deliver(server, body);
-      const again = await deliver(server, body);
-      const checked = await check(server, recipients);
-      // Assess 2: every recipient suppressed; the first try's partial work counted once
-      expect(retried.status).toBe(200);
-      expect(Number(retried.body.accepted) + Number(retried.body.duplicates)).toBe(4);
-      expect(Number(retried.body.duplicates)).toBeGreaterThan(0); // the outage hit mid-batch
-      expect(retried.body.ignored).toBe(1);
-      expect(again.body).toMatchObject({ accepted: 0, duplicates: 4 });
-      expect(checked.body).toMatchObject({ suppressedCount: 4 });
-    } finally {
-      await server.close();
-      await proxy.stop();
-      await db.stop();
-    }
+        expect(warmUp.status).toBe(200);
+        const requestsPerBatch = proxy.forwarded - before;
+        const recipients = ["one@example.org", "two@example.org", "three@example.org", "four@example.org"];
+        const body = mixed("-outage", recipients);
+        // Act 1: the store fails part-way through the batch (two events' worth of requests short)
+        proxy.fail({ afterRequests: requestsPerBatch - 2 });
+        const failed = await deliver(server, body);
+        // Assess 1
+        expectProblem(failed, 503);
+        proxy.heal();
+        // Act 2: SendGrid retries the same bytes (signed again at delivery time), and once more
+        const retried = await deliver(server, body);
+        const again = await deliver(server, body);
+        const checked = await check(server, recipients);
+        // Assess 2: every recipient suppressed; the first try's partial work counted once
+        expect(retried.status).toBe(200);
+        expect(Number(retried.body.accepted) + Number(retried.body.duplicates)).toBe(4);
+        expect(Number(retried.body.duplicates)).toBeGreaterThan(0); // the outage hit mid-batch
+        expect(retried.body.ignored).toBe(1);
+        expect(again.body).toMatchObject({ accepted: 0, duplicates: 4 });
+        expect(checked.body).toMatchObject({ suppressedCount: 4 });
+      },
+    );
   });
 });

@@ -1,10 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { startEmbeddedDynamoDb } from "../../lambdas/local/embedded-dynamodb.js";
-import { startLocalServer } from "../../lambdas/local/server.js";
-import { type Answer, call, expectProblem, useLocalServer } from "../local/http-helpers.js";
-import { startFaultyProxy } from "../support/faulty-proxy.js";
+import { type Answer, call, expectProblem, useLocalServer, withFlakyStore } from "../local/http-helpers.js";
 
 type Json = Record<string, unknown>;
 
@@ -262,17 +259,7 @@ describe("POST /webhooks/sparkpost without credentials configured", () => {
 describe("POST /webhooks/sparkpost when the store is down", () => {
   it("answers 503 part-way through a batch, then SparkPost's retry applies every event exactly once", async () => {
     // Prepare: the server talks to dynalite through a proxy we can break
-    const db = await startEmbeddedDynamoDb();
-    const proxy = await startFaultyProxy(db.endpoint);
-    const server = await startLocalServer({
-      port: 0,
-      dynamodbEndpoint: proxy.endpoint,
-      apiKey: KEY,
-      logLevel: "SILENT",
-      storeMaxAttempts: 1,
-      secrets: SECRETS,
-    });
-    try {
+    await withFlakyStore(KEY, { secrets: SECRETS }, async (server, proxy) => {
       const recipients = ["one@example.org", "two@example.org", "three@example.org", "four@example.org"];
       const kinds = ["bounce-invalid-recipient", "spam-complaint", "link-unsubscribe", "policy-rejection"];
       const body = recipients.flatMap((r, i) => batchFor(r, [kinds[i] as string, "open"], `outage-${i}`));
@@ -295,10 +282,6 @@ describe("POST /webhooks/sparkpost when the store is down", () => {
         suppressedCount: 4,
         results: [{ cause: "bounce" }, { cause: "complaint" }, { cause: "unsubscribe" }, { cause: "bounce" }],
       });
-    } finally {
-      await server.close();
-      await proxy.stop();
-      await db.stop();
-    }
+    });
   });
 });

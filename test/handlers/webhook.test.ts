@@ -3,10 +3,8 @@
  * a generated key and self-signed certificate, served through an injected certificate fetcher.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { startEmbeddedDynamoDb } from "../../lambdas/local/embedded-dynamodb.js";
 import { type LocalServer, type LocalServerOptions, startLocalServer } from "../../lambdas/local/server.js";
-import { type Answer, call, expectProblem } from "../local/http-helpers.js";
-import { startFaultyProxy } from "../support/faulty-proxy.js";
+import { type Answer, call, expectProblem, withFlakyStore } from "../local/http-helpers.js";
 import { asSnsConfirmation, asSnsHttp, type Json, sesFixture, TOPIC_ARN } from "../support/ses-fixtures.js";
 import {
   certificateFetcher,
@@ -341,32 +339,22 @@ describe("POST /webhooks/ses: SNS_TOPIC_ARNS from the environment", () => {
 
 describe("POST /webhooks/ses when the store is down", () => {
   it("answers 503 (so SNS retries), then the retry stores the event once", async () => {
-    const db = await startEmbeddedDynamoDb();
-    const proxy = await startFaultyProxy(db.endpoint);
     const fetcher = certificateFetcher({ [TEST_CERT_URL]: identity.certificatePem });
-    const server = await startLocalServer({
-      port: 0,
-      dynamodbEndpoint: proxy.endpoint,
-      apiKey: KEY,
-      logLevel: "SILENT",
-      storeMaxAttempts: 1,
-      webhookOptions: { allowedTopicArns: () => [TOPIC_ARN], fetchCertificate: fetcher },
-    });
-    try {
-      const doc = notification(bounce("outage"));
-      proxy.fail("down");
-      const failed = await deliver(server, doc);
-      expectProblem(failed, 503);
-      proxy.heal();
-      const retried = await deliver(server, doc);
-      const again = await deliver(server, doc);
-      expect(retried.status).toBe(200);
-      expect(retried.body).toMatchObject({ accepted: 1, duplicates: 0 });
-      expect(again.body).toMatchObject({ accepted: 0, duplicates: 1 });
-    } finally {
-      await server.close();
-      await proxy.stop();
-      await db.stop();
-    }
+    await withFlakyStore(
+      KEY,
+      { webhookOptions: { allowedTopicArns: () => [TOPIC_ARN], fetchCertificate: fetcher } },
+      async (server, proxy) => {
+        const doc = notification(bounce("outage"));
+        proxy.fail("down");
+        const failed = await deliver(server, doc);
+        expectProblem(failed, 503);
+        proxy.heal();
+        const retried = await deliver(server, doc);
+        const again = await deliver(server, doc);
+        expect(retried.status).toBe(200);
+        expect(retried.body).toMatchObject({ accepted: 1, duplicates: 0 });
+        expect(again.body).toMatchObject({ accepted: 0, duplicates: 1 });
+      },
+    );
   });
 });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect } from "vitest";
+import { startEmbeddedDynamoDb } from "../../lambdas/local/embedded-dynamodb.js";
 import { type LocalServer, type LocalServerOptions, startLocalServer } from "../../lambdas/local/server.js";
+import { type FaultyProxy, startFaultyProxy } from "../support/faulty-proxy.js";
 
 export type Answer = {
   status: number;
@@ -59,4 +61,35 @@ export function useLocalServer(apiKey: string, options: LocalServerOptions = {})
     if (!server) throw new Error("the local server is not started yet");
     return server;
   };
+}
+
+/**
+ * Runs `run` against a local server whose store sits behind a fault-injecting proxy (real dynalite,
+ * real SDK with one attempt per call, so a broken connection surfaces at once), and tears all down.
+ */
+export async function withFlakyStore(
+  apiKey: string,
+  options: LocalServerOptions,
+  run: (server: LocalServer, proxy: FaultyProxy) => Promise<void>,
+): Promise<void> {
+  const db = await startEmbeddedDynamoDb();
+  const proxy = await startFaultyProxy(db.endpoint);
+  try {
+    const server = await startLocalServer({
+      port: 0,
+      apiKey,
+      logLevel: "SILENT",
+      ...options,
+      dynamodbEndpoint: proxy.endpoint,
+      storeMaxAttempts: 1,
+    });
+    try {
+      await run(server, proxy);
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await proxy.stop();
+    await db.stop();
+  }
 }

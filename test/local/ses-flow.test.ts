@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { startEmbeddedDynamoDb } from "../../lambdas/local/embedded-dynamodb.js";
-import { startLocalServer } from "../../lambdas/local/server.js";
-import { startFaultyProxy } from "../support/faulty-proxy.js";
 import { allShapes, type Json, sesFixture } from "../support/ses-fixtures.js";
-import { call, expectProblem, useLocalServer } from "./http-helpers.js";
+import { call, expectProblem, useLocalServer, withFlakyStore } from "./http-helpers.js";
 
 const KEY = "test-key-ses-flow";
 
@@ -154,16 +151,7 @@ describe("SES end to end over HTTP: import → classify → policy → store →
 describe("SES import when the store is down", () => {
   it("answers 503, then a retry applies every event exactly once", async () => {
     // Prepare: the server talks to dynalite through a proxy we can break
-    const db = await startEmbeddedDynamoDb();
-    const proxy = await startFaultyProxy(db.endpoint);
-    const server = await startLocalServer({
-      port: 0,
-      dynamodbEndpoint: proxy.endpoint,
-      apiKey: KEY,
-      logLevel: "SILENT",
-      storeMaxAttempts: 1,
-    });
-    try {
+    await withFlakyStore(KEY, {}, async (server, proxy) => {
       const record = at(sesFixture("bounce-permanent-general"), hoursAgo(1), "outage");
       const recipients = ["one@example.org", "two@example.org", "three@example.org"];
       const bounce = record.bounce as { bouncedRecipients: Json[] };
@@ -195,10 +183,6 @@ describe("SES import when the store is down", () => {
         await call(server.url, "POST", "/v1/check", { key: KEY, body: { addresses: recipients } }),
         503,
       );
-    } finally {
-      await server.close();
-      await proxy.stop();
-      await db.stop();
-    }
+    });
   });
 });

@@ -5,8 +5,6 @@
  * messages that were not stored, and every message not listed has all its events in the store.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { createServer, request } from "node:http";
-import type { AddressInfo } from "node:net";
 import { FullBatchFailureError } from "@aws-lambda-powertools/batch";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
@@ -144,65 +142,11 @@ function lambdaContext(): Context {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A proxy that drops the requests whose body mentions a marker: a store failure for chosen records.
-// ---------------------------------------------------------------------------------------------
-
-type SelectiveProxy = {
-  readonly endpoint: string;
-  block(marker: string | null): void;
-  stop(): Promise<void>;
-};
-
-async function startSelectiveProxy(target: string): Promise<SelectiveProxy> {
-  const upstream = new URL(target);
-  let marker: string | null = null;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      if (marker !== null && body.includes(marker)) {
-        req.socket.destroy();
-        return;
-      }
-      const out = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      out.on("error", () => req.socket.destroy());
-      out.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    block: (value) => {
-      marker = value;
-    },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
 
 describe.each(ENGINES)("ses-events handler on $name", (engine) => {
   let running: RunningEngine;
   let faulty: FaultyProxy;
-  let selective: SelectiveProxy;
+  let selective: FaultyProxy;
   const clients: DynamoDBClient[] = [];
   /** Reads straight from the engine, never through a proxy. */
   let direct: DynamoDBDocumentClient;
@@ -282,7 +226,7 @@ describe.each(ENGINES)("ses-events handler on $name", (engine) => {
     await ensureTable(running.client, TABLE);
     direct = toDocumentClient(running.client);
     faulty = await startFaultyProxy(running.endpoint);
-    selective = await startSelectiveProxy(running.endpoint);
+    selective = await startFaultyProxy(running.endpoint);
   });
   afterAll(async () => {
     for (const client of clients) client.destroy();
@@ -418,13 +362,13 @@ describe.each(ENGINES)("ses-events handler on $name", (engine) => {
     const e = redelivered(a);
     const event = sqsEvent(a, b, c, d, e);
     const consumer = handlerOver(storeAt(selective.endpoint));
-    selective.block("blocked-");
+    selective.fail({ whenBodyContains: "blocked-" });
     // Act 1
     let first: SQSBatchResponse;
     try {
       first = await consumer.invoke(event);
     } finally {
-      selective.block(null);
+      selective.heal();
     }
     // Assess 1: exactly b and d are retried; everything acknowledged is stored; b's other recipients
     // may be stored already, its blocked one is not

@@ -9,8 +9,11 @@ export type FaultyProxy = {
   readonly endpoint: string;
   /** Requests forwarded so far. */
   readonly forwarded: number;
-  /** `"down"` drops every connection; `{ afterRequests: n }` forwards n more, then drops. */
-  fail(mode: "down" | { afterRequests: number }): void;
+  /**
+   * `"down"` drops every connection; `{ afterRequests: n }` forwards n more, then drops;
+   * `{ whenBodyContains: s }` drops only the requests that mention `s` (a failure for chosen records).
+   */
+  fail(mode: "down" | { afterRequests: number } | { whenBodyContains: string }): void;
   heal(): void;
   stop(): Promise<void>;
 };
@@ -18,29 +21,35 @@ export type FaultyProxy = {
 export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
   const upstream = new URL(target);
   let budget = Number.POSITIVE_INFINITY;
+  let marker: string | null = null;
   let forwarded = 0;
   const server = createServer((req, res) => {
-    if (budget <= 0) {
-      req.socket.destroy();
-      return;
-    }
-    budget -= 1;
-    forwarded += 1;
-    const out = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    out.on("error", () => req.socket.destroy());
-    req.pipe(out);
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      if (budget <= 0 || (marker !== null && body.includes(marker))) {
+        req.socket.destroy();
+        return;
+      }
+      budget -= 1;
+      forwarded += 1;
+      const out = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      out.on("error", () => req.socket.destroy());
+      out.end(body);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const { port } = server.address() as AddressInfo;
@@ -50,10 +59,13 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
       return forwarded;
     },
     fail: (mode) => {
-      budget = mode === "down" ? 0 : mode.afterRequests;
+      if (mode === "down") budget = 0;
+      else if ("afterRequests" in mode) budget = mode.afterRequests;
+      else marker = mode.whenBodyContains;
     },
     heal: () => {
       budget = Number.POSITIVE_INFINITY;
+      marker = null;
     },
     stop: () =>
       new Promise<void>((resolve) => {

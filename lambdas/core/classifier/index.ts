@@ -4,7 +4,8 @@
  *
  * Order, first match wins:
  * 1. `provider-reason` — a reason the ESP states with certainty;
- * 2. text rules (`rules.ts`), specific and provider-specific wordings first;
+ * 2. receivers' own numbered codes (`provider-codes.ts`), then the text rules (`rules.ts`),
+ *    specific and provider-specific wordings first;
  * 3. the enhanced status code table (`codes.ts`), then the X.6 / X.7 subject fall-backs;
  * 4. weak ("late") text rules;
  * 5. specific reply codes (521, 525, 551, 556…), then the reply-code class;
@@ -21,11 +22,14 @@
 import { REASONS, type Reason, typeFor } from "../taxonomy.js";
 import { ENHANCED_CODES, type EnhancedCodeRow } from "./codes.js";
 import { needleSet, needleSetBuilder, TextBigrams } from "./prefilter.js";
+import { PROVIDER_CODE_TABLES, type ProviderCodeTable, reasonFromProviderCode } from "./provider-codes.js";
 import { type RuleExample, type Stage, TEXT_RULES, type TextRule } from "./rules.js";
 import type { Classification, DiagnosticInput } from "./types.js";
 
 export type { EnhancedCodeRow } from "./codes.js";
 export { ENHANCED_CODES, reasonForEnhancedCode } from "./codes.js";
+export type { CodeRange, ProviderCodeTable } from "./provider-codes.js";
+export { PROVIDER_CODE_TABLES } from "./provider-codes.js";
 export type { RuleExample, Stage, TextRule } from "./rules.js";
 export { TEXT_RULES } from "./rules.js";
 export type { Classification, DiagnosticInput } from "./types.js";
@@ -75,7 +79,7 @@ export type MatchContext = {
 export type Rule = {
   readonly id: string;
   readonly tier: RuleTier;
-  /** The reason the rule gives; null for `provider-reason`, whose reason is the provider's. */
+  /** The reason the rule gives; null when it varies (`provider-reason`, a provider's code table). */
   readonly reason: Reason | null;
   /** An input this rule must win on. */
   readonly example: RuleExample & { readonly providerReason?: Reason };
@@ -101,11 +105,20 @@ function normalizeCode(value: unknown, shape: RegExp): string | null {
   return shape.test(trimmed) ? trimmed : null;
 }
 
+/**
+ * Amazon SES's legacy bounce text opens with its own status and that status's RFC 3463 title, then
+ * quotes the receiver: "5.1.0 - Unknown address error 550-'5.7.1 … Access denied'". The title is
+ * SES's wording, not the receiver's, so it is dropped before any rule reads the text.
+ */
+const SES_STATUS_TITLE = /^[245]\.\d{1,3}\.\d{1,3} - [a-z ]{1,60}? (?=[245]\d\d-')/;
+
 function normalizeText(value: unknown): string {
   if (typeof value !== "string" || value.length === 0) return "";
   const cut = value.length > MAX_DIAGNOSTIC_CHARS ? value.slice(0, MAX_DIAGNOSTIC_CHARS) : value;
   const lower = cut.toLowerCase();
-  return NEEDS_COLLAPSE.test(lower) ? lower.replace(WHITESPACE_RUN, " ").trim() : lower.trim();
+  const text = NEEDS_COLLAPSE.test(lower) ? lower.replace(WHITESPACE_RUN, " ").trim() : lower.trim();
+  const sesTitle = SES_STATUS_TITLE.exec(text);
+  return sesTitle === null ? text : text.slice(sesTitle[0].length);
 }
 
 /** Wordings that say at which SMTP stage the receiver refused, in session order. */
@@ -124,7 +137,14 @@ const STAGE_HINTS: readonly (readonly [Stage, readonly string[]])[] = [
   ["mail", ["in reply to mail from command", "after mail from", "[mail_from]", "sender was rejected"]],
   [
     "rcpt",
-    ["in reply to rcpt to command", "after rcpt to", "[rcpt_to]", "does not like recipient", "our rcpt to"],
+    [
+      "in reply to rcpt to command",
+      "after rcpt to",
+      "[rcpt_to]",
+      "does not like recipient",
+      "our rcpt to",
+      "most progress was rcpt to",
+    ],
   ],
   [
     "data",
@@ -219,7 +239,7 @@ function inOrder(text: string, fragments: readonly string[]): boolean {
 }
 
 function compileText(rule: TextRule, tier: "text" | "late-text"): Rule {
-  const { seq, re, stage, codeClass, enhanced, reason } = rule;
+  const { seq, re, stage, notStage, codeClass, enhanced, notEnhanced, reason } = rule;
   const any = rule.any === undefined ? undefined : buildNeedles(rule.any);
   const also = rule.also === undefined ? undefined : buildNeedles(rule.also);
   const unless = rule.unless === undefined ? undefined : buildNeedles(rule.unless);
@@ -246,9 +266,14 @@ function compileText(rule: TextRule, tier: "text" | "late-text"): Rule {
       (ctx.enhanced === null || !enhanced.some((p) => ctx.enhanced?.startsWith(p)))
     )
       return null;
+    if (notEnhanced?.some((p) => ctx.enhanced?.startsWith(p)) === true) return null;
     if (stage !== undefined) {
       const found = ctx.stage();
       if (found === null || !stage.includes(found)) return null;
+    }
+    if (notStage !== undefined) {
+      const found = ctx.stage();
+      if (found !== null && notStage.includes(found)) return null;
     }
     const evidence =
       (any !== undefined && ctx.bigrams.firstIn(any) >= 0) ||
@@ -266,6 +291,17 @@ function compileText(rule: TextRule, tier: "text" | "late-text"): Rule {
     example: rule.example,
     ...(rule.note === undefined ? {} : { note: rule.note }),
     match,
+  };
+}
+
+function compileProviderCodes(table: ProviderCodeTable): Rule {
+  return {
+    id: table.id,
+    tier: "text",
+    reason: null,
+    example: table.example,
+    note: table.note,
+    match: (ctx) => reasonFromProviderCode(table, ctx.text),
   };
 }
 
@@ -310,9 +346,10 @@ const PROVIDER_RULE: Rule = {
   match: (ctx) => ctx.providerReason,
 };
 
-const TEXT_TIER: readonly Rule[] = TEXT_RULES.filter((r) => r.late !== true).map((r) =>
-  compileText(r, "text"),
-);
+const TEXT_TIER: readonly Rule[] = [
+  ...PROVIDER_CODE_TABLES.map(compileProviderCodes),
+  ...TEXT_RULES.filter((r) => r.late !== true).map((r) => compileText(r, "text")),
+];
 const EXACT_CODE_RULES: readonly Rule[] = ENHANCED_CODES.map(compileEnhanced);
 const SUBJECT_RULES: readonly Rule[] = [
   subjectFallback("6", "content_error", "X.6.x: message content or media status"),
@@ -332,6 +369,7 @@ const REPLY_TIER: readonly Rule[] = [
   replyRule("525", "suspend", "RFC 4954: user account disabled"),
   replyRule("551", "has_moved", "RFC 5321: user not local, please try <forward-path>"),
   replyRule("530", "security_error", "RFC 4954: authentication required"),
+  replyRule("421", "system_error", "RFC 5321: service not available, closing transmission channel"),
   replyRule("535", "security_error", "RFC 4954: authentication credentials invalid"),
   {
     id: "reply-5xx",

@@ -10,8 +10,10 @@
  * - `also`: at least one of these substrings occurs too;
  * - `unless`: none of these substrings occurs;
  * - `stage`: the SMTP stage the text names ("in reply to RCPT TO command", "after end of data"…);
+ * - `notStage`: the text does not name one of these stages (no stage named passes);
  * - `codeClass`: the failure's code class (4 or 5) from the reply / enhanced code;
- * - `enhanced`: the enhanced code starts with one of these prefixes.
+ * - `enhanced`: the enhanced code starts with one of these prefixes;
+ * - `notEnhanced`: the enhanced code starts with none of these (no code passes).
  *
  * `late: true` marks weak evidence (a bare "access denied", "service unavailable"): those rules run
  * after the enhanced-code table, so a specific code beats a vague phrase.
@@ -44,8 +46,10 @@ export type TextRule = {
   readonly also?: readonly string[];
   readonly unless?: readonly string[];
   readonly stage?: readonly Stage[];
+  readonly notStage?: readonly Stage[];
   readonly codeClass?: 4 | 5;
   readonly enhanced?: readonly string[];
+  readonly notEnhanced?: readonly string[];
   readonly late?: boolean;
   readonly example: RuleExample;
   /** Why the rule exists or is ordered where it is. */
@@ -165,6 +169,21 @@ export const TEXT_RULES: readonly TextRule[] = [
     example: {
       diagnostic:
         "We're writing to let you know that the group you tried to contact (team) may not exist, or you may not have permission to post messages to the group.",
+    },
+  },
+  {
+    id: "provider-gmail-state-after-data",
+    reason: "filtered",
+    any: ["(state 15)", "(state 17)", "(state 18)"],
+    also: ["google tried to deliver"],
+    note:
+      "Gmail's relay names the SMTP state the other server refused at: states 15, 17 and 18 are " +
+      "after DATA, so the message itself was filtered (state 14 is RCPT, 13 EHLO).",
+    example: {
+      smtpCode: "554",
+      enhancedCode: "5.7.0",
+      diagnostic:
+        "Google tried to deliver your message, but it was rejected by the recipient domain. The error that the other server returned was: 554 5.7.0 Header error (state 18).",
     },
   },
   {
@@ -485,6 +504,18 @@ export const TEXT_RULES: readonly TextRule[] = [
       enhancedCode: "5.2.1",
       diagnostic:
         "The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered.",
+    },
+  },
+  {
+    id: "provider-cpanel-unrouteable",
+    reason: "host_unknown",
+    any: ["the account or domain may not exist"],
+    note:
+      "cPanel's Exim says this when it cannot route to the recipient's domain (no usable DNS); " +
+      "before the block-list rule, which its 'may be blacklisted' would otherwise trip.",
+    example: {
+      diagnostic:
+        "The mail server could not deliver mail to jdoe@example.net. The account or domain may not exist, they may be blacklisted, or missing the proper dns entries.",
     },
   },
   {
@@ -980,11 +1011,71 @@ export const TEXT_RULES: readonly TextRule[] = [
     },
   },
   {
+    id: "provider-kddi-filter",
+    reason: "filtered",
+    re: /(?:\b5\d\d:?|->) : user unknown/,
+    note:
+      "au (KDDI: au.com, ezweb.ne.jp) answers '550 : User unknown', naming no address, when the " +
+      "recipient's own reception filter refuses the sender; an unknown mailbox gets " +
+      "'550 <address>: User unknown'.",
+    example: {
+      smtpCode: "550",
+      diagnostic: "The response was: 550 : User unknown",
+    },
+  },
+  {
+    id: "text-user-unknown-mailbox-status",
+    reason: "filtered",
+    any: USER_UNKNOWN,
+    enhanced: ["5.2.0", "4.2.0"],
+    notStage: ["rcpt"],
+    note:
+      "X.2.x codes report the status of a mailbox that exists; X.2.0 with 'user unknown' words is how " +
+      "Sendmail reports a refusal after DATA (NTT docomo's reception filter, for one).",
+    example: {
+      smtpCode: "550",
+      enhancedCode: "5.2.0",
+      diagnostic: "550 Unknown user jdoe@docomo.example.ne.jp",
+    },
+  },
+  {
+    id: "text-user-unknown-policy-status",
+    reason: "filtered",
+    any: ["user unknown", "unknown user"],
+    enhanced: ["5.7.", "4.7."],
+    notStage: ["rcpt"],
+    note:
+      "A security or policy status (X.7) under the words 'User unknown': the receiver refused by " +
+      "policy and does not say why. At RCPT the words are taken at face value.",
+    example: {
+      smtpCode: "550",
+      enhancedCode: "5.7.1",
+      diagnostic: "550 5.7.1 User Unknown: jdoe@example.org",
+    },
+  },
+  {
+    id: "text-unknown-user-then-address",
+    reason: "filtered",
+    re: /\bunknown user ?<?[^\s<>@]{1,64}@/,
+    notStage: ["rcpt"],
+    notEnhanced: ["5.1.", "4.1."],
+    note:
+      "'Unknown user <address>' (the words first, then the address) is the reply of NTT docomo's " +
+      "reception filter and of Japanese filtering gateways after DATA. Only an X.1 status or the " +
+      "RCPT stage makes it a missing mailbox; otherwise it is treated as a filter, which the " +
+      "soft-bounce escalation still suppresses if it repeats.",
+    example: {
+      smtpCode: "550",
+      diagnostic: "550 Unknown user jdoe@docomo.example.ne.jp",
+    },
+  },
+  {
     id: "text-user-unknown",
     reason: "user_unknown",
     any: USER_UNKNOWN,
     seq: [
       ["this user doesn't have a ", " account"],
+      ["unable to deliver message to <", "check if address is correct"],
       ["user ", " not listed in"],
       ["user ", " was not found"],
       ["mailbox ", " does not exist"],
@@ -1067,6 +1158,20 @@ export const TEXT_RULES: readonly TextRule[] = [
       "身份验证失败",
     ],
     example: { smtpCode: "550", diagnostic: "550 Unauthenticated senders not allowed" },
+  },
+  {
+    id: "text-connection-refused",
+    reason: "blocked",
+    any: [
+      "connection refused by",
+      "connection reset by peer",
+      "connection dropped by",
+      "connection was dropped by remote host",
+    ],
+    note:
+      "The receiver refused or cut our connection before answering: the way many receivers turn away " +
+      "a client IP they block. A connection that merely times out stays a network/expiry matter.",
+    example: { enhancedCode: "4.4.7", diagnostic: "Deferred: Connection refused by mx.example.org." },
   },
   {
     id: "text-network-error",

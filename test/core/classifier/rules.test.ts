@@ -14,8 +14,10 @@ function unconditional(rule: TextRule): boolean {
     rule.also === undefined &&
     rule.unless === undefined &&
     rule.stage === undefined &&
+    rule.notStage === undefined &&
     rule.codeClass === undefined &&
-    rule.enhanced === undefined
+    rule.enhanced === undefined &&
+    rule.notEnhanced === undefined
   );
 }
 

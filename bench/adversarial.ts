@@ -3,6 +3,7 @@
  * phrases (each fragment cut just before it would match), long runs of spaces, digits and dots,
  * code-like numbers, and unicode (CJK near-misses, combining marks, astral characters).
  */
+import type { ProviderCodeTable } from "../lambdas/core/classifier/provider-codes.js";
 import type { TextRule } from "../lambdas/core/classifier/rules.js";
 
 export const ADVERSARIAL_CHARS = 10 * 1024;
@@ -33,6 +34,20 @@ export function genericStrings(): Map<string, string> {
     ["combining", fill("e\u0301\u0308")],
     ["astral", fill("😀𝒜")],
     ["upper-latin", fill("USER UNKNOWn ÄÖÜ ß İ ")],
+    // The shapes the regular-expression rules and the SES-title normalizer look for, cut short.
+    ["reply-colon-near-miss", fill("550: : user unknow ")],
+    ["unknown-user-long-local", fill(`unknown user <${"a".repeat(80)}`)],
+    ["ses-title-near-miss", `5.1.0 - ${fill("unknown address error ")}`],
+  ]);
+}
+
+/** Near-misses of a provider code table: its code shapes without the digits that complete them. */
+export function providerCodeStrings(table: ProviderCodeTable): Map<string, string> {
+  const also = table.also?.[0] ?? "";
+  return new Map([
+    [`${table.id}:prefix-run`, fill("ofr005_50 lpn007_4 aup#in-131 ")],
+    [`${table.id}:also-then-codes`, `${also} ${fill("aup#in-13 ofr_4 ")}`.slice(0, ADVERSARIAL_CHARS)],
+    [`${table.id}:hash-run`, fill("aup#")],
   ]);
 }
 

@@ -6,13 +6,12 @@
  * the p5 / v4 alternative labels count as right too (Sisimai's own authors disagree there).
  *
  * Used by the corpus test (regression gate), the benchmark, and runnable on its own:
- *   tsx lambdas/local/corpus-eval.ts [path/to/bounces.jsonl] [--misses] [--held-back-misses]
+ *   tsx lambdas/local/corpus-eval.ts [path/to/bounces.jsonl] [--tuning-only]
  *
  * Held-back slice: a record is held back when the first byte of SHA-256(`HELD_BACK_SEED` + its id)
  * is below `HELD_BACK_SHARE` × 256 (about 20%). The split depends only on the id, so it is stable
- * as the corpus grows. Tune on the "tuning" slice (what `--misses` lists); the held-back figures
- * show whether the rules generalize. `--held-back-misses` lists the held-back misses — do not tune
- * against them.
+ * as the corpus grows. Tune on the "tuning" slice (`--tuning-only` lists only its misses); the
+ * held-back figures show whether the rules generalize — do not tune against its misses.
  */
 
 import { createHash } from "node:crypto";
@@ -265,17 +264,29 @@ function summary(label: string, score: CorpusScore): string {
   );
 }
 
+function printConfusion(score: CorpusScore): void {
+  const rows = [...score.confusion].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  for (const [key, count] of rows) console.log(`  ${String(count).padStart(3)}  ${key}`);
+}
+
 function printMisses(misses: readonly Miss[]): void {
   for (const m of misses) {
+    const slice = isHeldBack(m.id) ? "held-back" : "tuning   ";
     console.log(
-      `${m.typeOk ? "reason" : "TYPE  "} ${m.id} want=${m.expected.join("|")} got=${m.got.reason}/${m.got.rule} ` +
-        `${m.got.type}/${m.got.subtype} :: ${m.diagnostic.slice(0, 160)}`,
+      `${m.typeOk ? "reason" : "TYPE  "} ${slice} ${m.id} want=${m.expected.join("|")} ` +
+        `got=${m.got.reason} rule=${m.got.rule} ${m.got.type}/${m.got.subtype} :: ${m.diagnostic.slice(0, 160)}`,
     );
   }
 }
 
+/**
+ * Prints the figures (whole corpus, tuning and held-back slices), the confusion table by reason and
+ * every miss with the rule that decided it. With `--tuning-only` the table and the misses cover the
+ * tuning slice alone: use that while changing rules, so the held-back slice stays unseen.
+ */
 function main(argv: readonly string[]): void {
   const path = argv.find((a) => !a.startsWith("--"));
+  const tuningOnly = argv.includes("--tuning-only");
   const cases = scoringCases(loadCorpus(path ?? DEFAULT_CORPUS_URL));
   const { tuning, heldBack } = splitCases(cases);
   const all = scoreCorpus(cases);
@@ -284,17 +295,12 @@ function main(argv: readonly string[]): void {
   console.log(summary("corpus", all));
   console.log(summary("  tuning   ", tuned));
   console.log(summary("  held-back", held));
-  console.log("confusion by reason (expected → got: count), tuning slice:");
-  const rows = [...tuned.confusion].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  for (const [key, count] of rows) console.log(`  ${String(count).padStart(3)}  ${key}`);
-  if (argv.includes("--misses")) {
-    console.log("misses (tuning slice):");
-    printMisses(tuned.misses);
-  }
-  if (argv.includes("--held-back-misses")) {
-    console.log("misses (held-back slice — do not tune against these):");
-    printMisses(held.misses);
-  }
+  const shown = tuningOnly ? tuned : all;
+  const scope = tuningOnly ? "tuning slice" : "whole corpus";
+  console.log(`confusion by reason (expected → got: count), ${scope}:`);
+  printConfusion(shown);
+  console.log(`misses, ${scope} (TYPE: type or subtype differs; reason: only the fine reason does):`);
+  printMisses(shown.misses);
 }
 
 const invokedAs = process.argv[1];

@@ -267,20 +267,22 @@ function compileText(rule: TextRule, tier: "text" | "late-text"): Rule {
     )
       return null;
     if (notEnhanced?.some((p) => ctx.enhanced?.startsWith(p)) === true) return null;
+    // The SMTP stage is computed once per text; most texts name none, which ends here cheaply.
     if (stage !== undefined) {
       const found = ctx.stage();
       if (found === null || !stage.includes(found)) return null;
     }
-    if (notStage !== undefined) {
-      const found = ctx.stage();
-      if (found !== null && notStage.includes(found)) return null;
-    }
+    // `also` before the evidence: it is cheap, and it spares a regular expression most texts.
+    if (also !== undefined && ctx.bigrams.firstIn(also) < 0) return null;
     const evidence =
       (any !== undefined && ctx.bigrams.firstIn(any) >= 0) ||
       (seqKeys !== undefined && ctx.bigrams.firstIn(seqKeys) >= 0 && seqMatches(ctx)) ||
       re?.test(ctx.text) === true;
     if (!evidence) return null;
-    if (also !== undefined && ctx.bigrams.firstIn(also) < 0) return null;
+    if (notStage !== undefined) {
+      const found = ctx.stage();
+      if (found !== null && notStage.includes(found)) return null;
+    }
     if (unless !== undefined && ctx.bigrams.firstIn(unless) >= 0) return null;
     return reason;
   };

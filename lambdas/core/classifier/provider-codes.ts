@@ -16,6 +16,8 @@ export type ProviderCodeTable = {
   readonly id: string;
   /** Finds the code in the lower-cased diagnostic: group 1 is the number. Bounded, no nesting. */
   readonly pattern: RegExp;
+  /** A substring every code of this table contains: skips the pattern on texts without it. */
+  readonly marker: readonly string[];
   /** At least one of these substrings must occur too, when the code's shape alone is ambiguous. */
   readonly also?: readonly string[];
   readonly codes: readonly CodeRange[];
@@ -28,6 +30,7 @@ export const PROVIDER_CODE_TABLES: readonly ProviderCodeTable[] = [
     id: "provider-orange-laposte-code",
     // OFR005_505, OFR_416, LPN007_426, LPN000_630, LPNAAA_101, OUK_513: the last three digits.
     pattern: /\b(?:ofr|lpn|ouk)(?:aaa)?(?:\d{3})?[-_](\d{3})\b/,
+    marker: ["ofr", "lpn", "ouk"],
     codes: [
       [101, 103, "blocked"], // client IP blocked (Spamhaus, spam incident)
       [104, 104, "too_many_conn"], // "Trop de connexions" / too many connections
@@ -64,6 +67,7 @@ export const PROVIDER_CODE_TABLES: readonly ProviderCodeTable[] = [
     id: "provider-spectrum-aup-code",
     // AUP#I-1000, AUP#In-1310, AUP#O-1520: incoming (I) or outgoing (O), then four digits.
     pattern: /aup#[a-z]{0,3}-?(\d{4})\b/,
+    marker: ["aup#"],
     also: ["spectrum", "charter"],
     codes: [
       [1000, 1000, "blocked"], // sending IP blocked for suspicious activity
@@ -101,6 +105,7 @@ export const PROVIDER_CODE_TABLES: readonly ProviderCodeTable[] = [
  * reasonFromProviderCode(orange, "550 5.5.0 le compte du destinataire est bloque. lpn007_426"); // "suspend"
  */
 export function reasonFromProviderCode(table: ProviderCodeTable, text: string): Reason | null {
+  if (!table.marker.some((m) => text.includes(m))) return null;
   const found = table.pattern.exec(text)?.[1];
   if (found === undefined) return null;
   if (table.also !== undefined && !table.also.some((s) => text.includes(s))) return null;

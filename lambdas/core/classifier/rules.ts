@@ -1014,6 +1014,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "provider-kddi-filter",
     reason: "filtered",
     re: /(?:\b5\d\d:?|->) : user unknown/,
+    also: [": user unknown"],
     note:
       "au (KDDI: au.com, ezweb.ne.jp) answers '550 : User unknown', naming no address, when the " +
       "recipient's own reception filter refuses the sender; an unknown mailbox gets " +
@@ -1057,6 +1058,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-unknown-user-then-address",
     reason: "filtered",
     re: /\bunknown user ?<?[^\s<>@]{1,64}@/,
+    also: ["unknown user"],
     notStage: ["rcpt"],
     notEnhanced: ["5.1.", "4.1."],
     note:

@@ -12,12 +12,13 @@ import {
 const CORPUS = new URL("../../../../shared/corpus/bounces.jsonl", import.meta.url);
 
 /**
- * Regression gate, set a little below what the classifier reaches today (design.md §6 asks for
- * 95% / 90%; tuning toward that is a later issue). Raise these when agreement improves.
+ * Regression gate at the figures reached (design.md §6 asks for 95% / 90%): a change that loses
+ * agreement fails here. Raise these when agreement improves; lowering one needs a reason in
+ * docs/classification.md.
  */
-const FLOOR = { typeSubtype: 0.9, reason: 0.885 } as const;
+const FLOOR = { typeSubtype: 0.952, reason: 0.937 } as const;
 /** Same gate on the held-back slice (see corpus-eval.ts: seeded 20% split, not tuned against). */
-const HELD_BACK_FLOOR = { typeSubtype: 0.92, reason: 0.9 } as const;
+const HELD_BACK_FLOOR = { typeSubtype: 0.966, reason: 0.949 } as const;
 
 describe("corpus agreement", () => {
   it("maps Sisimai's reason ids to ours", () => {

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { classify, PROVIDER_CODE_TABLES } from "../../../lambdas/core/classifier/index.js";
+import { reasonFromProviderCode } from "../../../lambdas/core/classifier/provider-codes.js";
+import { REASONS } from "../../../lambdas/core/taxonomy.js";
+
+const tableById = (id: string) => {
+  const table = PROVIDER_CODE_TABLES.find((t) => t.id === id);
+  if (table === undefined) throw new Error(`no table ${id}`);
+  return table;
+};
+
+describe("provider code tables", () => {
+  it.each(PROVIDER_CODE_TABLES.map((t) => [t.id, t] as const))(
+    "%s has ordered, non-overlapping ranges of taxonomy reasons",
+    (_id, table) => {
+      let previousEnd = Number.NEGATIVE_INFINITY;
+      for (const [from, to, reason] of table.codes) {
+        expect(from).toBeLessThanOrEqual(to);
+        expect(from).toBeGreaterThan(previousEnd);
+        expect(Object.hasOwn(REASONS, reason), reason).toBe(true);
+        previousEnd = to;
+      }
+    },
+  );
+
+  it.each([
+    [
+      "550 5.5.0 le compte du destinataire est bloque. the recipient account is blocked. lpn007_426",
+      "suspend",
+    ],
+    [
+      "550 5.1.1 adresse d au moins un destinataire invalide. invalid recipient. ofr_416 [416]",
+      "user_unknown",
+    ],
+    [
+      "host smtpz4.laposte.net said: 554 5.7.1 <x.example.net>: client host rejected: #216 lpn lpn000_630",
+      "policy_violation",
+    ],
+    ["550 5.2.0 mail rejete. mail rejected. ofr_506 [506]", "spam_detected"],
+    ["refused to talk to me: 421 mwinf5c77 me service refuse. ofr_999 [999]", "blocked"],
+  ])("reads Orange / La Poste's code in %s", (text, reason) => {
+    expect(reasonFromProviderCode(tableById("provider-orange-laposte-code"), text)).toBe(reason);
+  });
+
+  it("gives no verdict for a code Orange documents without a cause, so the text decides", () => {
+    // Prepare: LPN001_108 is "service refused, please try later" for any cause.
+    const text =
+      "host smtpz4.laposte.net[192.0.2.1] refused to talk to me: 550 5.5.0 Service refuse. Veuillez essayer plus tard. service refused, please try later. LPN001_108";
+    // Act
+    const table = reasonFromProviderCode(tableById("provider-orange-laposte-code"), text.toLowerCase());
+    const result = classify({ diagnostic: text });
+    // Assess
+    expect(table).toBeNull();
+    expect(result.rule).not.toBe("provider-orange-laposte-code");
+  });
+
+  it.each([
+    ["aup#in-1310", "too_many_conn"],
+    ["aup#i-1000", "blocked"],
+    ["aup#o-1520", "rejected"],
+    ["aup#in-1100", "require_ptr"],
+  ])("reads Spectrum's %s", (code, reason) => {
+    const text = `550 5.1.0 <bounce@example.com> sender rejected. please see https://www.spectrum.net/support/internet/understanding-email-error-codes ${code}`;
+    expect(reasonFromProviderCode(tableById("provider-spectrum-aup-code"), text)).toBe(reason);
+  });
+
+  it("does not read another provider's AUP# code as Spectrum's", () => {
+    // Prepare: Cox uses AUP# codes too, with its own meanings.
+    const text =
+      "550 5.1.0 <bounce@example.com> sender rejected. refer to error codes at https://www.cox.com aup#1000";
+    // Act / Assess
+    expect(reasonFromProviderCode(tableById("provider-spectrum-aup-code"), text)).toBeNull();
+  });
+});

@@ -1,6 +1,8 @@
 /**
  * `npm run classify` (design.md §5.1): reads diagnostics from stdin, one per line, and writes one
- * JSON object per line: `{"type","subtype","reason","rule"}`.
+ * JSON object per line: `{"type","subtype","reason","rule"}`. With `-- --explain` each object also
+ * carries `why`: the deciding rule's tier and note, the codes and SMTP stage read from the input,
+ * and whether the failure was judged permanent.
  *
  * A line is JSON when its first non-blank character is `{`:
  * `{"diagnostic": "...", "smtpCode"?: "550", "enhancedCode"?: "5.1.1", "permanent"?: true}`;
@@ -19,7 +21,7 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import * as z from "zod";
-import { classify } from "../core/classifier/index.js";
+import { classify, prepare, RULES } from "../core/classifier/index.js";
 
 const code = z
   .union([z.string().max(32), z.number().int()])
@@ -34,9 +36,51 @@ export const ClassifyLine = z.object({
   permanent: z.boolean().nullish(),
 });
 
+/** Why a verdict was reached, for `--explain`. */
+export type Explanation = {
+  readonly tier: string;
+  readonly note: string;
+  readonly smtpCode: string | null;
+  readonly enhancedCode: string | null;
+  readonly stage: string | null;
+  readonly permanent: boolean;
+};
+
 export type ClassifyOutput =
-  | { readonly type: string; readonly subtype: string; readonly reason: string; readonly rule: string }
+  | {
+      readonly type: string;
+      readonly subtype: string;
+      readonly reason: string;
+      readonly rule: string;
+      readonly why?: Explanation;
+    }
   | { readonly error: string; readonly line: number };
+
+const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+/** What each tier means, for rules without a note of their own. */
+const TIER_NOTES: Readonly<Record<string, string>> = {
+  provider: "The ESP stated the reason itself.",
+  text: "The text contains a wording of this reason (lambdas/core/classifier/rules.ts).",
+  enhanced: "Decided by the RFC 3463 enhanced status code.",
+  "late-text": "A weak wording, used only because no specific code or wording decided first.",
+  reply: "Decided by the SMTP reply code alone.",
+  fallback: "Nothing specific to go on.",
+};
+
+function explain(input: z.infer<typeof ClassifyLine>, ruleId: string, permanent: boolean): Explanation {
+  const rule = RULE_BY_ID.get(ruleId);
+  const ctx = prepare(input);
+  const tier = rule?.tier ?? "fallback";
+  return {
+    tier,
+    note: rule?.note ?? TIER_NOTES[tier] ?? "",
+    smtpCode: ctx.reply,
+    enhancedCode: ctx.enhanced,
+    stage: ctx.stage(),
+    permanent,
+  };
+}
 
 /**
  * Classifies one input line (plain text or JSON) into its output object.
@@ -47,7 +91,7 @@ export type ClassifyOutput =
  * classifyLine('{"diagnostic": "Mailbox full", "smtpCode": "452"}', 2);
  * // { type: "soft_bounce", subtype: "other", reason: "mailbox_full", rule: "text-mailbox-full" }
  */
-export function classifyLine(raw: string, lineNumber: number): ClassifyOutput {
+export function classifyLine(raw: string, lineNumber: number, withWhy = false): ClassifyOutput {
   const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
   let input: z.infer<typeof ClassifyLine> = { diagnostic: line };
   if (line.trimStart().startsWith("{")) {
@@ -66,8 +110,10 @@ export function classifyLine(raw: string, lineNumber: number): ClassifyOutput {
     }
     input = parsed.data;
   }
-  const { type, subtype, reason, rule } = classify(input);
-  return { type, subtype, reason, rule };
+  const { type, subtype, reason, rule, permanent } = classify(input);
+  return withWhy
+    ? { type, subtype, reason, rule, why: explain(input, rule, permanent) }
+    : { type, subtype, reason, rule };
 }
 
 /**
@@ -78,24 +124,25 @@ export function classifyLine(raw: string, lineNumber: number): ClassifyOutput {
  */
 export async function* classifyLines(
   lines: AsyncIterable<string> | Iterable<string>,
+  withWhy = false,
 ): AsyncGenerator<string> {
   let n = 0;
   for await (const line of lines) {
     n += 1;
-    yield JSON.stringify(classifyLine(line, n));
+    yield JSON.stringify(classifyLine(line, n, withWhy));
   }
 }
 
-async function main(): Promise<void> {
+async function main(argv: readonly string[]): Promise<void> {
   const rl = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const out of classifyLines(rl)) {
+  for await (const out of classifyLines(rl, argv.includes("--explain"))) {
     if (!process.stdout.write(`${out}\n`)) await once(process.stdout, "drain");
   }
 }
 
 const invokedAs = process.argv[1];
 if (invokedAs !== undefined && import.meta.url === pathToFileURL(invokedAs).href) {
-  main().catch((error: unknown) => {
+  main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`classify: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   });

@@ -7,9 +7,12 @@ const CLI = fileURLToPath(new URL("../../lambdas/local/classify-cli.ts", import.
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Runs the CLI as `npm run classify` does (tsx on the pinned node), feeding `stdin`. */
-function runCli(stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  stdin: string,
+  args: readonly string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CLI], {
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
       cwd: REPO,
       stdio: ["pipe", "pipe", "pipe"],
     });
@@ -110,6 +113,38 @@ describe("classify CLI (child process)", () => {
         rule: "text-sender-rejected",
       },
     ]);
+  });
+
+  it("explains each verdict with --explain: the rule's tier and note, the codes and stage it read", async () => {
+    // Prepare
+    const stdin = [
+      "host mx.example.net[192.0.2.1] said: 550 Unknown user jdoe@example.net (in reply to end of DATA command)",
+      JSON.stringify({ diagnostic: "", enhancedCode: "4.2.2" }),
+    ].join("\n");
+    // Act
+    const { code, stdout } = await runCli(`${stdin}\n`, ["--explain"]);
+    // Assess
+    expect(code).toBe(0);
+    const [first, second] = stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(first).toMatchObject({
+      reason: "filtered",
+      rule: "text-user-unknown-after-data",
+      why: {
+        tier: "text",
+        note: expect.stringContaining("after DATA"),
+        smtpCode: "550",
+        enhancedCode: null,
+        stage: "data",
+        permanent: true,
+      },
+    });
+    expect(second).toMatchObject({
+      reason: "mailbox_full",
+      why: { tier: "enhanced", enhancedCode: "4.2.2", stage: null, permanent: false },
+    });
   });
 
   it("writes nothing for empty input and exits 0", async () => {

@@ -1062,10 +1062,10 @@ export const TEXT_RULES: readonly TextRule[] = [
     notStage: ["rcpt"],
     notEnhanced: ["5.1.", "4.1."],
     note:
-      "'Unknown user <address>' (the words first, then the address) is the reply of NTT docomo's " +
-      "reception filter and of Japanese filtering gateways after DATA. Only an X.1 status or the " +
-      "RCPT stage makes it a missing mailbox; otherwise it is treated as a filter, which the " +
-      "soft-bounce escalation still suppresses if it repeats.",
+      "'Unknown user <address>' (the words first, then the address) is how NTT docomo's reception " +
+      "filter and Japanese filtering gateways refuse after DATA. Only an X.1 status or the RCPT " +
+      "stage makes it a missing mailbox; without either it is read as a filter (design §3: a " +
+      "filter's refusal does not suppress the address).",
     example: {
       smtpCode: "550",
       diagnostic: "550 Unknown user jdoe@docomo.example.ne.jp",

@@ -23,6 +23,18 @@ describe("provider code tables", () => {
     },
   );
 
+  it("keeps code patterns bounded: no nested quantifiers, exactly one capture group", () => {
+    // Prepare: a quantified group that itself contains a quantifier is the catastrophic shape.
+    const nested = /\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)[*+{]/;
+    for (const table of PROVIDER_CODE_TABLES) {
+      // Act: an empty alternative makes any pattern match "", exposing its group count.
+      const groups = new RegExp(`${table.pattern.source}|`).exec("")?.length;
+      // Assess
+      expect(nested.test(table.pattern.source), table.id).toBe(false);
+      expect(groups, table.id).toBe(2);
+    }
+  });
+
   it.each([
     [
       "550 5.5.0 le compte du destinataire est bloque. the recipient account is blocked. lpn007_426",

@@ -138,6 +138,13 @@ export const ENHANCED_CODES: readonly EnhancedCodeRow[] = [
   ...perm("7.708", "blocked", "Microsoft: access denied, traffic not accepted from this IP"),
   ...perm("7.750", "blocked", "Microsoft: client blocked from sending from unregistered domains"),
   ...temp("7.650", "bad_reputation", "Microsoft: rate limited due to IP reputation"),
+  ...perm("7.506", "blocked", "Microsoft: access denied, bad HELO"),
+  ...perm("7.507", "blocked", "Microsoft: access denied, sending IP rejected by the recipient organization"),
+  ...perm("7.508", "speeding", "Microsoft: sending IP exceeded permitted limits within its IPv6 range"),
+  ...perm("7.511", "blocked", "Microsoft: access denied, banned sender"),
+  ...perm("7.512", "not_compliant_rfc", "Microsoft: message must be RFC 5322 section 3.6.2 compliant"),
+  ...both("2.121", "speeding", "Microsoft: recipient's hourly receive limit from this sender exceeded"),
+  ...both("2.122", "speeding", "Microsoft: recipient's hourly receive limit exceeded"),
 ];
 
 /** Lookup from exact code to its row. */

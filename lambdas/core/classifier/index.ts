@@ -297,13 +297,15 @@ function compileText(rule: TextRule, tier: "text" | "late-text"): Rule {
 }
 
 function compileProviderCodes(table: ProviderCodeTable): Rule {
+  const markers = needleSet(table.marker);
   return {
     id: table.id,
     tier: "text",
     reason: null,
     example: table.example,
     note: table.note,
-    match: (ctx) => reasonFromProviderCode(table, ctx.text),
+    // The bigram prefilter keeps the table's pattern off the texts that lack every marker.
+    match: (ctx) => (ctx.bigrams.firstIn(markers) < 0 ? null : reasonFromProviderCode(table, ctx.text)),
   };
 }
 

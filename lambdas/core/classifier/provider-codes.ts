@@ -16,11 +16,14 @@ export type ProviderCodeTable = {
   readonly id: string;
   /** Finds the code in the lower-cased diagnostic: group 1 is the number. Bounded, no nesting. */
   readonly pattern: RegExp;
-  /** A substring every code of this table contains: skips the pattern on texts without it. */
+  /** Substrings one of which every code of this table contains: texts without any skip the pattern. */
   readonly marker: readonly string[];
   /** At least one of these substrings must occur too, when the code's shape alone is ambiguous. */
   readonly also?: readonly string[];
-  readonly codes: readonly CodeRange[];
+  /** Numbered codes: inclusive ranges, ordered. */
+  readonly ranges?: readonly CodeRange[];
+  /** Named codes (lower-case, as group 1 captures them). */
+  readonly names?: Readonly<Record<string, Reason>>;
   readonly note: string;
   readonly example: RuleExample;
 };
@@ -31,7 +34,7 @@ export const PROVIDER_CODE_TABLES: readonly ProviderCodeTable[] = [
     // OFR005_505, OFR_416, LPN007_426, LPN000_630, LPNAAA_101, OUK_513: the last three digits.
     pattern: /\b(?:ofr|lpn|ouk)(?:aaa)?(?:\d{3})?[-_](\d{3})\b/,
     marker: ["ofr", "lpn", "ouk"],
-    codes: [
+    ranges: [
       [101, 103, "blocked"], // client IP blocked (Spamhaus, spam incident)
       [104, 104, "too_many_conn"], // "Trop de connexions" / too many connections
       [305, 305, "security_error"], // invalid authentication code
@@ -69,7 +72,7 @@ export const PROVIDER_CODE_TABLES: readonly ProviderCodeTable[] = [
     pattern: /aup#[a-z]{0,3}-?(\d{4})\b/,
     marker: ["aup#"],
     also: ["spectrum", "charter"],
-    codes: [
+    ranges: [
       [1000, 1000, "blocked"], // sending IP blocked for suspicious activity
       [1010, 1080, "rejected"], // the sending account is blocked or limited
       [1090, 1090, "system_error"], // the message cannot be processed now
@@ -94,6 +97,124 @@ export const PROVIDER_CODE_TABLES: readonly ProviderCodeTable[] = [
         "550 5.1.0 <bounce@example.com> sender rejected. Please see https://www.spectrum.net/support/internet/understanding-email-error-codes for more information. AUP#In-1310",
     },
   },
+  {
+    id: "provider-godaddy-ib-code",
+    // "… IB112": GoDaddy (secureserver.net) ends its refusals with IB and three digits.
+    pattern: /\bib(\d{3})\b/,
+    marker: ["ib0", "ib1", "ib2", "ib4", "ib5", "ib6", "ib7"],
+    ranges: [
+      [7, 7, "too_many_conn"], // too many sessions from this IP
+      [101, 101, "speeding"], // server temporarily unavailable: try later
+      [103, 103, "bad_reputation"], // poor reputation on Cloudmark CSI
+      [104, 106, "blocked"], // listed on Spamhaus SBL / XBL / PBL
+      [108, 108, "require_ptr"], // reverse DNS for this IP failed
+      [110, 113, "blocked"], // IP blocked for spam volume (110, 111) or invalid recipients (112, 113)
+      [212, 212, "spam_detected"], // content judged to be spam
+      [401, 401, "security_error"], // authentication not allowed
+      [501, 502, "not_compliant_rfc"], // blank From:, IP address as From:
+      [504, 504, "speeding"], // too many messages this hour
+      [506, 506, "rejected"], // From: domain invalid
+      [508, 508, "auth_failure"], // invalid SPF record
+      [510, 510, "speeding"], // too many messages per session
+      [605, 605, "too_many_conn"], // too many recipients in one message
+      [607, 607, "speeding"], // too many recipients this hour
+      [705, 705, "virus_detected"], // virus infected message
+    ],
+    note:
+      "GoDaddy documents each IBnnn code (godaddy.com help 'email error codes'); IB112/IB113 say the " +
+      "sending IP mailed too many invalid recipients — a block of us, not a dead address.",
+    example: {
+      smtpCode: "554",
+      diagnostic:
+        "554 This IP has been blocked for the day, for attempting to send too many messages containing content judged to be spam by the Internet community. IB111",
+    },
+  },
+  {
+    id: "provider-cox-aup-code",
+    // AUP#CXBL, AUP#CDRBL, AUP#IPBL0001, AUP#URLBL011: Cox's named codes (Spectrum's are numbers).
+    pattern: /aup#(cx[a-z]{2,5}|cdrbl|ipbl\d{4,5}|urlbl\d{3,4})\b/,
+    marker: ["aup#"],
+    names: {
+      cxbl: "blocked",
+      cdrbl: "blocked",
+      cxdns: "require_ptr",
+      cxsndr: "auth_failure",
+      cxsmtp: "rejected",
+      cxcnct: "too_many_conn",
+      cxmxrt: "too_many_conn",
+      cxthrt: "security_error",
+      cxmj: "security_error",
+      ipbl0001: "blocked",
+      ipbl1000: "blocked",
+      ipbl00001: "blocked",
+      urlbl011: "spam_detected",
+      urlbl1001: "spam_detected",
+    },
+    note:
+      "Cox ends its refusals with an AUP# code from cox.com's 'email error codes' page: CX…BL and " +
+      "IPBL are block lists, CXDNS reverse DNS, CXSNDR sender authentication, URLBL spam links.",
+    example: {
+      smtpCode: "554",
+      diagnostic:
+        "554 5.7.1 192.0.2.1 rejected - Refer to Error Codes section at https://www.cox.com/residential/support/email-error-codes.html for more information. AUP#CXBL",
+    },
+  },
+  {
+    id: "provider-facebook-code",
+    // "550 5.1.1 RCP-P1 http://postmaster.facebook.com/response_codes…": category, P(ermanent)/T(emporary), number.
+    pattern: /\b((?:pol|msg|rcp|dns|con)-[pt]\d)\b/,
+    marker: ["pol-", "msg-", "rcp-", "dns-", "con-"],
+    also: ["facebook"],
+    names: {
+      "pol-p1": "blocked",
+      "pol-p2": "blocked",
+      "pol-t1": "blocked",
+      "pol-p5": "virus_detected",
+      "pol-p6": "spam_detected",
+      "pol-p7": "auth_failure",
+      "msg-p1": "mesg_too_big",
+      "msg-p2": "content_error",
+      "msg-p3": "not_compliant_rfc",
+      "msg-t1": "too_many_conn",
+      "rcp-p1": "user_unknown",
+      "rcp-p2": "filtered",
+      "rcp-p3": "filtered",
+      "rcp-t1": "system_error",
+      "rcp-t4": "suspend",
+      "dns-p1": "rejected",
+      "dns-t1": "rejected",
+      "dns-p3": "require_ptr",
+      "con-t1": "too_many_conn",
+    },
+    note:
+      "Facebook's postmaster page (postmaster.facebook.com/response_codes) gives every refusal a " +
+      "code: POL policy, MSG message, RCP recipient, DNS sender DNS, CON connection.",
+    example: {
+      smtpCode: "550",
+      diagnostic:
+        "550 5.7.1 POL-P2 http://postmaster.facebook.com/response_codes?ip=192.0.2.1#pol Facebook will no longer accept mail from your mail server's IP address",
+    },
+  },
+  {
+    id: "provider-iua-error-page",
+    // "… https://mail.i.ua/err/2/": i.ua links each refusal to a numbered explanation page.
+    pattern: /\.i\.ua\/err\/(\d{1,2})\//,
+    marker: [".i.ua/err/"],
+    ranges: [
+      [1, 1, "no_relaying"], // SMTP used as a mail gate
+      [2, 2, "user_unknown"], // user not found
+      [3, 3, "suspend"], // mailbox unused for more than 3 months
+      [4, 4, "mailbox_full"],
+      [5, 5, "speeding"], // sending limit exceeded
+      [6, 6, "no_relaying"], // use your provider's SMTP
+      [7, 7, "blocked"], // wrong HELO/EHLO
+      [8, 8, "rejected"], // sender address could not be checked
+      [9, 9, "blocked"], // sender IP blacklisted
+      [10, 10, "filtered"], // not in the recipient's allowed list
+    ],
+    note: "i.ua links each refusal to mail.i.ua/err/N/, whose page names the cause.",
+    example: { smtpCode: "550", diagnostic: "550 Mailbox is full. See https://mail.i.ua/err/4/" },
+  },
 ];
 
 /**
@@ -109,7 +230,9 @@ export function reasonFromProviderCode(table: ProviderCodeTable, text: string): 
   const found = table.pattern.exec(text)?.[1];
   if (found === undefined) return null;
   if (table.also !== undefined && !table.also.some((s) => text.includes(s))) return null;
+  if (table.names !== undefined)
+    return Object.hasOwn(table.names, found) ? (table.names[found] ?? null) : null;
   const code = Number(found);
-  for (const [from, to, reason] of table.codes) if (code >= from && code <= to) return reason;
+  for (const [from, to, reason] of table.ranges ?? []) if (code >= from && code <= to) return reason;
   return null;
 }

@@ -187,6 +187,18 @@ export const TEXT_RULES: readonly TextRule[] = [
     },
   },
   {
+    id: "text-too-many-invalid-recipients",
+    reason: "blocked",
+    any: ["too many invalid recipients"],
+    note:
+      "Cox and GoDaddy (IB112/IB113) refuse a client IP that mailed too many invalid recipients: a " +
+      "block of the sender, not a verdict on this address. Before every user-unknown rule.",
+    example: {
+      smtpCode: "554",
+      diagnostic: "550 5.7.1 Rejected: too many invalid recipients from 192.0.2.1",
+    },
+  },
+  {
     id: "text-mailing-list-member",
     reason: "rejected",
     any: [
@@ -216,6 +228,10 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-not-compliant-rfc",
     reason: "not_compliant_rfc",
     any: [
+      "missing a valid message-id",
+      "missing a valid address in the from: header",
+      "encoded-word syntax is not permitted",
+      "unicode character in a disallowed header",
       "rfc 5322",
       "rfc5322",
       "rfc 2822",
@@ -236,6 +252,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-auth-failure",
     reason: "auth_failure",
     any: [
+      "mi:dma",
       "dmarc",
       "dkim",
       "spf",
@@ -286,6 +303,8 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-sender-rejected",
     reason: "rejected",
     any: [
+      "sender denied",
+      "mail sending denied",
       "sender address rejected",
       "sender email address rejected",
       "domain of sender address",
@@ -400,6 +419,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-mailbox-full",
     reason: "mailbox_full",
     any: [
+      "account storage limit",
       "mailbox full",
       "mailbox is full",
       "mailbox has exceeded",
@@ -446,6 +466,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-too-many-conn",
     reason: "too_many_conn",
     any: [
+      "rp:drc",
       "too many connections",
       "too many concurrent",
       "too many simultaneous",
@@ -473,6 +494,11 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-speeding",
     reason: "speeding",
     any: [
+      "receiving mail too quickly",
+      "unusual rate of mail",
+      "behaviour spam",
+      "hl:ifq",
+      "hl:itc",
       "rate limit",
       "rate-limit",
       "ratelimit",
@@ -522,6 +548,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-blocked-list",
     reason: "blocked",
     any: [
+      "dt:rbl",
       "spamhaus",
       "barracuda",
       "spamcop",
@@ -584,6 +611,8 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-blocked-client",
     reason: "blocked",
     any: [
+      "suspected bounce attack",
+      "helo/ehlo argument is invalid",
       "please use the smtp server of your isp",
       "dynamic ip",
       "dial-up",
@@ -710,6 +739,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-suspend",
     reason: "suspend",
     any: [
+      "is a deactivated mailbox",
       "account is disabled",
       "account has been disabled",
       "account disabled",
@@ -834,6 +864,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-spam",
     reason: "spam_detected",
     any: [
+      "content filter agent quarantined",
       "spam",
       "(ube)",
       ", ube",
@@ -1127,6 +1158,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-failed-starttls",
     reason: "failed_starttls",
     any: [
+      "senders to use tls/ssl",
       "requiretls",
       "tls negotiation",
       "tls handshake",

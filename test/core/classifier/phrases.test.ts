@@ -136,6 +136,31 @@ const FAMILIES: Readonly<Record<string, readonly Case[]>> = {
       "bad_reputation",
     ],
   ],
+  "big receivers' documented replies": [
+    ["550 5.1.0 Sender denied", "rejected"],
+    ["550 5.2.1 Content Filter agent quarantined this message", "spam_detected"],
+    ["550 5.7.506 Access Denied, Bad HELO", "blocked", { enhancedCode: "5.7.506" }],
+    [
+      "550 5.2.122 Recipient's per hour message receive limit exceeded",
+      "speeding",
+      { enhancedCode: "5.2.122" },
+    ],
+    [
+      "450 4.2.1 The user you are trying to contact is receiving mail too quickly. Please resend your message at a later time.",
+      "speeding",
+    ],
+    ["550 5.7.1 Messages missing a valid Message-ID: header are not accepted.", "not_compliant_rfc"],
+    ["501 5.5.4 HELO/EHLO argument is invalid.", "blocked"],
+    [
+      "554 Reject by behaviour spam at Rcpt State(Connection IP address:192.0.2.1)ANTISPAM_BAT[01201311R196, c01a1]: too frequently sending",
+      "speeding",
+    ],
+    ["550 <jdoe@qq.example> is a deactivated mailbox", "suspend"],
+    ["550 Suspected bounce attacks", "blocked"],
+    ["Account storage limit", "mailbox_full"],
+    ["554 cox too many invalid recipients from 192.0.2.1", "blocked"],
+    ["451 DT:RBL 163 mx14,QsCowEDJ7_HP8 (ip in blacklist)", "blocked"],
+  ],
 };
 
 describe("§2.5 phrase families", () => {

@@ -11,10 +11,15 @@ const tableById = (id: string) => {
 
 describe("provider code tables", () => {
   it.each(PROVIDER_CODE_TABLES.map((t) => [t.id, t] as const))(
-    "%s has ordered, non-overlapping ranges of taxonomy reasons",
+    "%s has ordered, non-overlapping ranges or named codes, of taxonomy reasons",
     (_id, table) => {
+      expect((table.ranges === undefined) !== (table.names === undefined)).toBe(true);
+      for (const [name, reason] of Object.entries(table.names ?? {})) {
+        expect(name).toBe(name.toLowerCase());
+        expect(Object.hasOwn(REASONS, reason), reason).toBe(true);
+      }
       let previousEnd = Number.NEGATIVE_INFINITY;
-      for (const [from, to, reason] of table.codes) {
+      for (const [from, to, reason] of table.ranges ?? []) {
         expect(from).toBeLessThanOrEqual(to);
         expect(from).toBeGreaterThan(previousEnd);
         expect(Object.hasOwn(REASONS, reason), reason).toBe(true);
@@ -82,5 +87,47 @@ describe("provider code tables", () => {
       "550 5.1.0 <bounce@example.com> sender rejected. refer to error codes at https://www.cox.com aup#1000";
     // Act / Assess
     expect(reasonFromProviderCode(tableById("provider-spectrum-aup-code"), text)).toBeNull();
+  });
+
+  it.each([
+    [
+      "provider-godaddy-ib-code",
+      "554 this ip has been temporarily blocked for attempting to mail too many invalid recipients. ib112",
+      "blocked",
+    ],
+    [
+      "provider-godaddy-ib-code",
+      "421 temporarily rejected. reverse dns for this ip failed. ib108",
+      "require_ptr",
+    ],
+    ["provider-cox-aup-code", "554 5.7.1 rejected - see https://www.cox.com/ aup#cxdns", "require_ptr"],
+    ["provider-cox-aup-code", "554 5.7.1 rejected - see https://www.cox.com/ aup#ipbl1000", "blocked"],
+    [
+      "provider-facebook-code",
+      "550 5.1.1 rcp-p1 http://postmaster.facebook.com/response_codes?ip=192.0.2.1#rcp recipient address does not exist",
+      "user_unknown",
+    ],
+    ["provider-iua-error-page", "550 see https://mail.i.ua/err/3/", "suspend"],
+  ])("%s reads %s", (id, text, reason) => {
+    expect(reasonFromProviderCode(tableById(id), text)).toBe(reason);
+  });
+
+  it.each([
+    ["provider-facebook-code", "550 5.7.1 pol-p2 refused"], // no facebook in the text
+    ["provider-cox-aup-code", "554 rejected aup#cxunknown"], // a name Cox does not document
+    ["provider-godaddy-ib-code", "550 see lib123 for details"], // not a word-initial IB code
+  ])("%s gives no verdict on %s", (id, text) => {
+    expect(reasonFromProviderCode(tableById(id), text)).toBeNull();
+  });
+
+  it("keeps a GoDaddy IP block for invalid recipients from suppressing the recipient", () => {
+    // Act
+    const result = classify({
+      smtpCode: "554",
+      diagnostic:
+        "554 This IP has been blocked for the day, for attempting to mail too many invalid recipients. IB113",
+    });
+    // Assess
+    expect(result).toMatchObject({ reason: "blocked", subtype: "sender_or_recipient_rejected" });
   });
 });

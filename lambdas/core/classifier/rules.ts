@@ -225,6 +225,24 @@ export const TEXT_RULES: readonly TextRule[] = [
     },
   },
   {
+    id: "provider-gmail-limited-unauthenticated",
+    reason: "auth_failure",
+    seq: [
+      ["rate limited because", "spf"],
+      ["rate limited because", "dkim"],
+      ["rate limited because", "dmarc"],
+    ],
+    note:
+      "Gmail's 4.7.27/30/31/32 'rate limited because' SPF, DKIM, DMARC or From: alignment did not " +
+      "pass: an authentication failure. Before the RFC 5322 rule, which 4.7.32's '(RFC5322)' trips.",
+    example: {
+      smtpCode: "421",
+      enhancedCode: "4.7.32",
+      diagnostic:
+        "421 4.7.32 Your email has been rate limited because the From: header (RFC5322) in this message isn't aligned with either the authenticated SPF or DKIM organizational domain.",
+    },
+  },
+  {
     id: "text-not-compliant-rfc",
     reason: "not_compliant_rfc",
     any: [
@@ -303,6 +321,11 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-sender-rejected",
     reason: "rejected",
     any: [
+      "envelope blocked - user",
+      "administrative prohibition envelope blocked",
+      "block policy for envelope from",
+      "block policy for header from",
+      "manually blocked senders",
       "sender denied",
       "mail sending denied",
       "sender address rejected",
@@ -466,6 +489,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-too-many-conn",
     reason: "too_many_conn",
     any: [
+      "max message per connection",
       "rp:drc",
       "too many connections",
       "too many concurrent",
@@ -491,9 +515,24 @@ export const TEXT_RULES: readonly TextRule[] = [
     },
   },
   {
+    id: "provider-gmail-limited-without-tls",
+    reason: "failed_starttls",
+    seq: [["rate limited because", " tls"]],
+    note:
+      "Gmail's 4.7.29 'rate limited because this message wasn't sent over a TLS connection': the " +
+      "cause is the missing TLS, the rate limit only its consequence. Before the speeding rule.",
+    example: {
+      smtpCode: "421",
+      enhancedCode: "4.7.29",
+      diagnostic:
+        "421 4.7.29 Your email has been rate limited because this message wasn't sent over a TLS connection.",
+    },
+  },
+  {
     id: "text-speeding",
     reason: "speeding",
     any: [
+      "due to excessive volume",
       "receiving mail too quickly",
       "unusual rate of mail",
       "behaviour spam",
@@ -548,6 +587,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-blocked-list",
     reason: "blocked",
     any: [
+      "tss09",
       "dt:rbl",
       "spamhaus",
       "barracuda",
@@ -707,6 +747,7 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-mesg-too-big",
     reason: "mesg_too_big",
     any: [
+      "maximum email size exceeded",
       "message too large",
       "message too big",
       "message is too large",
@@ -840,6 +881,8 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-policy",
     reason: "policy_violation",
     any: [
+      "anti-spoofing policy",
+      "content examination policy",
       "policy reasons",
       "denied by policy",
       "local policy",
@@ -1158,6 +1201,9 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-failed-starttls",
     reason: "failed_starttls",
     any: [
+      "this route requires encryption",
+      "this route requires tls",
+      "this route requires high-strength ciphers",
       "senders to use tls/ssl",
       "requiretls",
       "tls negotiation",
@@ -1249,6 +1295,9 @@ export const TEXT_RULES: readonly TextRule[] = [
     id: "text-system-error",
     reason: "system_error",
     any: [
+      "unable to process connection at this time",
+      "unable to process an email at this time",
+      "message ended early",
       "internal error",
       "internal server error",
       "system error",

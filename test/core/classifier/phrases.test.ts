@@ -160,6 +160,38 @@ const FAMILIES: Readonly<Record<string, readonly Case[]>> = {
     ["Account storage limit", "mailbox_full"],
     ["554 cox too many invalid recipients from 192.0.2.1", "blocked"],
     ["451 DT:RBL 163 mx14,QsCowEDJ7_HP8 (ip in blacklist)", "blocked"],
+    ["554 maximum email size exceeded", "mesg_too_big"],
+    ["550 envelope blocked - user entry", "rejected"],
+    ["550 envelope rejected - block policy for envelope from address", "rejected"],
+    ["550 anti-spoofing policy - inbound not allowed", "policy_violation"],
+    ["553 this route requires encryption (tls)", "failed_starttls"],
+    ["451 unable to process connection at this time", "system_error"],
+    [
+      "421 4.7.1 Messages to jdoe@icloud.com deferred due to excessive volume. Try again later - https://support.apple.com/en-us/HT204137",
+      "speeding",
+    ],
+    ["421 Max message per connection reached, closing transmission channel", "too_many_conn"],
+    [
+      "553 5.7.2 [TSS09] All messages from 192.0.2.25 will be permanently deferred; Retrying will NOT succeed.",
+      "blocked",
+    ],
+    [
+      "550 5.7.0 Mail Sending denied. This error occurs if the sender account is disabled or not registered within your Google Workspace domain.",
+      "rejected",
+    ],
+    [
+      "421 4.7.28 Gmail has detected an unusual rate of mail originating from your IP address 192.0.2.25.",
+      "speeding",
+    ],
+    [
+      "421 4.7.29 Your email has been rate limited because this message wasn't sent over a TLS connection. Gmail requires all bulk email senders to use TLS/SSL for SMTP connections.",
+      "failed_starttls",
+    ],
+    [
+      "421 4.7.32 Your email has been rate limited because the From: header (RFC5322) in this message isn't aligned with either the authenticated SPF or DKIM organizational domain.",
+      "auth_failure",
+    ],
+    ["550 MI:DMA 163 mx3,QsCowEDJ7 (dmarc check failed)", "auth_failure"],
   ],
 };
 

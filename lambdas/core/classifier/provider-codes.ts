@@ -1,6 +1,6 @@
 /**
- * Receivers that put their own numbered error code in the reply and publish what each number
- * means (design.md §2.5: provider-specific rules first). The code decides: Orange's "Service
+ * Receivers that put their own error code (a number or a name) in the reply and publish what each
+ * code means (design.md §2.5: provider-specific rules first). The code decides: Orange's "Service
  * refusé" wording, for one, is the same for a spam block and for a server fault; only the number
  * after it tells them apart. A code the provider documents without a cause (Orange's "try again
  * later" family) gives no verdict, and the text rules decide.
@@ -14,7 +14,7 @@ export type CodeRange = readonly [from: number, to: number, reason: Reason];
 
 export type ProviderCodeTable = {
   readonly id: string;
-  /** Finds the code in the lower-cased diagnostic: group 1 is the number. Bounded, no nesting. */
+  /** Finds the code in the lower-cased diagnostic: group 1 is the code. Bounded, no nesting. */
   readonly pattern: RegExp;
   /** Substrings one of which every code of this table contains: texts without any skip the pattern. */
   readonly marker: readonly string[];

@@ -16,7 +16,10 @@ export type ProviderCodeTable = {
   readonly id: string;
   /** Finds the code in the lower-cased diagnostic: group 1 is the code. Bounded, no nesting. */
   readonly pattern: RegExp;
-  /** Substrings one of which every code of this table contains: texts without any skip the pattern. */
+  /**
+   * Substrings one of which every code of this table contains; the classifier's bigram prefilter
+   * skips the pattern on texts without any (the pattern alone decides, the markers only save time).
+   */
   readonly marker: readonly string[];
   /** At least one of these substrings must occur too, when the code's shape alone is ambiguous. */
   readonly also?: readonly string[];
@@ -226,7 +229,6 @@ export const PROVIDER_CODE_TABLES: readonly ProviderCodeTable[] = [
  * reasonFromProviderCode(orange, "550 5.5.0 le compte du destinataire est bloque. lpn007_426"); // "suspend"
  */
 export function reasonFromProviderCode(table: ProviderCodeTable, text: string): Reason | null {
-  if (!table.marker.some((m) => text.includes(m))) return null;
   const found = table.pattern.exec(text)?.[1];
   if (found === undefined) return null;
   if (table.also !== undefined && !table.also.some((s) => text.includes(s))) return null;

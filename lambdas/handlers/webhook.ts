@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { ADAPTER_PROVIDERS, webhookAdapter } from "../providers/registry.js";
-import { parseSes } from "../providers/ses/index.js";
+import { parseSesSnsMessage, type SnsMeta } from "../providers/ses/index.js";
 import { subscribeUrlProblem } from "../providers/ses/sns-cert-url.js";
 import {
   type CertificateFetcher,
@@ -59,9 +59,16 @@ export async function confirmOverHttps(url: string): Promise<void> {
   if (!response.ok) throw new Error(`ConfirmSubscription answered ${response.status}`);
 }
 
-/** Everything but a sender's malformed message is a trust failure: 401, so SNS does not retry it. */
+/** A message no genuine SNS delivery looks like: 400. The rest are trust failures: 401. */
+const FORMAT_REASONS: ReadonlySet<SnsVerificationError["reason"]> = new Set([
+  "malformed",
+  "type-mismatch",
+  "unexpected-member",
+]);
+
+/** Every refusal is a 4xx, so SNS takes it as delivered and does not retry it. */
 function refusal(error: SnsVerificationError): HttpProblem {
-  const status = error.reason === "malformed" || error.reason === "type-mismatch" ? 400 : 401;
+  const status = FORMAT_REASONS.has(error.reason) ? 400 : 401;
   return new HttpProblem(status, error.message, { slug: `sns-${error.reason}`, cause: error });
 }
 
@@ -179,7 +186,11 @@ async function sesWebhook(
   const log = { provider, messageId: message.messageId, topicArn: message.topicArn };
 
   if (message.type === "Notification") {
-    const parsed = parseSes(document, { tenant: deps.tenant, receivedAt: now });
+    // Only the signed `Message` is read, as the one shape it may be (an SES record): the document
+    // around it is not parsed again, so no unsigned member can add to what is ingested.
+    const parsed = limitEvents(
+      parseSesSnsMessage(message.message, snsMeta(message), { tenant: deps.tenant, receivedAt: now }),
+    );
     const summary = await ingest(parsed, { store: deps.store(), policy: deps.policy(), dryRun: false });
     deps.logger.info("webhook ingested", {
       ...log,
@@ -215,5 +226,14 @@ async function sesWebhook(
 const bodyFingerprint = (raw: Buffer): string => createHash("sha256").update(raw).digest("base64url");
 
 const pick = (m: VerifiedSnsMessage) => ({ topicArn: m.topicArn, messageId: m.messageId });
+
+const snsMeta = (m: VerifiedSnsMessage): SnsMeta => ({
+  type: m.type,
+  messageId: m.messageId,
+  topicArn: m.topicArn,
+  timestamp: m.timestamp,
+  subscribeUrl: m.subscribeUrl,
+  token: m.token,
+});
 
 export const handler = createWebhookHandler(ingestDeps);

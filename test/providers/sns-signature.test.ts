@@ -104,8 +104,49 @@ describe("verifySnsMessage: real signatures (self-signed key, injected fetcher)"
   ])("refuses a tampered %s after fetching the certificate", async (_name, change) => {
     const { fetchCertificate, verify } = setup();
     const signed = signSns(notification(), identity);
-    expect(await refusal(verify({ ...signed, ...change }))).toBe("bad-signature");
+    const tampered: Record<string, unknown> = { ...signed, ...change };
+    // A confirmation has no UnsubscribeURL (it would be refused as unexpected): this is about the signature.
+    if (tampered.Type !== "Notification") delete tampered.UnsubscribeURL;
+    expect(await refusal(verify(tampered))).toBe("bad-signature");
     expect(fetchCertificate.calls.length).toBeLessThanOrEqual(1);
+  });
+
+  it.each([
+    ["Records", [{ eventSource: "aws:sqs", body: "{}" }]],
+    ["detail", {}],
+    ["Token", "t"],
+    ["SubscribeURL", "https://sns.us-east-1.amazonaws.com/"],
+    ["__proto__x", null],
+  ])(
+    "refuses a Notification with a member SNS never sends (%s), before any certificate is fetched",
+    async (name, value) => {
+      const { fetchCertificate, verify } = setup();
+      const signed = signSns(notification(), identity);
+      expect(await refusal(verify({ ...signed, [name]: value }))).toBe("unexpected-member");
+      expect(fetchCertificate.calls).toEqual([]);
+    },
+  );
+
+  it("refuses a confirmation carrying a Notification's UnsubscribeURL", async () => {
+    const { verify } = setup();
+    const signed = signSns(
+      { ...asSnsConfirmation(), Timestamp: snsTimestamp(-1000, NOW.getTime()) },
+      identity,
+      "2",
+    );
+    expect(await refusal(verify({ ...signed, UnsubscribeURL: "https://sns.us-east-1.amazonaws.com/" }))).toBe(
+      "unexpected-member",
+    );
+  });
+
+  it("returns the signed Message and Subject, the only content a caller may read", async () => {
+    const { verify } = setup();
+    const doc = notification();
+    const verified = await verify(
+      signSns({ ...doc, Subject: "Amazon SES Email Event Notification" }, identity),
+    );
+    expect(verified.message).toBe(doc.Message);
+    expect(verified.subject).toBe("Amazon SES Email Event Notification");
   });
 
   it("refuses a signature made with another key for the same certificate URL", async () => {

@@ -230,6 +230,29 @@ function fromLambdaRecord(value: unknown, path: Path): SesEnvelopeItem[] {
 }
 
 /**
+ * The SES record inside a verified SNS `Message` (`POST /webhooks/ses`, after `verifySnsMessage`).
+ * Unlike `unwrapSes`, it accepts exactly one shape: the signed `Message` text is an SES record. No
+ * other layer is looked for, so nothing outside what SNS signed can add records (a `Records` member
+ * beside a genuine `Message` once could).
+ *
+ * @throws InputError when the text is not JSON or not an SES record.
+ * @example
+ * const [item] = unwrapSnsMessage(verified.message, { type: "Notification", messageId, topicArn, … });
+ * parseSesRecord(item.record, { tenant: "default", path: item.path });
+ */
+export function unwrapSnsMessage(message: string, sns: SnsMeta): SesEnvelopeItem[] {
+  const path = ["Message"];
+  const record = parseJsonField(message, path, "The SNS `Message`");
+  if (!isObject(record) || !looksLikeSesRecord(record)) {
+    throw new InputError(
+      "The SNS `Message` is not an SES notification (`eventType` or `notificationType`); a topic for this webhook carries SES notifications only.",
+      [{ path: "Message", message: "not an SES record" }],
+    );
+  }
+  return [{ record, path, ...NO_ORIGIN, sns }];
+}
+
+/**
  * Tells which shape a body is and unwraps it down to its SES records, parsing the JSON-string layers
  * (SQS `body`, SNS `Message`). Validates the envelopes only; the records are validated by
  * `parseSesRecord`. A string body is parsed as JSON first (SNS posts `text/plain`).

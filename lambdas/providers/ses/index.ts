@@ -2,8 +2,10 @@
  * Amazon SES provider (providers.md §1): every shape SES output arrives in → normalized events.
  *
  * - `parseSes(body, opts)`: any body (bare record, SNS HTTP document, SNS → Lambda, SQS → Lambda,
- *   EventBridge) → events. Used by `POST /webhooks/ses` (after SNS signature checks) and
- *   `POST /v1/import/ses`.
+ *   EventBridge) → events. Used where the whole body is vouched for: `POST /v1/import/ses` (API key)
+ *   and the SQS consumer (IAM). Never for a body only part of which is signed.
+ * - `parseSesSnsMessage(message, sns, opts)`: the signed `Message` of a verified SNS notification → events.
+ *   Used by `POST /webhooks/ses`: only the signed text is read, as one SES record.
  * - `unwrapSes(body)`: the shape, the SES records inside and the SNS metadata (`Type`, `MessageId`,
  *   `TopicArn`, and `SubscribeURL`/`Token` of confirmations) without parsing the records.
  * - `parseSesRecord(record, ctx)`: one SES record (e.g. per SQS record in a batch handler, after
@@ -11,7 +13,13 @@
  *
  * Bad input always surfaces as `InputError` (→ 400), never as another error.
  */
-import { type SesShape, type SnsMeta, unwrapSes } from "./envelopes.js";
+import {
+  type SesEnvelopeItem,
+  type SesShape,
+  type SnsMeta,
+  unwrapSes,
+  unwrapSnsMessage,
+} from "./envelopes.js";
 import { parseSesRecord, type SesParsedNotification, type SkippedRecipient } from "./records.js";
 
 export { classifySesBounce, smtpOf } from "./bounce.js";
@@ -23,6 +31,7 @@ export {
   type SnsMeta,
   type UnwrappedSes,
   unwrapSes,
+  unwrapSnsMessage,
 } from "./envelopes.js";
 export {
   feedbackTypeOf,
@@ -62,6 +71,23 @@ export type SesParseResult = SesParsedNotification & {
  */
 export function parseSes(body: unknown, opts: ParseSesOptions): SesParseResult {
   const { shape, items, sns } = unwrapSes(body);
+  return { shape, sns, ...parseItems(items, opts) };
+}
+
+/**
+ * Parses the signed `Message` of a verified SNS Notification (see `verifySnsMessage`) as the one
+ * shape it may be, an SES record. Nothing else of the SNS document is read.
+ *
+ * @throws InputError when the message is not JSON or not a valid SES record.
+ * @example
+ * const verified = await verifySnsMessage(document, options);
+ * const { events } = parseSesSnsMessage(verified.message, snsMeta, { tenant: "default" });
+ */
+export function parseSesSnsMessage(message: string, sns: SnsMeta, opts: ParseSesOptions): SesParseResult {
+  return { shape: "sns-http", sns, ...parseItems(unwrapSnsMessage(message, sns), opts) };
+}
+
+function parseItems(items: readonly SesEnvelopeItem[], opts: ParseSesOptions): SesParsedNotification {
   const events: SesParsedNotification["events"] = [];
   const skipped: SkippedRecipient[] = [];
   let ignored = 0;
@@ -71,5 +97,5 @@ export function parseSes(body: unknown, opts: ParseSesOptions): SesParseResult {
     skipped.push(...parsed.skipped);
     ignored += parsed.ignored;
   }
-  return { shape, sns, events, ignored, skipped };
+  return { events, ignored, skipped };
 }

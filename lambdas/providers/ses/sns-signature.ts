@@ -5,7 +5,9 @@
  *
  * 1. an allowlist of topics is configured, and `TopicArn` is in it (a valid signature only proves the
  *    message came from *some* topic, possibly the sender's own);
- * 2. the message type agrees with the `x-amz-sns-message-type` header, and the fields are there;
+ * 2. the message type agrees with the `x-amz-sns-message-type` header, the fields are there, and
+ *    there is no member SNS does not send (a member outside the signature could otherwise carry
+ *    content the caller might read: only what is signed, or known and never read, is let through);
  * 3. `SignatureVersion` is `1` (RSA-SHA1) or `2` (RSA-SHA256);
  * 4. `SigningCertURL` is pinned to `https://sns.<region>.amazonaws.com(.cn)/SimpleNotificationService-*.pem`;
  * 5. `Timestamp` is at most an hour old (replay; duplicates within the hour are the store's idempotency);
@@ -19,12 +21,16 @@ import { signingCertUrlProblem } from "./sns-cert-url.js";
 
 export type SnsMessageType = "Notification" | "SubscriptionConfirmation" | "UnsubscribeConfirmation";
 
-/** Why a message was refused. `malformed` and `type-mismatch` are the sender's format; all others are trust. */
+/**
+ * Why a message was refused. `malformed`, `type-mismatch` and `unexpected-member` are the format (no
+ * genuine SNS message has them, and a retry cannot fix them); all others are trust.
+ */
 export type SnsVerificationReason =
   | "not-configured"
   | "topic-not-allowed"
   | "malformed"
   | "type-mismatch"
+  | "unexpected-member"
   | "missing-signature"
   | "signature-version"
   | "cert-url"
@@ -88,6 +94,13 @@ export type VerifiedSnsMessage = {
   readonly subscribeUrl: string | null;
   /** Confirmations only. */
   readonly token: string | null;
+  /**
+   * The signed `Message`: for a Notification, the only content a caller may act on (every other
+   * member of the document is either metadata above or unsigned).
+   */
+  readonly message: string;
+  /** The signed `Subject`, when the publisher set one. */
+  readonly subject: string | null;
 };
 
 const MESSAGE_TYPES: readonly SnsMessageType[] = [
@@ -110,6 +123,35 @@ const SIGNED_FIELDS: Record<SnsMessageType, readonly string[]> = {
   ],
   UnsubscribeConfirmation: ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"],
 };
+
+/**
+ * Members SNS sends that are not signed: the signature itself, and for a Notification the
+ * `UnsubscribeURL` and the publisher's `MessageAttributes`. They are accepted and never read; any
+ * other member is refused (`unexpected-member`), so nothing unsigned can reach a parser.
+ */
+const UNSIGNED_MEMBERS: Record<SnsMessageType, readonly string[]> = {
+  Notification: ["Signature", "SignatureVersion", "SigningCertURL", "UnsubscribeURL", "MessageAttributes"],
+  SubscriptionConfirmation: ["Signature", "SignatureVersion", "SigningCertURL"],
+  UnsubscribeConfirmation: ["Signature", "SignatureVersion", "SigningCertURL"],
+};
+
+/** Every member a genuine message of each type may have. */
+const KNOWN_MEMBERS: Record<SnsMessageType, ReadonlySet<string>> = {
+  Notification: new Set([...SIGNED_FIELDS.Notification, ...UNSIGNED_MEMBERS.Notification]),
+  SubscriptionConfirmation: new Set([
+    ...SIGNED_FIELDS.SubscriptionConfirmation,
+    ...UNSIGNED_MEMBERS.SubscriptionConfirmation,
+  ]),
+  UnsubscribeConfirmation: new Set([
+    ...SIGNED_FIELDS.UnsubscribeConfirmation,
+    ...UNSIGNED_MEMBERS.UnsubscribeConfirmation,
+  ]),
+};
+
+/** Names the members of `doc` a genuine message of `type` never has (at most a few, for the answer). */
+function unexpectedMembers(doc: Record<string, unknown>, type: SnsMessageType): string[] {
+  return Object.keys(doc).filter((key) => !KNOWN_MEMBERS[type].has(key));
+}
 
 const HASHES = { "1": "sha1", "2": "sha256" } as const;
 const HOUR_MS = 3_600_000;
@@ -192,6 +234,14 @@ export async function verifySnsMessage(
       `The x-amz-sns-message-type header (${JSON.stringify(options.messageTypeHeader)}) does not match the body's Type (${type}).`,
     );
   }
+  const unexpected = unexpectedMembers(doc, type);
+  if (unexpected.length > 0) {
+    const names = unexpected.slice(0, 5).map((key) => JSON.stringify(key.slice(0, 64)));
+    fail(
+      "unexpected-member",
+      `The SNS message has ${unexpected.length === 1 ? "a member" : "members"} SNS never sends (${names.join(", ")}${unexpected.length > 5 ? ", …" : ""}); it is refused.`,
+    );
+  }
   const messageId = field(doc, "MessageId");
   const timestamp = field(doc, "Timestamp");
   if (typeof doc.Message !== "string") fail("malformed", "The SNS message has no `Message` string.");
@@ -237,6 +287,8 @@ export async function verifySnsMessage(
     certHost: new URL(certUrl).hostname,
     subscribeUrl,
     token,
+    message: doc.Message as string,
+    subject: typeof doc.Subject === "string" ? doc.Subject : null,
   };
 }
 

@@ -26,22 +26,36 @@ const PLAIN_ADDRESS =
   /^([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$/;
 
 /**
- * Canonicalizes one recipient address (design.md §5.3): trims, drops a display name and angle
- * brackets, lower-cases the local part, and turns the domain into lower-case IDNA ASCII.
- * Never throws: a malformed address comes back as `{ ok: false, problem }`.
+ * Printable ASCII only: NFC leaves such text as it is, so the (common) plain address skips
+ * normalizing. Anything else, control characters included, is normalized (a no-op for them).
+ */
+const PRINTABLE_ASCII = /^[ -~]*$/;
+
+/**
+ * Canonicalizes one recipient address (design.md §5.3): trims, puts it in Unicode NFC before
+ * anything else reads it (a composed `é` and an `e` followed by U+0301 COMBINING ACUTE ACCENT are
+ * one address, one key), drops a display name and angle brackets, lower-cases the local part (and
+ * normalizes it again: lower-casing does not always keep NFC), and turns the domain into lower-case
+ * IDNA ASCII (UTS #46 normalizes it too). Never throws: a malformed address comes back as
+ * `{ ok: false, problem }`.
  *
  * @example
  * canonicalizeAddress(' "J. Doe" <JDoe@Bücher.Example> ');
  * // { ok: true, address: "jdoe@xn--bcher-kva.example", local: "jdoe", domain: "xn--bcher-kva.example" }
+ * canonicalizeAddress("jose\u0301@example.org").address === canonicalizeAddress("josé@example.org").address; // true
  */
 export function canonicalizeAddress(input: string): AddressResult {
   const fail = (problem: string): AddressResult => ({ ok: false, input, problem });
   const trimmed = input.trim();
   if (trimmed === "") return fail("empty address");
+  // Bounded before normalizing, so no work is spent on text that cannot be one address; NFC may
+  // lengthen a string, hence the second check.
   if (trimmed.length > MAX_INPUT) return fail("address too long");
-  const parts = splitAddress(trimmed);
+  const text = nfc(trimmed);
+  if (text.length > MAX_INPUT) return fail("address too long");
+  const parts = splitAddress(text);
   if (parts === undefined) return fail("not an email address");
-  const bare = parts.local.toLowerCase();
+  const bare = nfc(parts.local.toLowerCase());
   const local = DOT_ATOM.test(bare) ? bare : `"${bare.replace(/(["\\])/g, "\\$1")}"`;
   if (local.length === 0 || Buffer.byteLength(local) > MAX_LOCAL) return fail("local part length");
   const unicodeDomain = parts.domain.toLowerCase().replace(/\.$/, "");
@@ -54,6 +68,11 @@ export function canonicalizeAddress(input: string): AddressResult {
   const address = `${local}@${domain}`;
   if (Buffer.byteLength(address) > MAX_ADDRESS) return fail("address too long");
   return { ok: true, address, local, domain };
+}
+
+/** `text` in Unicode NFC (ASCII text is already). */
+function nfc(text: string): string {
+  return PRINTABLE_ASCII.test(text) ? text : text.normalize("NFC");
 }
 
 /** Local part and domain of one mailbox, unquoted; `undefined` when it is not one mailbox. */

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { MAX_DIAGNOSTIC_CHARS, MAX_EVENT_ID_CHARS } from "./limits.js";
 import { MAX_SCOPE_LENGTH, SCOPE_PATTERN } from "./scope.js";
 import {
   EVENT_TYPE_IDS,
@@ -16,10 +17,13 @@ export const ScopeSchema = z
   .max(MAX_SCOPE_LENGTH)
   .regex(SCOPE_PATTERN, "a scope is `*` or names separated by `/`");
 
+export { MAX_DIAGNOSTIC_CHARS, MAX_EVENT_ID_CHARS };
+
+/** What the receiving server said: reply code, enhanced status code, diagnostic (capped at `MAX_DIAGNOSTIC_CHARS`). */
 export const SmtpSchema = z.object({
   code: z.string().nullable(),
   enhanced: z.string().nullable(),
-  diagnostic: z.string().nullable(),
+  diagnostic: z.string().max(MAX_DIAGNOSTIC_CHARS).nullable(),
 });
 export type Smtp = z.infer<typeof SmtpSchema>;
 
@@ -40,7 +44,7 @@ export const NormalizedEventSchema = z.object({
   tenant: z.string().min(1).max(128),
   provider: z.enum(PROVIDERS),
   /** The provider's id for this event and recipient: the idempotency key. */
-  eventId: z.string().min(1).max(512),
+  eventId: z.string().min(1).max(MAX_EVENT_ID_CHARS),
   /** Canonical address (see `canonicalizeAddress`). */
   recipient: z.string().min(3).max(254),
   type: z.enum(EVENT_TYPE_IDS),

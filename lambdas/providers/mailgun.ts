@@ -3,6 +3,7 @@ import { classify, isVagueRule } from "../core/classifier/index.js";
 import type { Classification } from "../core/classifier/types.js";
 import { InputError, toInputIssues } from "../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
+import { tableOf } from "../core/lookup.js";
 import { ALL_MAIL } from "../core/scope.js";
 import { type Reason, typeFor } from "../core/taxonomy.js";
 import {
@@ -12,8 +13,9 @@ import {
   MailgunSignedBodySchema,
 } from "./mailgun-schema.js";
 import { parseJsonBody } from "./shared/decode.js";
+import { checkedEventId } from "./shared/event-id.js";
 import { verifySignedToken } from "./shared/signed-token.js";
-import { smtpFrom } from "./shared/smtp.js";
+import { joinDiagnostics, smtpFrom } from "./shared/smtp.js";
 import {
   type ParseContext,
   type ProviderAdapter,
@@ -31,8 +33,6 @@ export const MAILGUN_MAX_AGE_SECONDS = 9 * 60 * 60;
 export const MAILGUN_MAX_FUTURE_SECONDS = 5 * 60;
 /** The status that makes Mailgun stop retrying: every refusal uses it. */
 export const MAILGUN_REFUSAL_STATUS = 406;
-/** Longest diagnostic kept on an event (Mailgun's are a few hundred bytes; the store has limits). */
-const MAX_DIAGNOSTIC = 8192;
 
 const refuse = (message: string, slug: string, cause?: unknown): WebhookAuthError =>
   new WebhookAuthError(message, { status: MAILGUN_REFUSAL_STATUS, slug: `mailgun-${slug}`, cause });
@@ -113,17 +113,11 @@ const MAPPED_EVENTS: ReadonlySet<string> = new Set([
 /** `{code, enhanced, diagnostic}` from `delivery-status`; the code Mailgun gives beats one found in the text. */
 export function mailgunSmtp(status: MailgunDeliveryStatus | null | undefined): Smtp | null {
   if (!status) return null;
-  const parts: string[] = [];
-  for (const text of [status.message, status.description]) {
-    const t = text?.trim();
-    if (t && !parts.includes(t)) parts.push(t);
-  }
-  const diagnostic = parts.length > 0 ? parts.join("\n").slice(0, MAX_DIAGNOSTIC) : null;
-  const fromText = smtpFrom(diagnostic, status["enhanced-code"]);
+  const fromText = smtpFrom(joinDiagnostics(status.message, status.description), status["enhanced-code"]);
   const given = status.code === null || status.code === undefined ? "" : String(status.code).trim();
   const code = given !== "" ? given : fromText.code;
-  if (code === null && fromText.enhanced === null && diagnostic === null) return null;
-  return { code, enhanced: fromText.enhanced, diagnostic };
+  if (code === null && fromText.enhanced === null && fromText.diagnostic === null) return null;
+  return { ...fromText, code };
 }
 
 export type FailureVerdict =
@@ -134,11 +128,11 @@ export type FailureVerdict =
   | { readonly kind: "deferred" };
 
 /** Mailgun refused to send because the address was already on one of its lists. */
-const SUPPRESSIONS: Readonly<Record<string, readonly [Reason, string]>> = {
+const SUPPRESSIONS: ReadonlyMap<string, readonly [Reason, string]> = tableOf({
   "suppress-bounce": ["suppressed", "mailgun-suppress-bounce"],
   "suppress-complaint": ["suppressed", "mailgun-suppress-complaint"],
   "suppress-unsubscribe": ["unsubscribed", "mailgun-suppress-unsubscribe"],
-};
+});
 
 /** The classifier matched only a reply-code class or a fall-back: nothing specific. */
 
@@ -177,7 +171,7 @@ export function classifyMailgunFailure(
     verdict,
   });
 
-  const named = SUPPRESSIONS[why];
+  const named = SUPPRESSIONS.get(why);
   if (named !== undefined) {
     const [providerReason, rule] = named;
     return bounce({ ...pick(run(true, providerReason)), rule });
@@ -286,6 +280,7 @@ export function parseMailgun(request: WebhookRequest, context: ParseContext): Pa
       ignored += 1;
       continue;
     }
+    checkedEventId(event.eventId, [...path, "id"].join("."));
     if (seen.has(event.eventId)) continue;
     seen.add(event.eventId);
     events.push(event);

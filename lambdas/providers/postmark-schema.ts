@@ -3,6 +3,7 @@
  * is loose (Postmark adds fields) and reads only what the adapter uses.
  */
 import * as z from "zod";
+import { parseJsonText } from "./shared/decode.js";
 
 /** Longest string field we accept in an id or stream (Postmark's are uuids and short names). */
 const MAX_ID = 200;
@@ -134,16 +135,27 @@ export const PostmarkBouncePageSchema = z.looseObject({
 });
 
 /**
- * Parses a Postmark JSON body keeping the exact digits of every `ID` (int64 bounce ids exceed
- * `Number.MAX_SAFE_INTEGER`): numeric `ID` values come back as their source text. Uses the
- * reviver's source-text context (Node ≥ 21); without it, the number's own string.
- * Throws `SyntaxError` for malformed JSON.
+ * The `JSON.parse` reviver that keeps the exact digits of every `ID` (int64 bounce ids exceed
+ * `Number.MAX_SAFE_INTEGER`): a numeric `ID` comes back as its source text. Uses the reviver's
+ * source-text context (Node ≥ 21); without it, the number's own string. Pass it to
+ * `parseJsonBody` / `parseJsonText` (`shared/decode.ts`), which bound the depth first: a reviver
+ * recurses once per level of nesting.
  *
+ * @example
+ * parseJsonText('{"ID":4323372036854775807}', "The body", postmarkIdReviver); // { ID: "4323372036854775807" }
+ */
+export function postmarkIdReviver(key: string, value: unknown, context?: { source?: string }): unknown {
+  return key === "ID" && typeof value === "number" ? (context?.source ?? String(value)) : value;
+}
+
+/**
+ * Parses Postmark JSON text keeping the exact digits of every `ID` (see `postmarkIdReviver`),
+ * depth-bounded like every body.
+ *
+ * @throws InputError for empty, too deeply nested or malformed JSON.
  * @example
  * parsePostmarkJson('{"ID":4323372036854775807}'); // { ID: "4323372036854775807" }
  */
 export function parsePostmarkJson(text: string): unknown {
-  return JSON.parse(text, (key: string, value: unknown, context?: { source?: string }) =>
-    key === "ID" && typeof value === "number" ? (context?.source ?? String(value)) : value,
-  );
+  return parseJsonText(text, "The body", postmarkIdReviver);
 }

@@ -13,7 +13,7 @@
  * **Parse.** One JSON record per request, discriminated by `RecordType`; `/v1/import/postmark` also
  * takes an array of records or a Bounces API page (`{TotalCount, Bounces: [...]}`, records without
  * `RecordType` read as bounces). Bounce `ID`s are int64: their digits are kept exactly
- * (`parsePostmarkJson`). Mapping (design.md §2–§3):
+ * (`postmarkIdReviver`). Mapping (design.md §2–§3):
  *
  * | record | normalized | scope | event id |
  * | --- | --- | --- | --- |
@@ -45,6 +45,7 @@ import { classify, isVagueRule } from "../core/classifier/index.js";
 import type { Classification } from "../core/classifier/types.js";
 import { InputError, toInputIssues } from "../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
+import { tableOf } from "../core/lookup.js";
 import { ALL_MAIL, isScope } from "../core/scope.js";
 import { type Reason, typeFor } from "../core/taxonomy.js";
 import {
@@ -55,8 +56,10 @@ import {
   PostmarkHeaderSchema,
   type PostmarkSubscriptionChange,
   PostmarkSubscriptionChangeSchema,
-  parsePostmarkJson,
+  postmarkIdReviver,
 } from "./postmark-schema.js";
+import { parseJsonBody } from "./shared/decode.js";
+import { checkedEventId } from "./shared/event-id.js";
 import { smtpFrom } from "./shared/smtp.js";
 import {
   type ParseContext,
@@ -75,8 +78,6 @@ export const POSTMARK_WEBHOOK_PASSWORD = "POSTMARK_WEBHOOK_PASSWORD";
 export const POSTMARK_REFUSAL_STATUS = 403;
 /** Postmark's default transactional stream: its suppressions apply to all mail (`*`). */
 export const POSTMARK_DEFAULT_STREAM = "outbound";
-/** Longest diagnostic kept on an event (Postmark's `Details` are one SMTP reply). */
-const MAX_DIAGNOSTIC = 8192;
 
 // ── Verification ─────────────────────────────────────────────────────────────────────────────────
 
@@ -169,7 +170,7 @@ const soft = (fallback: Reason, rule: string): BounceHandling => ({
  * `classify` types run the classifier on `Details` and keep its answer unless it is vague (only a
  * reply-code class or a fall-back), in which case the type's `fallback` reason stands.
  */
-export const POSTMARK_BOUNCE_TYPES: Readonly<Record<string, BounceHandling>> = {
+export const POSTMARK_BOUNCE_TYPES: ReadonlyMap<string, BounceHandling> = tableOf({
   HardBounce: { kind: "classify", fallback: "user_unknown", permanent: true, rule: "postmark-hard-bounce" },
   Transient: soft("network_error", "postmark-transient"),
   Unsubscribe: { kind: "unsubscribe" },
@@ -207,46 +208,48 @@ export const POSTMARK_BOUNCE_TYPES: Readonly<Record<string, BounceHandling>> = {
     rule: "postmark-dmarc-policy",
   },
   TemplateRenderingFailed: ignore("the template did not render; nothing was sent"),
-};
+});
 
 /** `TypeCode` → `Type`, for records that carry only the code. */
-export const POSTMARK_TYPE_CODES: Readonly<Record<number, string>> = {
-  1: "HardBounce",
-  2: "Transient",
-  16: "Unsubscribe",
-  32: "Subscribe",
-  64: "AutoResponder",
-  128: "AddressChange",
-  256: "DnsError",
-  512: "SpamNotification",
-  1024: "OpenRelayTest",
-  2048: "Unknown",
-  4096: "SoftBounce",
-  8192: "VirusNotification",
-  16384: "ChallengeVerification",
-  100000: "BadEmailAddress",
-  100001: "SpamComplaint",
-  100002: "ManuallyDeactivated",
-  100003: "Unconfirmed",
-  100006: "Blocked",
-  100007: "SMTPApiError",
-  100008: "InboundError",
-  100009: "DMARCPolicy",
-  100010: "TemplateRenderingFailed",
-};
+export const POSTMARK_TYPE_CODES: ReadonlyMap<number, string> = new Map(
+  Object.entries({
+    1: "HardBounce",
+    2: "Transient",
+    16: "Unsubscribe",
+    32: "Subscribe",
+    64: "AutoResponder",
+    128: "AddressChange",
+    256: "DnsError",
+    512: "SpamNotification",
+    1024: "OpenRelayTest",
+    2048: "Unknown",
+    4096: "SoftBounce",
+    8192: "VirusNotification",
+    16384: "ChallengeVerification",
+    100000: "BadEmailAddress",
+    100001: "SpamComplaint",
+    100002: "ManuallyDeactivated",
+    100003: "Unconfirmed",
+    100006: "Blocked",
+    100007: "SMTPApiError",
+    100008: "InboundError",
+    100009: "DMARCPolicy",
+    100010: "TemplateRenderingFailed",
+  }).map(([code, type]) => [Number(code), type]),
+);
 
 /** A type Postmark adds later is read like `Unknown`: soft unless the reply or `Inactive` says otherwise. */
 const UNRECOGNIZED: BounceHandling = soft("undefined", "postmark-unrecognized-type");
 
 /** The handling of a bounce record: by `Type`, else by `TypeCode`, else as an unrecognized type. */
 export function bounceHandling(record: Pick<PostmarkBounce, "Type" | "TypeCode">): BounceHandling {
-  const byType = record.Type ? POSTMARK_BOUNCE_TYPES[record.Type] : undefined;
+  const byType = record.Type ? POSTMARK_BOUNCE_TYPES.get(record.Type) : undefined;
   if (byType) return byType;
   const name =
     record.TypeCode === null || record.TypeCode === undefined
       ? undefined
-      : POSTMARK_TYPE_CODES[record.TypeCode];
-  return (name === undefined ? undefined : POSTMARK_BOUNCE_TYPES[name]) ?? UNRECOGNIZED;
+      : POSTMARK_TYPE_CODES.get(record.TypeCode);
+  return (name === undefined ? undefined : POSTMARK_BOUNCE_TYPES.get(name)) ?? UNRECOGNIZED;
 }
 
 export type BounceVerdict = Pick<Classification, "type" | "subtype" | "reason" | "rule">;
@@ -290,20 +293,15 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
 function decode(raw: Buffer): unknown {
-  const text = raw.toString("utf8");
-  if (text.trim() === "")
+  if (raw.toString("utf8").trim() === "")
     throw new InputError("The request body is empty; a Postmark JSON record is expected.");
-  try {
-    return parsePostmarkJson(text);
-  } catch (error) {
-    throw new InputError(`The body is not valid JSON: ${(error as Error).message}`, [], { cause: error });
-  }
+  return parseJsonBody(raw, postmarkIdReviver);
 }
 
 /** The records a body holds: one record, an array of records, or a Bounces API page. */
 function locateRecords(body: unknown): Located[] {
   if (Array.isArray(body)) return body.map((value, i) => ({ value, path: [i] }));
-  if (isRecord(body) && !("RecordType" in body)) {
+  if (isRecord(body) && !Object.hasOwn(body, "RecordType")) {
     const page = PostmarkBouncePageSchema.safeParse(body);
     if (page.success) {
       return page.data.Bounces.map((value, i) => ({ value, path: ["Bounces", i], defaultType: "Bounce" }));
@@ -358,13 +356,16 @@ class Collector {
     return r.address;
   }
 
+  /** Adds one event; `path` is where its record sits in the body (for a refused event id). */
   push(
     event: Omit<
       NormalizedEvent,
       "tenant" | "provider" | "feedbackType" | "unsubscribeReason" | "resubscribe"
     > &
       Partial<Pick<NormalizedEvent, "resubscribe">>,
+    path: Path,
   ): void {
+    checkedEventId(event.eventId, path.join("."));
     const key = `${event.recipient}\u0000${event.eventId}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
@@ -387,30 +388,35 @@ function parseBounceRecord(value: unknown, path: Path, out: Collector, ctx: Pars
   switch (handling.kind) {
     case "complaint": {
       const eventId = isComplaintRecord && record.MessageID ? `${record.MessageID}#SpamComplaint` : record.ID;
-      out.push({
-        ...base,
-        ...NOT_A_BOUNCE,
-        eventId,
-        type: "complaint",
-        rule: "postmark-spam-complaint",
-        scope: ALL_MAIL,
-      });
+      out.push(
+        {
+          ...base,
+          ...NOT_A_BOUNCE,
+          eventId,
+          type: "complaint",
+          rule: "postmark-spam-complaint",
+          scope: ALL_MAIL,
+        },
+        path,
+      );
       return;
     }
     case "unsubscribe":
-      out.push({
-        ...base,
-        ...NOT_A_BOUNCE,
-        type: "unsubscribe",
-        rule: "postmark-unsubscribe-request",
-        scope: scopeOfStream(record.MessageStream, path),
-      });
+      out.push(
+        {
+          ...base,
+          ...NOT_A_BOUNCE,
+          type: "unsubscribe",
+          rule: "postmark-unsubscribe-request",
+          scope: scopeOfStream(record.MessageStream, path),
+        },
+        path,
+      );
       return;
     default: {
-      const details = record.Details?.trim().slice(0, MAX_DIAGNOSTIC) || null;
-      const smtp = smtpFrom(details);
+      const smtp = smtpFrom(record.Details);
       const verdict = classifyPostmarkBounce(handling, smtp, record.Inactive === true);
-      out.push({ ...base, ...verdict, scope: ALL_MAIL, smtp });
+      out.push({ ...base, ...verdict, scope: ALL_MAIL, smtp }, path);
     }
   }
 }
@@ -446,30 +452,36 @@ function parseSubscriptionChange(value: unknown, path: Path, out: Collector): vo
   const recipient = out.recipient(record.Recipient);
   if (recipient === null) return;
   const event = subscriptionEvent(record, path);
-  out.push({
-    subtype: null,
-    reason: null,
-    smtp: null,
-    ...event,
-    recipient,
-    occurredAt: new Date(record.ChangedAt).toISOString(),
-    eventId: `${record.MessageID || "-"}#SubscriptionChange#${record.ChangedAt}#${record.MessageStream ?? POSTMARK_DEFAULT_STREAM}`,
-  });
+  out.push(
+    {
+      subtype: null,
+      reason: null,
+      smtp: null,
+      ...event,
+      recipient,
+      occurredAt: new Date(record.ChangedAt).toISOString(),
+      eventId: `${record.MessageID || "-"}#SubscriptionChange#${record.ChangedAt}#${record.MessageStream ?? POSTMARK_DEFAULT_STREAM}`,
+    },
+    path,
+  );
 }
 
 function parseDelivery(value: unknown, path: Path, out: Collector, ctx: ParseContext): void {
   const record = validate(PostmarkDeliverySchema, value, path, "Delivery");
   const recipient = out.recipient(record.Recipient);
   if (recipient === null) return;
-  out.push({
-    ...NOT_A_BOUNCE,
-    type: "delivered",
-    rule: "postmark-delivery",
-    recipient,
-    occurredAt: iso(record.DeliveredAt, ctx.receivedAt),
-    eventId: `${record.MessageID}#Delivery`,
-    scope: ALL_MAIL,
-  });
+  out.push(
+    {
+      ...NOT_A_BOUNCE,
+      type: "delivered",
+      rule: "postmark-delivery",
+      recipient,
+      occurredAt: iso(record.DeliveredAt, ctx.receivedAt),
+      eventId: `${record.MessageID}#Delivery`,
+      scope: ALL_MAIL,
+    },
+    path,
+  );
 }
 
 /**
@@ -489,7 +501,7 @@ export function parsePostmark(request: WebhookRequest, ctx: ParseContext): Parse
   const out = new Collector(ctx);
   for (const { value, path, defaultType } of records) {
     const record =
-      isRecord(value) && defaultType && !("RecordType" in value)
+      isRecord(value) && defaultType && !Object.hasOwn(value, "RecordType")
         ? { ...value, RecordType: defaultType }
         : value;
     const { RecordType } = validate(PostmarkHeaderSchema, record, path, "webhook");

@@ -13,7 +13,7 @@
  */
 import * as z from "zod";
 import { InputError } from "../core/errors.js";
-import { parseJsonBody } from "./shared/decode.js";
+import { parseJsonBody, parseJsonText } from "./shared/decode.js";
 import type { WebhookRequest } from "./types.js";
 
 /** Longest token we remember (SendCloud's are 50 characters); bounds the replay-guard key. */
@@ -58,21 +58,23 @@ export function canonicalFields(record: RawRecord): Record<string, unknown> {
     const normal = normalizeFieldName(name);
     if (!byNormal.has(normal)) byNormal.set(normal, value);
   }
-  const out: Record<string, unknown> = {};
+  // Collected in a Map and built with `Object.fromEntries`, which defines own properties: a field
+  // named `__proto__` stays a field (assigning `out[name]` would set the object's prototype).
+  const out = new Map<string, unknown>();
   const claimed = new Set<string>();
   for (const [field, aliases] of Object.entries(FIELD_ALIASES) as [CanonicalField, readonly string[]][]) {
     for (const alias of aliases) {
       if (byNormal.has(alias) && byNormal.get(alias) !== "") {
-        out[field] = byNormal.get(alias);
+        out.set(field, byNormal.get(alias));
         break;
       }
     }
     for (const alias of aliases) claimed.add(alias);
   }
   for (const [name, value] of Object.entries(record)) {
-    if (!claimed.has(normalizeFieldName(name)) && !Object.hasOwn(out, name)) out[name] = value;
+    if (!claimed.has(normalizeFieldName(name)) && !out.has(name)) out.set(name, value);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -81,12 +83,13 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 /** `application/x-www-form-urlencoded` → one record; a repeated name gives an array of its values. */
 export function formRecord(raw: Buffer): Record<string, string | string[]> {
   const params = new URLSearchParams(raw.toString("utf8"));
-  const record: Record<string, string | string[]> = {};
-  for (const name of new Set(params.keys())) {
-    const values = params.getAll(name);
-    record[name] = values.length === 1 ? (values[0] as string) : values;
-  }
-  return record;
+  // `Object.fromEntries` defines own properties: a field named `__proto__` stays a field.
+  return Object.fromEntries(
+    [...new Set(params.keys())].map((name) => {
+      const values = params.getAll(name);
+      return [name, values.length === 1 ? (values[0] as string) : values];
+    }),
+  );
 }
 
 /** Whether the body is JSON: by its content type, else by its first character. */
@@ -190,6 +193,10 @@ const unquote = (s: string): string =>
     .replace(/^["']|["']$/g, "")
     .trim();
 
+/** A list item as text: strings and numbers; anything else (objects, nested lists) is no address. */
+const scalarText = (v: unknown): string =>
+  typeof v === "string" || typeof v === "number" ? String(v).trim() : "";
+
 /**
  * The items of a list field, however SendCloud serialized it.
  *
@@ -203,10 +210,11 @@ export function listItems(value: string | readonly string[] | undefined): string
   const text = String(value).trim();
   if (text.startsWith("[")) {
     try {
-      const parsed: unknown = JSON.parse(text);
-      if (Array.isArray(parsed)) return parsed.map((v) => String(v).trim()).filter((v) => v !== "");
+      // Depth-bounded: `String()` of a 100 000-deep array would overflow the stack.
+      const parsed = parseJsonText(text, "The list");
+      if (Array.isArray(parsed)) return parsed.map(scalarText).filter((v) => v !== "");
     } catch {
-      // Not JSON: a Java-style `[a, b]` list; read it below.
+      // Not JSON (or absurdly nested): a Java-style `[a, b]` list; read it below.
     }
   }
   return text

@@ -32,6 +32,7 @@
 import { classify, isVagueRule } from "../core/classifier/index.js";
 import type { Classification } from "../core/classifier/types.js";
 import type { Smtp } from "../core/events.js";
+import { tableOf } from "../core/lookup.js";
 import { type BounceType, type Reason, type Subtype, typeFor } from "../core/taxonomy.js";
 import { withoutDiagnosticType } from "./shared/smtp.js";
 
@@ -58,7 +59,7 @@ const row = (
 ): SubStatRow => ({ type, subtype, reason, certain, description });
 
 /** SendCloud's subStat codes (providers.md §6), the source of our subtypes. */
-export const SUBSTAT_ROWS: Readonly<Record<string, SubStatRow>> = {
+export const SUBSTAT_ROWS: ReadonlyMap<string, SubStatRow> = tableOf({
   "401": row("invalid", "blocklisted", "suppressed", true, "in SendCloud blacklist"),
   "402": row("invalid", "unsubscribed", "unsubscribed", true, "unsubscribe"),
   "403": row("invalid", "server_unreachable", "host_unknown", false, "server unreachable"),
@@ -74,7 +75,7 @@ export const SUBSTAT_ROWS: Readonly<Record<string, SubStatRow>> = {
   "507": row("soft_bounce", "spam_rejected", "spam_detected", false, "spam"),
   "508": row("soft_bounce", "sender_or_recipient_rejected", "rejected", false, "sender / recipient rejected"),
   "509": row("soft_bounce", "other", "undefined", false, "others"),
-};
+});
 
 /** `"406"`, `406`, `" 406 "` → `"406"`; anything else → null. */
 export function subStatCode(value: string | null | undefined): string | null {
@@ -104,7 +105,7 @@ export function classifySendCloudBounce(
   smtp: Smtp | null,
 ): SendCloudBounceVerdict {
   const code = subStatCode(subStat);
-  const known = code === null ? undefined : SUBSTAT_ROWS[code];
+  const known = code === null ? undefined : SUBSTAT_ROWS.get(code);
   const fromTable = known !== undefined && known.type === kind ? known : undefined;
   const rowUsed: SubStatRow = fromTable ?? row(kind, "other", "undefined", false, "unknown");
   const fallbackRule =

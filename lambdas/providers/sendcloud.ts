@@ -45,6 +45,7 @@ import { createHmac } from "node:crypto";
 import { canonicalizeAddress } from "../core/address.js";
 import { InputError, toInputIssues } from "../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
+import { tableOf } from "../core/lookup.js";
 import { ALL_MAIL } from "../core/scope.js";
 import { UNSUBSCRIBE_REASONS, type UnsubscribeReason } from "../core/taxonomy.js";
 import {
@@ -56,8 +57,9 @@ import {
   SendCloudSignedSchema,
 } from "./sendcloud-schema.js";
 import { classifySendCloudBounce } from "./sendcloud-substat.js";
+import { checkedEventId } from "./shared/event-id.js";
 import { verifySignedToken } from "./shared/signed-token.js";
-import { smtpFrom } from "./shared/smtp.js";
+import { joinDiagnostics, smtpFrom } from "./shared/smtp.js";
 import {
   type ParseContext,
   type ProviderAdapter,
@@ -75,8 +77,6 @@ export const SENDCLOUD_MAX_AGE_SECONDS = 12 * 60 * 60;
 export const SENDCLOUD_MAX_FUTURE_SECONDS = 5 * 60;
 /** Every refusal: SendCloud documents no stop-retry status, and design.md §5.3 says 401. */
 export const SENDCLOUD_REFUSAL_STATUS = 401;
-/** Longest diagnostic kept on an event. */
-const MAX_DIAGNOSTIC = 8192;
 
 const refuse = (message: string, slug: string, cause?: unknown): WebhookAuthError =>
   new WebhookAuthError(message, { status: SENDCLOUD_REFUSAL_STATUS, slug: `sendcloud-${slug}`, cause });
@@ -138,7 +138,7 @@ async function verifySendCloud(request: WebhookRequest, context: VerifyContext):
 /** Our name for each event SendCloud maps (its per-event docs' spelling), by normalized name or API id. */
 export type SendCloudKind = "request" | "deliver" | "report_spam" | "invalid" | "soft_bounce" | "unsubscribe";
 
-const EVENT_NAMES: Readonly<Record<string, SendCloudKind | null>> = {
+const EVENT_NAMES: ReadonlyMap<string, SendCloudKind> = tableOf({
   request: "request",
   "18": "request",
   deliver: "deliver",
@@ -158,7 +158,7 @@ const EVENT_NAMES: Readonly<Record<string, SendCloudKind | null>> = {
   unsubscribed: "unsubscribe",
   unsubscribes: "unsubscribe",
   "12": "unsubscribe",
-};
+});
 
 /**
  * The event a SendCloud name means (any spelling or case), or null for events we ignore.
@@ -170,7 +170,7 @@ const EVENT_NAMES: Readonly<Record<string, SendCloudKind | null>> = {
  */
 export function sendcloudKind(name: string): SendCloudKind | null {
   const normal = name.toLowerCase().replace(/[\s_-]/g, "");
-  return EVENT_NAMES[normal] ?? null;
+  return EVENT_NAMES.get(normal) ?? null;
 }
 
 const UNSUBSCRIBE_BY_TEXT = new Map<string, UnsubscribeReason>(
@@ -191,15 +191,10 @@ export function unsubscribeReasonOf(value: string | undefined): UnsubscribeReaso
 
 /** `{code, enhanced, diagnostic}` from `cause` (the SMTP reply) and `subStatDesc`; null when neither is given. */
 export function sendcloudSmtp(event: Pick<SendCloudEvent, "cause" | "subStatDesc">): Smtp | null {
-  const parts: string[] = [];
-  for (const text of [event.cause, event.subStatDesc]) {
-    const t = text?.trim();
-    if (t && !parts.includes(t)) parts.push(t);
-  }
-  if (parts.length === 0) return null;
-  const diagnostic = parts.join("\n").slice(0, MAX_DIAGNOSTIC);
-  const found = smtpFrom(event.cause ?? null);
-  return { code: found.code, enhanced: found.enhanced, diagnostic };
+  const joined = joinDiagnostics(event.cause, event.subStatDesc);
+  if (joined === null) return null;
+  // The codes come from `cause` alone: it is the receiver's reply, `subStatDesc` SendCloud's words.
+  return smtpFrom(joined, null, event.cause ?? null);
 }
 
 /** `occurredAt` from the event's timestamp, else when we received it. */
@@ -336,6 +331,7 @@ export function parseSendCloud(request: WebhookRequest, context: ParseContext): 
           { path: at(["emailId"]).join("."), message: "required" },
         ]);
       }
+      checkedEventId(eventId, at([kind === "request" ? "emailIds" : "emailId"]).join("."));
       if (seen.has(eventId)) continue;
       seen.add(eventId);
       events.push(normalize(kind, event, address.address, eventId, context));

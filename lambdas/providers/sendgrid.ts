@@ -35,10 +35,12 @@ import { canonicalizeAddress } from "../core/address.js";
 import { classify, isVagueRule } from "../core/classifier/index.js";
 import { InputError, toInputIssues } from "../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
+import { tableOf } from "../core/lookup.js";
 import { ALL_MAIL } from "../core/scope.js";
 import { type Reason, typeFor } from "../core/taxonomy.js";
 import { SendgridBatchSchema, type SendgridEvent, SendgridEventSchema } from "./sendgrid-schema.js";
 import { parseJsonBody } from "./shared/decode.js";
+import { checkedEventId } from "./shared/event-id.js";
 import { smtpFrom } from "./shared/smtp.js";
 import { type ProviderAdapter, requireSecret, WebhookAuthError, type WebhookRequest } from "./types.js";
 
@@ -170,14 +172,16 @@ const certain = (reason: Reason, permanent: boolean, rule: string): Verdict => (
  * the reply text itself names nothing specific. `Unclassified` (and unknown values) add nothing.
  * `Frequency or Volume Too High` is `speeding` (design §2.4: temporary, never suppresses).
  */
-const CLASSIFICATIONS: Readonly<Record<string, (permanent: boolean, enhanced: string | null) => Reason>> = {
-  "invalid address": (_p, enhanced) => (enhanced === "5.1.3" ? "bad_address_format" : "user_unknown"),
-  "mailbox unavailable": (permanent) => (permanent ? "suspend" : "mailbox_full"),
-  "technical failure": () => "not_accept",
-  content: () => "spam_detected",
-  reputation: () => "bad_reputation",
-  "frequency or volume too high": () => "speeding",
-};
+const CLASSIFICATIONS: ReadonlyMap<string, (permanent: boolean, enhanced: string | null) => Reason> = tableOf(
+  {
+    "invalid address": (_p, enhanced) => (enhanced === "5.1.3" ? "bad_address_format" : "user_unknown"),
+    "mailbox unavailable": (permanent) => (permanent ? "suspend" : "mailbox_full"),
+    "technical failure": () => "not_accept",
+    content: () => "spam_detected",
+    reputation: () => "bad_reputation",
+    "frequency or volume too high": () => "speeding",
+  },
+);
 
 const slug = (text: string): string =>
   text
@@ -209,7 +213,7 @@ export function classifySendgridBounce(
     permanent,
   });
   const classification = event.bounce_classification?.trim() ?? "";
-  const hint = CLASSIFICATIONS[classification.toLowerCase()];
+  const hint = CLASSIFICATIONS.get(classification.toLowerCase());
   if (isVagueRule(c.rule) && hint) {
     return certain(
       hint(c.permanent, smtp.enhanced),
@@ -359,7 +363,7 @@ function parseSendgrid(
       ignored++;
       return;
     }
-    const eventId = e.sg_event_id?.trim() || derivedId(e);
+    const eventId = checkedEventId(e.sg_event_id?.trim() || derivedId(e), `${index}.sg_event_id`);
     if (seen.has(eventId)) return; // the same event twice in one batch: counted once
     seen.add(eventId);
     const occurredAt =

@@ -10,6 +10,7 @@ import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.j
 import { ALL_MAIL } from "../core/scope.js";
 import { feedbackTypeOf } from "./ses/records.js";
 import { parseJsonBody } from "./shared/decode.js";
+import { checkedEventId } from "./shared/event-id.js";
 import { smtpFrom } from "./shared/smtp.js";
 import {
   bounceClassOf,
@@ -223,7 +224,7 @@ export function parseSparkPost(
       const normalized = normalize(event, {
         tenant: context.tenant,
         provider: "sparkpost",
-        eventId: event.event_id,
+        eventId: checkedEventId(event.event_id, [...path, "msys", eventClass, "event_id"].join(".")),
         recipient: address.address,
         occurredAt,
         scope: ALL_MAIL,

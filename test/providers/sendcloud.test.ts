@@ -313,8 +313,8 @@ describe("subStat codes → type / subtype / reason (providers.md §6)", () => {
   });
 
   it("covers every row of the table, each consistent with design.md §2.4", () => {
-    expect(Object.keys(SUBSTAT_ROWS).sort()).toEqual(CODES.map(([c]) => c).sort());
-    for (const [, row] of Object.entries(SUBSTAT_ROWS)) {
+    expect([...SUBSTAT_ROWS.keys()].sort()).toEqual(CODES.map(([c]) => c).sort());
+    for (const row of SUBSTAT_ROWS.values()) {
       expect(typeFor(row.reason, row.type === "invalid")).toEqual({ type: row.type, subtype: row.subtype });
     }
   });
@@ -330,7 +330,7 @@ describe("subStat codes → type / subtype / reason (providers.md §6)", () => {
     const verdict = classifySendCloudBounce(kind, code, { code: null, enhanced: null, diagnostic: cause });
     // Assess
     expect(verdict.reason).toBe(reason);
-    expect(verdict.subtype).toBe(SUBSTAT_ROWS[code]?.subtype);
+    expect(verdict.subtype).toBe(SUBSTAT_ROWS.get(code)?.subtype);
     expect(verdict.rule).not.toMatch(/^sendcloud-/);
   });
 

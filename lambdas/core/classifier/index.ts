@@ -19,6 +19,7 @@
  * Pure and total: never throws, no I/O.
  */
 
+import { MAX_DIAGNOSTIC_CHARS } from "../limits.js";
 import { REASONS, type Reason, typeFor } from "../taxonomy.js";
 import { ENHANCED_CODES, type EnhancedCodeRow } from "./codes.js";
 import { needleSet, needleSetBuilder, TextBigrams } from "./prefilter.js";
@@ -52,8 +53,12 @@ export function isVagueRule(rule: string): boolean {
   return VAGUE_RULE_IDS.has(rule) || rule.startsWith("fallback-");
 }
 
-/** Longest diagnostic looked at; beyond this the text is cut (real DSN texts are a few KB at most). */
-export const MAX_DIAGNOSTIC_CHARS = 32_768;
+/**
+ * Longest diagnostic looked at; beyond this the text is cut. It is the limit of the diagnostic an
+ * event stores (`core/limits.ts`, the one source): the classifier sees what is kept, no more, so an
+ * event classified again from its stored diagnostic gets the same verdict.
+ */
+export { MAX_DIAGNOSTIC_CHARS };
 
 /** Where a rule sits in the decision order. */
 export type RuleTier = "provider" | "text" | "enhanced" | "late-text" | "reply" | "fallback";

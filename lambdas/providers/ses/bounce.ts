@@ -22,6 +22,7 @@
 import { classify, isVagueRule } from "../../core/classifier/index.js";
 import type { Classification } from "../../core/classifier/types.js";
 import type { Smtp } from "../../core/events.js";
+import { tableOf } from "../../core/lookup.js";
 import { REASONS, type Reason, typeFor } from "../../core/taxonomy.js";
 import { smtpFrom, withoutDiagnosticType } from "../shared/smtp.js";
 import type { SesBouncedRecipient } from "./schemas.js";
@@ -30,7 +31,7 @@ export type BounceVerdict = Pick<Classification, "type" | "subtype" | "reason" |
 
 /**
  * The SMTP details of one bounced recipient: the reply code from the diagnostic, the DSN status (or
- * the enhanced code found in the diagnostic), and the diagnostic as SES gave it.
+ * the enhanced code found in the diagnostic), and the diagnostic as SES gave it, capped (`smtpFrom`).
  *
  * @example
  * smtpOf({ emailAddress: "a@example.com", status: "5.1.1", diagnosticCode: "smtp; 550 5.1.1 user unknown" });
@@ -47,12 +48,12 @@ const certain = (reason: Reason, permanent: boolean, rule: string): BounceVerdic
 });
 
 /** Reasons SES names by its Transient subtypes. */
-const TRANSIENT_SUBTYPES: Readonly<Record<string, readonly [Reason, string]>> = {
+const TRANSIENT_SUBTYPES: ReadonlyMap<string, readonly [Reason, string]> = tableOf({
   MailboxFull: ["mailbox_full", "ses-mailbox-full"],
   MessageTooLarge: ["mesg_too_big", "ses-message-too-large"],
   ContentRejected: ["spam_detected", "ses-content-rejected"],
   AttachmentRejected: ["content_error", "ses-attachment-rejected"],
-};
+});
 
 /** The classifier found nothing specific: only the reply-code class, or its fall-backs (`on_hold`, `undefined`). */
 
@@ -96,7 +97,7 @@ export function classifySesBounce(
   }
 
   if (bounceType === "Transient") {
-    const named = TRANSIENT_SUBTYPES[bounceSubType ?? ""];
+    const named = TRANSIENT_SUBTYPES.get(bounceSubType ?? "");
     if (!named) return verdict(run(false));
     const [reason, rule] = named;
     if (hasDsn) {

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import type * as z from "zod";
 import { canonicalizeAddress } from "../../core/address.js";
 import { InputError, toInputIssues } from "../../core/errors.js";
-import type { NormalizedEvent, ParsedNotification } from "../../core/events.js";
+import { MAX_EVENT_ID_CHARS, type NormalizedEvent, type ParsedNotification } from "../../core/events.js";
 import { ALL_MAIL, isScope } from "../../core/scope.js";
 import type { FeedbackType } from "../../core/taxonomy.js";
 import { classifySesBounce, smtpOf } from "./bounce.js";
@@ -47,12 +47,14 @@ export const SES_IGNORED_TYPES: ReadonlySet<string> = new Set([
   "DeliveryDelay",
 ]);
 
-const MAX_EVENT_ID = 512;
-
-/** Joins id parts with `#`; an id over the schema's 512 characters keeps its head and a hash of the whole. */
+/**
+ * Joins id parts with `#`; an id over the schema's `MAX_EVENT_ID_CHARS` keeps its head and a hash
+ * of the whole. SES's own ids are bounded by the schemas, but the composed ones (a Subscription's
+ * message id, time, recipient and scope) can legitimately pass the limit, so they are not refused.
+ */
 function eventIdOf(...parts: string[]): string {
   const id = parts.join("#");
-  if (id.length <= MAX_EVENT_ID) return id;
+  if (id.length <= MAX_EVENT_ID_CHARS) return id;
   return `${id.slice(0, 400)}#sha256:${createHash("sha256").update(id).digest("hex")}`;
 }
 

@@ -1,4 +1,4 @@
-import type { Smtp } from "../../core/events.js";
+import { MAX_DIAGNOSTIC_CHARS, type Smtp } from "../../core/events.js";
 
 /** `smtp; 550 5.1.1 …` → the DSN diagnostic-type prefix dropped. */
 const DIAGNOSTIC_TYPE = /^\s*[a-z][a-z0-9-]*\s*;\s*/i;
@@ -9,20 +9,62 @@ const ENHANCED_CODE = /^[245]\.[0-9]{1,3}\.[0-9]{1,3}$/;
 const ENHANCED_IN_TEXT = /(?:^|[^0-9.])([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9.]*[0-9])/;
 
 /**
+ * A diagnostic as stored: trimmed, `null` when empty, cut to `MAX_DIAGNOSTIC_CHARS`. The cut never
+ * splits a surrogate pair (a lone half would not survive the round trip through UTF-8).
+ */
+function capped(text: string | null | undefined): string | null {
+  const trimmed = text?.trim() ?? "";
+  if (trimmed === "") return null;
+  if (trimmed.length <= MAX_DIAGNOSTIC_CHARS) return trimmed;
+  const last = trimmed.charCodeAt(MAX_DIAGNOSTIC_CHARS - 1);
+  const end = last >= 0xd800 && last <= 0xdbff ? MAX_DIAGNOSTIC_CHARS - 1 : MAX_DIAGNOSTIC_CHARS;
+  return trimmed.slice(0, end);
+}
+
+/**
  * The SMTP details of one failure: the reply code found in the diagnostic, the enhanced status
- * the provider gave (or the one found in the diagnostic), and the diagnostic as given.
+ * the provider gave (or the one found in the diagnostic), and the diagnostic as given, cut to
+ * `MAX_DIAGNOSTIC_CHARS` (`core/limits.ts`). Every provider's stored diagnostic comes from here:
+ * this is the one place the cap is applied.
+ *
+ * `codesFrom`, when given, is the text the codes are read from instead of the diagnostic (SendCloud:
+ * only `cause` is the receiver's reply; the diagnostic also holds SendCloud's description).
  *
  * @example
  * smtpFrom("smtp; 550 5.1.1 user unknown", "5.1.1");
  * // { code: "550", enhanced: "5.1.1", diagnostic: "smtp; 550 5.1.1 user unknown" }
+ * smtpFrom(`550 ${"x".repeat(500_000)}`).diagnostic?.length; // 8192
  */
-export function smtpFrom(diagnosticText: string | null | undefined, status?: string | null): Smtp {
-  const diagnostic = diagnosticText?.trim() || null;
-  const text = diagnostic?.replace(DIAGNOSTIC_TYPE, "") ?? "";
+export function smtpFrom(
+  diagnosticText: string | null | undefined,
+  status?: string | null,
+  codesFrom?: string | null,
+): Smtp {
+  const diagnostic = capped(diagnosticText);
+  const source = codesFrom === undefined ? diagnostic : capped(codesFrom);
+  const text = source?.replace(DIAGNOSTIC_TYPE, "") ?? "";
   const given = status?.trim() ?? "";
   const enhanced = ENHANCED_CODE.test(given) ? given : (ENHANCED_IN_TEXT.exec(text)?.[1] ?? null);
   const code = REPLY_CODE.exec(text)?.[1] ?? null;
   return { code, enhanced, diagnostic };
+}
+
+/**
+ * Several texts about one failure (Mailgun's `message` and `description`, SendCloud's `cause` and
+ * `subStatDesc`) as one diagnostic: trimmed, empty ones and repeats dropped, joined by newlines;
+ * `null` when none is left. Not yet capped: pass the result to `smtpFrom`.
+ *
+ * @example
+ * joinDiagnostics(" 550 No such user ", "", "550 No such user", "mailbox unavailable");
+ * // "550 No such user\nmailbox unavailable"
+ */
+export function joinDiagnostics(...texts: readonly (string | null | undefined)[]): string | null {
+  const parts: string[] = [];
+  for (const text of texts) {
+    const t = text?.trim();
+    if (t && !parts.includes(t)) parts.push(t);
+  }
+  return parts.length > 0 ? parts.join("\n") : null;
 }
 
 /** The diagnostic without its DSN type prefix (`smtp; `), as the classifier reads it. */

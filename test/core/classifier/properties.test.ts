@@ -4,9 +4,11 @@ import {
   classify,
   type DiagnosticInput,
   FALLBACK_ERROR_RULE_ID,
+  MAX_DIAGNOSTIC_CHARS,
   RULES,
   TEXT_RULES,
 } from "../../../lambdas/core/classifier/index.js";
+import { MAX_DIAGNOSTIC_CHARS as STORED_DIAGNOSTIC_CHARS } from "../../../lambdas/core/events.js";
 import { REASON_IDS, typeFor } from "../../../lambdas/core/taxonomy.js";
 
 const RULE_IDS = new Set([...RULES.map((r) => r.id), FALLBACK_ERROR_RULE_ID]);
@@ -99,28 +101,41 @@ describe("classify: properties", () => {
   });
 });
 
-describe("classify: adversarial 10 KB inputs", () => {
+describe("classify: adversarial inputs as long as a stored diagnostic", () => {
+  // About MAX_DIAGNOSTIC_CHARS (8 KB) each: the longest text a provider stores and classifies.
   const cases: readonly (readonly [string, string, string])[] = [
-    ["repeated near-miss of a seq rule", "this user doesn't have a ".repeat(400), "on_hold"],
+    ["repeated near-miss of a seq rule", "this user doesn't have a ".repeat(320), "on_hold"],
     [
       "repeated seq opening, closed at the very end",
-      `${"this user doesn't have a ".repeat(400)} account`,
+      `${"this user doesn't have a ".repeat(320)} account`,
       "user_unknown",
     ],
-    ["repeated fragments without the closing part", "user ".repeat(2000), "on_hold"],
-    ["digits and dots (code extraction)", "5.5.5.5.".repeat(1250), "on_hold"],
-    ["long run then a real phrase", `${"a".repeat(10_000)} 550 5.1.1 user unknown`, "user_unknown"],
-    ["IP-like refusal pattern almost matching", "mail from 1.2.3.".repeat(600), "on_hold"],
-    ["whitespace storm", `${" \t\n".repeat(3400)}mailbox full`, "mailbox_full"],
-    ["CJK noise then a Chinese phrase", `${"邮".repeat(10_000)}用户不存在`, "user_unknown"],
+    ["repeated fragments without the closing part", "user ".repeat(1600), "on_hold"],
+    ["digits and dots (code extraction)", "5.5.5.5.".repeat(1000), "on_hold"],
+    ["long run then a real phrase", `${"a".repeat(8000)} 550 5.1.1 user unknown`, "user_unknown"],
+    ["IP-like refusal pattern almost matching", "mail from 1.2.3.".repeat(500), "on_hold"],
+    ["whitespace storm", `${" \t\n".repeat(2700)}mailbox full`, "mailbox_full"],
+    ["CJK noise then a Chinese phrase", `${"邮".repeat(8000)}用户不存在`, "user_unknown"],
   ];
 
   it.each(cases)("%s", (_name, text, reason) => {
     // Act
     const result = classify({ diagnostic: text });
     // Assess
-    expect(text.length).toBeGreaterThanOrEqual(9_000);
+    expect(text.length).toBeGreaterThanOrEqual(7_500);
+    expect(text.length).toBeLessThanOrEqual(MAX_DIAGNOSTIC_CHARS);
     expect(result.reason).toBe(reason);
+  });
+
+  it("reads no further than a stored diagnostic keeps (MAX_DIAGNOSTIC_CHARS, one source)", () => {
+    // Arrange: the phrase starts right after the limit, where a provider's stored copy ends.
+    const text = `${"a".repeat(MAX_DIAGNOSTIC_CHARS)} 550 5.1.1 user unknown`;
+    // Act
+    const result = classify({ diagnostic: text });
+    // Assess
+    expect(MAX_DIAGNOSTIC_CHARS).toBe(STORED_DIAGNOSTIC_CHARS);
+    expect(result.reason).toBe("on_hold");
+    expect(classify({ diagnostic: text.slice(0, MAX_DIAGNOSTIC_CHARS) })).toEqual(result);
   });
 
   it("answers for every rule when its example is buried in 10 KB of noise", () => {

@@ -1,5 +1,6 @@
 import { Duration } from "aws-cdk-lib";
 import { HTTP_ROUTES } from "../lambdas/handlers/routes.js";
+import { httpFunctionTimeoutSeconds, sesEventsFunctionTimeoutSeconds } from "../lambdas/store/budget.js";
 
 /** What a function may do to the table. */
 export type TableAccess = "none" | "read" | "read-write";
@@ -20,6 +21,14 @@ export type FunctionSpec = {
   readonly memorySize?: number;
 };
 
+/**
+ * Timeouts of the functions that use the table, derived from the store's time budget
+ * (lambdas/store/budget.ts) so that a stalled DynamoDB fails each store call (→ 503 with
+ * Retry-After, or a failed SQS batch item) well before Lambda ends the invocation (→ 500).
+ */
+const HTTP_STORE_TIMEOUT = Duration.seconds(httpFunctionTimeoutSeconds());
+const SES_EVENTS_TIMEOUT = Duration.seconds(sesEventsFunctionTimeoutSeconds());
+
 /** The SQS consumer of SES events (not an HTTP route). */
 export const SES_EVENTS_FUNCTION = "ses-events";
 
@@ -34,17 +43,20 @@ export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
     table: "read",
     apiKey: true,
     memorySize: 1024,
+    timeout: HTTP_STORE_TIMEOUT,
   },
   suppressions: {
     description: "GET /v1/suppressions/{address}: one address, all live entries",
     table: "read",
     apiKey: true,
+    timeout: HTTP_STORE_TIMEOUT,
   },
   import: {
     description: "POST /v1/import/{provider}: unsigned backfill and replay",
     table: "read-write",
     apiKey: true,
     policy: true,
+    timeout: HTTP_STORE_TIMEOUT,
   },
   webhook: {
     description: "POST /webhooks/{provider}: signed ESP notifications",
@@ -52,13 +64,14 @@ export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
     providerSecrets: true,
     snsTopics: true,
     policy: true,
+    timeout: HTTP_STORE_TIMEOUT,
   },
   [SES_EVENTS_FUNCTION]: {
     description: "SES events from SQS (SNS and EventBridge): partial batch failures",
     table: "read-write",
     snsTopics: true,
     policy: true,
-    timeout: Duration.seconds(30),
+    timeout: SES_EVENTS_TIMEOUT,
   },
 };
 

@@ -9,7 +9,11 @@
  * - Stored (new or duplicate events, or nothing to record) → acknowledged.
  * - Store failure (or any unexpected error) → reported in `batchItemFailures`: SQS delivers it again
  *   after the visibility timeout; recording is idempotent, so a retry completes what a failed
- *   attempt left half done and never counts anything twice.
+ *   attempt left half done and never counts anything twice. A stalled store fails each store call
+ *   within its budget (lambdas/store/budget.ts, which also sets this function's timeout), so the
+ *   message is reported as failed before the invocation times out.
+ * - An event too large to store (`StoreItemTooLargeError`) → logged at error level and reported,
+ *   like a poison message: no retry will fix it, so it goes to the DLQ after `maxReceiveCount`.
  * - Poison message (not JSON, not an SES shape, a malformed SES record, a plain-text SNS `Message`)
  *   → logged at error level and ALSO reported in `batchItemFailures`. It is deliberately not
  *   acknowledged: after `maxReceiveCount` (5) receives SQS moves it to the dead-letter queue, where
@@ -36,7 +40,7 @@ import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { InputError } from "../core/errors.js";
 import { parseSes, type SesParseResult } from "../providers/ses/index.js";
-import { StoreFaultError, StoreUnavailableError } from "../store/errors.js";
+import { StoreFaultError, StoreItemTooLargeError, StoreUnavailableError } from "../store/errors.js";
 import { ingestDeps } from "./ingest-runtime.js";
 import { ingest } from "./ingestion.js";
 import { type RuntimeDeps, SERVICE_NAME } from "./runtime.js";
@@ -133,6 +137,13 @@ export function createSesEventsHandler(deps: RuntimeDeps, options: SesEventsOpti
       const problem = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       if (err instanceof StoreUnavailableError) {
         logger.warn("Store unavailable; the message will be retried", { ...context, problem });
+      } else if (err instanceof StoreItemTooLargeError) {
+        logger.error("An event is too large to store; left to the dead-letter queue", {
+          ...context,
+          provider: err.provider,
+          bytes: err.bytes,
+          largestField: err.largestField,
+        });
       } else {
         // A fault a retry will not fix (missing table, access denied) or a bug: retried anyway, so the
         // message reaches the DLQ and can be redriven once the deployment is fixed.

@@ -18,7 +18,14 @@ import { HTTP_ROUTES, type HttpFunction } from "../handlers/routes.js";
 import { type RuntimeDeps, SERVICE_NAME } from "../handlers/runtime.js";
 import { createSuppressionsHandler } from "../handlers/suppressions.js";
 import { createWebhookHandler, type WebhookOptions } from "../handlers/webhook.js";
-import { createDynamoDbClient, createStore, ensureTable, toDocumentClient } from "../store/index.js";
+import { httpFunctionTimeoutSeconds } from "../store/budget.js";
+import {
+  createDynamoDbClient,
+  createStore,
+  ensureTable,
+  StoreUnavailableError,
+  toDocumentClient,
+} from "../store/index.js";
 import { toApiGatewayEvent } from "./api-gateway-event.js";
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from "./embedded-dynamodb.js";
 
@@ -36,8 +43,14 @@ export type LocalServerOptions = {
   readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
   /** Provider secrets by setting name, over the environment (tests). */
   readonly secrets?: Readonly<Record<string, string>>;
-  /** SDK attempts per store call (lower it to see a store outage quickly). */
+  /** SDK attempts per store command (lower it to see a store outage quickly); default 3. */
   readonly storeMaxAttempts?: number;
+  /** Per-attempt limit of a store request, in ms (see lambdas/store/budget.ts); default 1000. */
+  readonly storeAttemptTimeoutMs?: number;
+  /** Everything one store call may take, in ms (see lambdas/store/budget.ts); default 4000. */
+  readonly storeCallBudgetMs?: number;
+  /** How long start-up waits for the store to answer, in ms; default `STARTUP_TIMEOUT_MS`. */
+  readonly startupTimeoutMs?: number;
   /** Test seams of `POST /webhooks/{provider}` (certificate fetcher, subscription confirmer, topics). */
   readonly webhookOptions?: WebhookOptions;
 };
@@ -50,6 +63,19 @@ export type LocalServer = {
   readonly storage: string;
   close(): Promise<void>;
 };
+
+/** Start-up waits this long for the store (a DynamoDB Local still starting, say) before giving up. */
+export const STARTUP_TIMEOUT_MS = 10_000;
+
+/**
+ * The local server could not start; the message is one line for the console.
+ *
+ * @example
+ * throw new LocalServerStartError("the store at http://127.0.0.1:8000 did not answer within 10 s");
+ */
+export class LocalServerStartError extends Error {
+  override readonly name = "LocalServerStartError";
+}
 
 /** The local server never reads more than a deployed API would accept. */
 const BODY_LIMIT = MAX_BODY_BYTES;
@@ -76,16 +102,27 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const raw = createDynamoDbClient({
     endpoint,
     ...(options.storeMaxAttempts !== undefined ? { maxAttempts: options.storeMaxAttempts } : {}),
+    ...(options.storeAttemptTimeoutMs !== undefined
+      ? {
+          connectionTimeoutMs: options.storeAttemptTimeoutMs,
+          requestTimeoutMs: options.storeAttemptTimeoutMs,
+        }
+      : {}),
   });
   try {
-    await ensureTable(raw, tableName);
+    await prepareTable(raw, tableName, endpoint, options.startupTimeoutMs ?? STARTUP_TIMEOUT_MS);
   } catch (error) {
     raw.destroy();
     await embedded?.stop();
     throw error;
   }
   const policy = getPolicy();
-  const store = createStore({ client: toDocumentClient(raw), tableName, policy });
+  const store = createStore({
+    client: toDocumentClient(raw),
+    tableName,
+    policy,
+    ...(options.storeCallBudgetMs !== undefined ? { callBudgetMs: options.storeCallBudgetMs } : {}),
+  });
   const apiKey = options.apiKey ?? randomBytes(24).toString("base64url");
   const deps: RuntimeDeps = {
     logger: new Logger({ serviceName: SERVICE_NAME, logLevel: options.logLevel ?? "INFO" }),
@@ -138,6 +175,58 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       return closing;
     },
   };
+}
+
+/**
+ * Creates the table, waiting up to `timeoutMs` for the store to answer: transient failures
+ * (refused connections, attempt timeouts) are retried until then, every request is cut off at the
+ * deadline, and a store that never answered is one `LocalServerStartError` line, not a silent hang.
+ */
+async function prepareTable(
+  raw: ReturnType<typeof createDynamoDbClient>,
+  tableName: string,
+  endpoint: string,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = AbortSignal.timeout(timeoutMs);
+  let last: unknown;
+  while (!deadline.aborted) {
+    try {
+      await ensureTable(raw, tableName, { abortSignal: deadline });
+      return;
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      last = error;
+    }
+    await new Promise<void>((resolveWait) => {
+      const timer = setTimeout(done, 200);
+      function done() {
+        clearTimeout(timer);
+        deadline.removeEventListener("abort", done);
+        resolveWait();
+      }
+      deadline.addEventListener("abort", done, { once: true });
+    });
+  }
+  const seconds = Number((timeoutMs / 1000).toFixed(3));
+  const reason = lastReason(last);
+  throw new LocalServerStartError(
+    `the store at ${endpoint} did not answer within ${seconds} s${reason ? ` (${reason})` : ""}`,
+    { cause: last },
+  );
+}
+
+/** The innermost error's message, unless it only says that time ran out (the line already does). */
+function lastReason(error: unknown): string | null {
+  let inner: unknown = error;
+  const seen = new Set<unknown>();
+  while (inner instanceof Error && inner.cause !== undefined && !seen.has(inner.cause)) {
+    seen.add(inner);
+    inner = inner.cause;
+  }
+  if (!(inner instanceof Error)) return null;
+  if (/timeout|timed out|abort/i.test(`${inner.name} ${inner.message}`)) return null;
+  return inner.message.split("\n")[0] ?? null;
 }
 
 async function serve(
@@ -205,7 +294,7 @@ function lambdaContext(routeKey: string, requestId: string): Context {
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: "local",
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => httpFunctionTimeoutSeconds() * 1000,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -4,6 +4,7 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { STORE_TIMEOUTS } from "./budget.js";
 import { DEFAULT_TABLE_NAME } from "./schema.js";
 
 /** How to reach DynamoDB. Everything is optional; `clientOptionsFromEnv` fills it from the environment. */
@@ -11,10 +12,14 @@ export type ClientOptions = {
   /** A DynamoDB-compatible endpoint (DynamoDB Local, dynalite); absent means AWS itself. */
   readonly endpoint?: string;
   readonly region?: string;
-  /** SDK attempts per call, first included (SDK default 3). */
+  /** SDK attempts per command, first included; default `STORE_TIMEOUTS.maxAttempts` (3). */
   readonly maxAttempts?: number;
-  /** Milliseconds to open a connection / to wait for an answer. */
+  /** Milliseconds to open a connection, per attempt; default `STORE_TIMEOUTS.connectionTimeoutMs`. */
   readonly connectionTimeoutMs?: number;
+  /**
+   * Milliseconds from sending a request to its response headers, and of socket silence after them,
+   * per attempt; default `STORE_TIMEOUTS.attemptTimeoutMs`. Exceeding it aborts the attempt.
+   */
   readonly requestTimeoutMs?: number;
 };
 
@@ -43,6 +48,11 @@ export function tableNameFromEnv(env: NodeJS.ProcessEnv = process.env): string {
  * A low-level client. Against a local endpoint without AWS credentials in the environment it uses
  * dummy ones (local engines do not check them).
  *
+ * Every attempt is bounded (see budget.ts): `throwOnRequestTimeout` makes `requestTimeout` abort
+ * the attempt (without it @smithy/node-http-handler 4.x only logs a warning and waits on), and
+ * `socketTimeout` ends a response that goes silent after its headers. The resulting `TimeoutError`
+ * is retried by the SDK and, once the attempts are spent, becomes a `StoreUnavailableError`.
+ *
  * @example
  * const raw = createDynamoDbClient({ endpoint: "http://127.0.0.1:8000", maxAttempts: 1 });
  */
@@ -51,6 +61,7 @@ export function createDynamoDbClient(options: ClientOptions = {}, env = process.
     options.endpoint !== undefined && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE
       ? { credentials: { accessKeyId: "local", secretAccessKey: "local" } }
       : {};
+  const attemptTimeout = options.requestTimeoutMs ?? STORE_TIMEOUTS.attemptTimeoutMs;
   return new DynamoDBClient({
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(options.region !== undefined
@@ -58,10 +69,12 @@ export function createDynamoDbClient(options: ClientOptions = {}, env = process.
       : options.endpoint !== undefined && !env.AWS_REGION && !env.AWS_DEFAULT_REGION
         ? { region: LOCAL_REGION }
         : {}),
-    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    maxAttempts: options.maxAttempts ?? STORE_TIMEOUTS.maxAttempts,
     requestHandler: {
-      connectionTimeout: options.connectionTimeoutMs ?? 1_000,
-      requestTimeout: options.requestTimeoutMs ?? 3_000,
+      connectionTimeout: options.connectionTimeoutMs ?? STORE_TIMEOUTS.connectionTimeoutMs,
+      requestTimeout: attemptTimeout,
+      throwOnRequestTimeout: true,
+      socketTimeout: attemptTimeout,
     },
     ...localCredentials,
   });

@@ -14,7 +14,54 @@ export class StoreError extends Error {
  * throw new StoreUnavailableError("BatchGetItem failed", { cause: err });
  */
 export class StoreUnavailableError extends StoreError {
-  override readonly name = "StoreUnavailableError";
+  override readonly name: string = "StoreUnavailableError";
+}
+
+/**
+ * A store call ran out of its time budget (`STORE_TIMEOUTS.callBudgetMs`, see budget.ts): DynamoDB
+ * stalled or kept failing until the deadline. Transient like every `StoreUnavailableError`.
+ *
+ * @example
+ * throw new StoreTimeoutError("recordEvent: no answer from DynamoDB within 4000 ms", { cause: err });
+ */
+export class StoreTimeoutError extends StoreUnavailableError {
+  override readonly name = "StoreTimeoutError";
+}
+
+/** What is known about an item DynamoDB cannot hold (never the address: it is personal data). */
+export type OversizedItem = {
+  /** Which kind of item: the event's history record or an entry, when known. */
+  readonly item?: "event" | "entry";
+  /** The provider whose event it was, when known. */
+  readonly provider?: string;
+  /** The item's size in bytes as DynamoDB counts it, when measured before writing. */
+  readonly bytes?: number;
+  /** The path of the item's largest attribute (`event.smtp.diagnostic`), when measured. */
+  readonly largestField?: string;
+};
+
+/**
+ * An item is larger than DynamoDB's 400 KB item limit: refused before writing (measured), or by
+ * DynamoDB itself (`ValidationException: Item size has exceeded the maximum allowed size`). A retry
+ * of the same event fails the same way, so it is the sender's problem (HTTP 413), not an outage.
+ *
+ * @example
+ * throw new StoreItemTooLargeError("event item of 431 KB", { item: "event", provider: "ses", bytes: 441_000 });
+ */
+export class StoreItemTooLargeError extends StoreError {
+  override readonly name = "StoreItemTooLargeError";
+  readonly item: OversizedItem["item"] | undefined;
+  readonly provider: string | undefined;
+  readonly bytes: number | undefined;
+  readonly largestField: string | undefined;
+
+  constructor(message: string, details: OversizedItem, options?: { cause?: unknown }) {
+    super(message, options);
+    this.item = details.item;
+    this.provider = details.provider;
+    this.bytes = details.bytes;
+    this.largestField = details.largestField;
+  }
 }
 
 /**
@@ -96,15 +143,40 @@ export function isTransient(err: unknown): boolean {
 }
 
 /**
- * Turns anything an SDK call threw into a store error: transient → `StoreUnavailableError`,
- * otherwise `StoreFaultError`. Store errors pass through unchanged.
+ * DynamoDB's words for an item over 400 KB: "Item size has exceeded the maximum allowed size"
+ * (PutItem, BatchWriteItem) and "Item size to update has exceeded the maximum allowed size"
+ * (UpdateItem); dynalite and DynamoDB Local say the same.
+ */
+const ITEM_TOO_LARGE = /item size (to update )?has exceeded the maximum allowed size/i;
+
+/**
+ * True when `err` is DynamoDB refusing an item over its size limit.
+ *
+ * @example
+ * isItemTooLarge(Object.assign(new Error("Item size has exceeded the maximum allowed size"), { name: "ValidationException" })); // true
+ */
+export function isItemTooLarge(err: unknown): boolean {
+  return err instanceof Error && err.name === "ValidationException" && ITEM_TOO_LARGE.test(err.message);
+}
+
+/**
+ * Turns anything an SDK call threw into a store error: an item over DynamoDB's size limit →
+ * `StoreItemTooLargeError` (`item` names what was being written), transient →
+ * `StoreUnavailableError`, otherwise `StoreFaultError`. Store errors pass through unchanged.
  *
  * @example
  * try { await doc.send(cmd); } catch (err) { throw toStoreError(err, "GetItem"); }
  */
-export function toStoreError(err: unknown, operation: string): StoreError {
+export function toStoreError(err: unknown, operation: string, item?: OversizedItem): StoreError {
   if (err instanceof StoreError) return err;
   const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  if (isItemTooLarge(err)) {
+    return new StoreItemTooLargeError(
+      `${operation}: the item is over DynamoDB's 400 KB item limit (${detail})`,
+      item ?? {},
+      { cause: err },
+    );
+  }
   return isTransient(err)
     ? new StoreUnavailableError(`${operation}: DynamoDB is unavailable (${detail})`, { cause: err })
     : new StoreFaultError(`${operation}: DynamoDB refused the request (${detail})`, { cause: err });

@@ -1,4 +1,6 @@
 /** The store: the only code that talks to DynamoDB (design.md §4). */
+
+export { STORE_TIMEOUTS, type StoreTimeouts } from "./budget.js";
 export {
   type ClientOptions,
   clientOptionsFromEnv,
@@ -8,8 +10,15 @@ export {
   toDocumentClient,
 } from "./client.js";
 export type { StoreOptions } from "./context.js";
-export { StoreError, StoreFaultError, StoreUnavailableError } from "./errors.js";
+export {
+  StoreError,
+  StoreFaultError,
+  StoreItemTooLargeError,
+  StoreTimeoutError,
+  StoreUnavailableError,
+} from "./errors.js";
 export type { EntryItem, EventItem, RecordResult } from "./ingest.js";
+export { MAX_ITEM_BYTES } from "./item-size.js";
 export { addressPk, domainPk, entrySk, eventSk } from "./keys.js";
 export { type AddressView, BATCH_GET_LIMIT, type LiveEntry, type Verdict } from "./lookup.js";
 export {

@@ -17,7 +17,7 @@ import {
 } from "../core/ledger/types.js";
 import { ALL_MAIL } from "../core/scope.js";
 import type { Provider } from "../core/taxonomy.js";
-import { backoff, type StoreContext } from "./context.js";
+import { backoff, type CallContext } from "./context.js";
 import { StoreUnavailableError, toStoreError } from "./errors.js";
 import {
   addressPk,
@@ -138,7 +138,7 @@ function subjectOf(pk: string, tenant: string, address: string): { kind: Subject
 
 type WireKey = Record<"pk" | "sk", AttributeValue>;
 
-async function batchGetChunk(ctx: StoreContext, keys: readonly ItemKey[]): Promise<CausesOnly[]> {
+async function batchGetChunk(ctx: CallContext, keys: readonly ItemKey[]): Promise<CausesOnly[]> {
   const found: CausesOnly[] = [];
   // The check path speaks the wire format itself: keys are two strings, so building them directly
   // avoids the document client's generic marshalling of ~1000 keys per check (see bench/).
@@ -160,7 +160,7 @@ async function batchGetChunk(ctx: StoreContext, keys: readonly ItemKey[]): Promi
   );
 }
 
-function sendBatchGet(ctx: StoreContext, keys: WireKey[]) {
+function sendBatchGet(ctx: CallContext, keys: WireKey[]) {
   return ctx.doc.send(
     new BatchGetItemCommand({
       RequestItems: {
@@ -171,6 +171,7 @@ function sendBatchGet(ctx: StoreContext, keys: WireKey[]) {
         },
       },
     }),
+    { abortSignal: ctx.signal },
   );
 }
 
@@ -178,7 +179,7 @@ function sendBatchGet(ctx: StoreContext, keys: WireKey[]) {
  * Reads the given keys (deduplicated) in chunks of 100, all chunks concurrently, retrying
  * `UnprocessedKeys` with jittered exponential backoff. Returns the found items by `keyId`.
  */
-async function readKeys(ctx: StoreContext, keys: readonly ItemKey[]): Promise<Map<string, CausesOnly>> {
+async function readKeys(ctx: CallContext, keys: readonly ItemKey[]): Promise<Map<string, CausesOnly>> {
   const unique = [...new Map(keys.map((k) => [keyId(k), k])).values()];
   const chunks: ItemKey[][] = [];
   for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) chunks.push(unique.slice(i, i + BATCH_GET_LIMIT));
@@ -199,7 +200,7 @@ async function readKeys(ctx: StoreContext, keys: readonly ItemKey[]): Promise<Ma
  * // [{ address: "jdoe@example.org", suppressed: true, cause: "complaint", scope: "*", … }]
  */
 export async function checkAddresses(
-  ctx: StoreContext,
+  ctx: CallContext,
   tenant: string,
   addresses: readonly string[],
   scope: string | undefined,
@@ -227,7 +228,7 @@ export async function checkAddresses(
   });
 }
 
-async function queryEntries(ctx: StoreContext, pk: string): Promise<CausesOnly[]> {
+async function queryEntries(ctx: CallContext, pk: string): Promise<CausesOnly[]> {
   const found: CausesOnly[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -241,6 +242,7 @@ async function queryEntries(ctx: StoreContext, pk: string): Promise<CausesOnly[]
           ExpressionAttributeNames: { "#state": "state", "#causes": "causes" },
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
+        { abortSignal: ctx.signal },
       );
       for (const item of out.Items ?? []) found.push(item as CausesOnly);
       start = out.LastEvaluatedKey;
@@ -260,7 +262,7 @@ async function queryEntries(ctx: StoreContext, pk: string): Promise<CausesOnly[]
  * // entries: [{ subjectKind: "address", scope: "newsletter", cause: "unsubscribe", … }, …]
  */
 export async function getAddress(
-  ctx: StoreContext,
+  ctx: CallContext,
   tenant: string,
   address: string,
   now: number,

@@ -1,5 +1,5 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { StoreContext } from "./context.js";
+import type { CallContext } from "./context.js";
 import { isConditionalCheckFailed, toStoreError } from "./errors.js";
 import { nonceKey } from "./keys.js";
 import { TTL_ATTRIBUTE } from "./schema.js";
@@ -17,7 +17,7 @@ import { TTL_ATTRIBUTE } from "./schema.js";
  * await claimNonce(ctx, "default", "mailgun", token, otherHash, now + 300, now); // false (a replay)
  */
 export async function claimNonce(
-  ctx: StoreContext,
+  ctx: CallContext,
   tenant: string,
   provider: string,
   token: string,
@@ -39,6 +39,7 @@ export async function claimNonce(
         ExpressionAttributeNames: { "#ttl": TTL_ATTRIBUTE },
         ExpressionAttributeValues: { ":now": now, ":fingerprint": fingerprint },
       }),
+      { abortSignal: ctx.signal },
     );
     return true;
   } catch (err) {

@@ -62,16 +62,21 @@ export function tableDefinition(): TableDefinition {
  * supports it (DynamoDB Local does, dynalite has no UpdateTimeToLive). Streams are left to the real
  * deployment. Safe to call concurrently and repeatedly.
  *
+ * @param options.abortSignal ends every request (and the wait for the table) when it aborts; the
+ *   call then fails with a `StoreUnavailableError`
  * @example
  * await ensureTable(new DynamoDBClient({ endpoint: "http://127.0.0.1:8000" }), "suppressions");
+ * await ensureTable(client, "suppressions", { abortSignal: AbortSignal.timeout(10_000) });
  */
 export async function ensureTable(
   client: DynamoDBClient,
   tableName: string = DEFAULT_TABLE_NAME,
+  options: { readonly abortSignal?: AbortSignal } = {},
 ): Promise<void> {
   const def = tableDefinition();
+  const send = { ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) };
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    await client.send(new DescribeTableCommand({ TableName: tableName }), send);
     return;
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw toStoreError(err, "DescribeTable");
@@ -90,27 +95,39 @@ export async function ensureTable(
           { AttributeName: def.sortKey.name, KeyType: "RANGE" },
         ],
       }),
+      send,
     );
   } catch (err) {
     if (!(err instanceof ResourceInUseException)) throw toStoreError(err, "CreateTable");
   }
-  await waitActive(client, tableName);
+  await waitActive(client, tableName, send);
   try {
     await client.send(
       new UpdateTimeToLiveCommand({
         TableName: tableName,
         TimeToLiveSpecification: { AttributeName: def.timeToLiveAttribute, Enabled: true },
       }),
+      send,
     );
   } catch {
     // Not supported by this engine, or already enabled: reads filter expiry themselves anyway.
   }
 }
 
-async function waitActive(client: DynamoDBClient, tableName: string): Promise<void> {
+async function waitActive(
+  client: DynamoDBClient,
+  tableName: string,
+  send: { abortSignal?: AbortSignal },
+): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === "ACTIVE") return;
+    let status: string | undefined;
+    try {
+      const out = await client.send(new DescribeTableCommand({ TableName: tableName }), send);
+      status = out.Table?.TableStatus;
+    } catch (err) {
+      throw toStoreError(err, "DescribeTable");
+    }
+    if (status === "ACTIVE") return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

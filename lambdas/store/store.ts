@@ -1,6 +1,6 @@
 import type { NormalizedEvent } from "../core/events.js";
 import type { Decision } from "../core/ledger/types.js";
-import { nowSeconds, resolveContext, type StoreContext, type StoreOptions } from "./context.js";
+import { nowSeconds, resolveContext, type StoreContext, type StoreOptions, withinBudget } from "./context.js";
 import { type RecordResult, recordEvent } from "./ingest.js";
 import { type AddressView, checkAddresses, getAddress, type Verdict } from "./lookup.js";
 import { claimNonce } from "./nonces.js";
@@ -31,7 +31,8 @@ export type SuppressionStore = {
 };
 
 /**
- * Builds the store once per container (handlers keep it in module scope).
+ * Builds the store once per container (handlers keep it in module scope). Every method is one store
+ * call under `callBudgetMs` (budget.ts): it answers, or fails with a `StoreError`, within it.
  *
  * @example
  * const store = createStore({ client: defaultDocumentClient(), tableName: tableNameFromEnv() });
@@ -42,11 +43,15 @@ export function createStore(options: StoreOptions): SuppressionStore {
   const ctx: StoreContext = resolveContext(options);
   return {
     tableName: ctx.tableName,
-    recordEvent: (event, decision, now = nowSeconds()) => recordEvent(ctx, event, decision, now),
+    recordEvent: (event, decision, now = nowSeconds()) =>
+      withinBudget(ctx, "recordEvent", (call) => recordEvent(call, event, decision, now)),
     checkAddresses: (tenant, addresses, scope, now = nowSeconds()) =>
-      checkAddresses(ctx, tenant, addresses, scope, now),
-    getAddress: (tenant, address, now = nowSeconds()) => getAddress(ctx, tenant, address, now),
+      withinBudget(ctx, "checkAddresses", (call) => checkAddresses(call, tenant, addresses, scope, now)),
+    getAddress: (tenant, address, now = nowSeconds()) =>
+      withinBudget(ctx, "getAddress", (call) => getAddress(call, tenant, address, now)),
     claimNonce: (tenant, provider, token, fingerprint, expiresAt, now = nowSeconds()) =>
-      claimNonce(ctx, tenant, provider, token, fingerprint, expiresAt, now),
+      withinBudget(ctx, "claimNonce", (call) =>
+        claimNonce(call, tenant, provider, token, fingerprint, expiresAt, now),
+      ),
   };
 }

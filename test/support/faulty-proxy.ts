@@ -9,11 +9,15 @@ export type FaultyProxy = {
   readonly endpoint: string;
   /** Requests forwarded so far. */
   readonly forwarded: number;
+  /** Requests held unanswered so far by `"stall"`. */
+  readonly stalled: number;
   /**
-   * `"down"` drops every connection; `{ afterRequests: n }` forwards n more, then drops;
-   * `{ whenBodyContains: s }` drops only the requests that mention `s` (a failure for chosen records).
+   * `"down"` drops every connection; `"stall"` accepts connections and reads requests but never
+   * answers them (a store that hangs: only the client's own timeouts end the wait);
+   * `{ afterRequests: n }` forwards n more, then drops; `{ whenBodyContains: s }` drops only the
+   * requests that mention `s` (a failure for chosen records).
    */
-  fail(mode: "down" | { afterRequests: number } | { whenBodyContains: string }): void;
+  fail(mode: "down" | "stall" | { afterRequests: number } | { whenBodyContains: string }): void;
   heal(): void;
   stop(): Promise<void>;
 };
@@ -23,10 +27,16 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
   let budget = Number.POSITIVE_INFINITY;
   let marker: string | null = null;
   let forwarded = 0;
+  let stall = false;
+  let stalled = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
+      if (stall) {
+        stalled += 1; // never answered: the socket stays open until the client gives up or stop()
+        return;
+      }
       const body = Buffer.concat(chunks);
       if (budget <= 0 || (marker !== null && body.includes(marker))) {
         req.socket.destroy();
@@ -58,14 +68,19 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
     get forwarded() {
       return forwarded;
     },
+    get stalled() {
+      return stalled;
+    },
     fail: (mode) => {
       if (mode === "down") budget = 0;
+      else if (mode === "stall") stall = true;
       else if ("afterRequests" in mode) budget = mode.afterRequests;
       else marker = mode.whenBodyContains;
     },
     heal: () => {
       budget = Number.POSITIVE_INFINITY;
       marker = null;
+      stall = false;
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -12,6 +12,7 @@ import { loadavg } from "node:os";
 import { benchBundle } from "./bundle.js";
 import { benchCheck } from "./check.js";
 import { benchClassify } from "./classify.js";
+import { benchIngest } from "./ingest.js";
 import { type Figures, formatTable, machineInfo } from "./report.js";
 import { benchWebhook } from "./webhook.js";
 
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
   const bundle = await benchBundle();
   const check = await benchCheck(scale, log);
   const webhook = await benchWebhook(scale, log);
-  for (const part of [check, classify, bundle, webhook]) {
+  const ingest = await benchIngest(scale, log);
+  for (const part of [check, classify, bundle, webhook, ingest]) {
     Object.assign(figures, part.figures);
     notes.push(...part.notes);
   }

@@ -6,7 +6,7 @@ import { type HttpHandler, httpRoute } from "./http/route.js";
 import { ingestDeps } from "./ingest-runtime.js";
 import { ingest } from "./ingestion.js";
 import type { RuntimeDeps } from "./runtime.js";
-import { limitEvents, webhookRequest } from "./webhook-request.js";
+import { limitEvents, limitSesRecipients, webhookRequest } from "./webhook-request.js";
 
 function dryRunFlag(value: string | undefined): boolean {
   if (value === undefined || value === "" || value === "false" || value === "0") return false;
@@ -16,10 +16,25 @@ function dryRunFlag(value: string | undefined): boolean {
   ]);
 }
 
+/** The body as JSON for the recipient pre-count, or `undefined` (the parser then says what is wrong). */
+function sesDocument(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * `POST /v1/import/{provider}`: ingests a provider payload without its transport signature
  * (backfills, replays, tests). `?dryRun=true` answers the normalized events and the policy's
- * decisions without storing anything.
+ * decisions without storing anything. More than `MAX_EVENTS_PER_REQUEST` events is a 413 before
+ * anything is stored (for SES, counted from the recipients before the records are parsed);
+ * `npm run import` sends big files in chunks that fit.
+ *
+ * @example
+ * const handler = createImportHandler(deps);
+ * await handler(apiGatewayEvent("POST", "/v1/import/sendgrid", body), context); // 200 summary, or 413
  */
 export function createImportHandler(deps: RuntimeDeps): HttpHandler {
   return httpRoute({ logger: deps.logger, auth: "api-key", apiKey: deps.apiKey }, async (event) => {
@@ -35,7 +50,9 @@ export function createImportHandler(deps: RuntimeDeps): HttpHandler {
       );
     }
     const dryRun = dryRunFlag(event.queryStringParameters?.dryRun);
-    const parsed = limitEvents(parse(webhookRequest(event), { tenant: deps.tenant, receivedAt: deps.now() }));
+    const request = webhookRequest(event);
+    if (provider === "ses") limitSesRecipients(sesDocument(request.rawBody));
+    const parsed = limitEvents(parse(request, { tenant: deps.tenant, receivedAt: deps.now() }));
     const summary = await ingest(parsed, { store: deps.store(), policy: deps.policy(), dryRun });
     deps.logger.info("imported", {
       provider,

@@ -173,6 +173,15 @@ describe("malformed input → InputError", () => {
     expect(err.issues.length).toBeGreaterThan(0);
   });
 
+  it("refuses a JSON-string layer nested too deep, pointing at that layer, without overflowing the stack", () => {
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const viaSqs = inputError(() => parseSes({ Records: [{ eventSource: "aws:sqs", body: deep }] }, opts));
+    expect(viaSqs.message).toMatch(/nested deeper than \d+ levels/);
+    expect(viaSqs.issues.map((i) => i.path)).toEqual(["Records.0.body"]);
+    const viaSns = inputError(() => parseSes(asSnsHttp(bounce, { Message: deep }), opts));
+    expect(viaSns.issues.map((i) => i.path)).toEqual(["Message"]);
+  });
+
   const withBounce = (patch: (r: Json) => void): Json => {
     const r = sesFixture("bounce-permanent-general");
     patch(r);

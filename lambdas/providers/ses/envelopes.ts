@@ -13,6 +13,7 @@ import {
 import { SqsRecordSchema } from "@aws-lambda-powertools/parser/schemas/sqs";
 import * as z from "zod";
 import { InputError, toInputIssues } from "../../core/errors.js";
+import { parseJsonText } from "../shared/decode.js";
 
 /** Where the body came from. */
 export type SesShape = "ses-record" | "sns-http" | "sns-lambda" | "sqs-lambda" | "eventbridge";
@@ -130,14 +131,21 @@ function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, path: Path
   throw new InputError(`Not a valid ${what}.`, issues, { cause: result.error });
 }
 
-/** `JSON.parse` for a string field, throwing `InputError` at `path` instead of `SyntaxError`. */
+/**
+ * A JSON-string layer (SNS `Message`, SQS `body`) parsed with the same depth bound as a whole body
+ * (`parseJsonText`), its issues re-pointed at `path`.
+ */
 function parseJsonField(text: string, path: Path, what: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonText(text, what);
   } catch (err) {
-    throw new InputError(`${what} is not valid JSON.`, [{ path: path.join("."), message: "not JSON" }], {
-      cause: err,
-    });
+    if (!(err instanceof InputError)) throw err;
+    const where = path.join(".");
+    const issues =
+      err.issues.length > 0
+        ? err.issues.map((i) => ({ ...i, path: where }))
+        : [{ path: where, message: "not JSON" }];
+    throw new InputError(err.message, issues, { cause: err });
   }
 }
 

@@ -180,8 +180,9 @@ export const SendCloudEventSchema = z.looseObject({
   recipientArray: ListField.optional(),
   emailIds: ListField.optional(),
   subStat: Scalar.pipe(z.string().max(32)).optional(),
-  subStatDesc: Scalar.pipe(z.string().max(8192)).optional(),
-  cause: Scalar.pipe(z.string().max(16384)).optional(),
+  // Free text, not refused for its length (that would lose the bounce): `smtpFrom` caps what is kept.
+  subStatDesc: Scalar.optional(),
+  cause: Scalar.optional(),
   apiUser: Scalar.pipe(z.string().max(256)).optional(),
   unsubscribeReason: Scalar.pipe(z.string().max(256)).optional(),
 });

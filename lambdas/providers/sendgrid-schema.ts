@@ -42,13 +42,16 @@ export const SendgridEventSchema = z.looseObject({
   sg_message_id: z.string().max(512).nullish(),
   /** `bounce`: `"bounce"` (permanent) or `"blocked"` (the receiver refused, often temporarily). */
   type: z.string().max(64).nullish(),
-  /** `bounce`/`dropped`: the SMTP reply or SendGrid's drop reason. */
-  reason: z.string().max(32_768).nullish(),
+  /**
+   * `bounce`/`dropped`: the SMTP reply or SendGrid's drop reason. Free text, not refused for its
+   * length (that would lose the whole batch): `smtpFrom` caps what is kept.
+   */
+  reason: z.string().nullish(),
   /** `bounce`/`dropped`: the enhanced status code (`5.1.1`); may be absent on blocks. */
   status: z.string().max(64).nullish(),
   bounce_classification: z.string().max(128).nullish(),
-  /** `deferred`/`delivered`: the receiver's reply. */
-  response: z.string().max(32_768).nullish(),
+  /** `deferred`/`delivered`: the receiver's reply (free text, capped by `smtpFrom` as `reason`). */
+  response: z.string().nullish(),
   asm_group_id: AsmGroupIdSchema.nullish(),
 });
 export type SendgridEvent = z.infer<typeof SendgridEventSchema>;

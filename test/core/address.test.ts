@@ -56,6 +56,63 @@ describe("canonicalizeAddress", () => {
   });
 });
 
+describe("canonicalizeAddress: Unicode NFC (issue #9, defect 7b)", () => {
+  it.each([
+    ["a composed and a decomposed local part", "josé@example.org", "jose\u0301@example.org"],
+    ["upper case, decomposed", "JOSÉ@example.org", "JOSE\u0301@Example.ORG"],
+    ["a decomposed domain", "a@bücher.example", "a@bu\u0308cher.example"],
+    [
+      "both, behind a display name",
+      "José <josé@bücher.example>",
+      "Jose\u0301 <jose\u0301@bu\u0308cher.example>",
+    ],
+    ["Hangul jamo and the syllable", "한@example.org", "\u1112\u1161\u11ab@example.org"],
+    ["a quoted local part", '"josé x"@example.org', '"jose\u0301 x"@example.org'],
+  ])("%s give one key", (_name, composed, decomposed) => {
+    // Act
+    const a = canonicalizeAddress(composed);
+    const b = canonicalizeAddress(decomposed);
+    // Assess
+    expect(a.ok).toBe(true);
+    expect(b).toEqual(a);
+  });
+
+  it("gives the NFC form, which is what a check finds", () => {
+    const result = canonicalizeAddress("JOSE\u0301@BU\u0308CHER.example");
+    expect(result).toMatchObject({
+      ok: true,
+      address: "jos\u00e9@xn--bcher-kva.example",
+      local: "jos\u00e9",
+    });
+    if (result.ok) expect(result.address.normalize("NFC")).toBe(result.address);
+  });
+
+  it("any normalization form of an address gives the same key (property)", () => {
+    const unit = fc.constantFrom(
+      ..."aeiouAEIOU",
+      "\u0301",
+      "\u0308",
+      "\u0327",
+      "é",
+      "Å",
+      "ﬁ",
+      "한",
+      "\u1112\u1161",
+    );
+    const local = fc.string({ unit, minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(local, fc.constantFrom("NFC", "NFD") as fc.Arbitrary<"NFC" | "NFD">, (l, form) => {
+        const key = (input: string) => {
+          const r = canonicalizeAddress(input);
+          return r.ok ? r.address : r.problem;
+        };
+        expect(key(`${l.normalize(form)}@example.org`)).toBe(key(`${l.normalize("NFC")}@example.org`));
+      }),
+      { seed: 11, numRuns: 1000 },
+    );
+  });
+});
+
 describe("the fast path for plain addresses", () => {
   const plainish = fc.oneof(
     fc.emailAddress(),

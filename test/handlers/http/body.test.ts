@@ -20,6 +20,11 @@ describe("request bodies", () => {
     expect(() => jsonBody({ body, isBase64Encoded: false })).toThrow(InputError);
   });
 
+  it("refuses a body nested deeper than MAX_JSON_DEPTH (check, import, suppressions) as input error", () => {
+    const body = `{"addresses":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
+    expect(() => jsonBody({ body, isBase64Encoded: false })).toThrow(/nested deeper than 64 levels/);
+  });
+
   it("refuses a body over the limit with 413", () => {
     const body = "x".repeat(MAX_BODY_BYTES + 1);
     expect(() => rawBody({ body, isBase64Encoded: false })).toThrow(HttpProblem);

@@ -1,0 +1,164 @@
+/**
+ * The helpers every provider's parse goes through (issue #9): `parseJsonText` (depth bound before
+ * parsing), `smtpFrom` (the one diagnostic cap), `checkedEventId`, and core's `tableOf`.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../lambdas/core/errors.js";
+import { MAX_DIAGNOSTIC_CHARS, MAX_EVENT_ID_CHARS, SmtpSchema } from "../../lambdas/core/events.js";
+import { tableOf } from "../../lambdas/core/lookup.js";
+import { MAX_JSON_DEPTH, parseJsonBody, parseJsonText } from "../../lambdas/providers/shared/decode.js";
+import { checkedEventId } from "../../lambdas/providers/shared/event-id.js";
+import { joinDiagnostics, smtpFrom } from "../../lambdas/providers/shared/smtp.js";
+
+const nested = (depth: number): string => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+
+function inputError(run: () => unknown): InputError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error("expected an InputError");
+}
+
+describe("parseJsonText", () => {
+  it(`accepts ${MAX_JSON_DEPTH} levels and refuses ${MAX_JSON_DEPTH + 1}`, () => {
+    expect(parseJsonText(nested(MAX_JSON_DEPTH), "The body")).toBeInstanceOf(Array);
+    const error = inputError(() => parseJsonText(nested(MAX_JSON_DEPTH + 1), "The SNS `Message`"));
+    expect(error.message).toBe("The SNS `Message` is nested deeper than 64 levels of arrays and objects.");
+    expect(error.issues).toEqual([
+      { path: "", message: `more than 64 levels deep at character ${MAX_JSON_DEPTH}` },
+    ]);
+  });
+
+  it("refuses 100 000 levels quickly, before JSON.parse or a reviver sees them", () => {
+    let revived = 0;
+    const started = performance.now();
+    const error = inputError(() =>
+      parseJsonText(`${'{"a":['.repeat(50_000)}`, "The body", (_key, value) => {
+        revived++;
+        return value;
+      }),
+    );
+    expect(error.message).toMatch(/nested deeper than/);
+    expect(revived).toBe(0);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it("does not count brackets inside strings, escaped quotes included", () => {
+    const text = JSON.stringify({ a: "[[[[{{{{".repeat(100), b: 'say \\"[[[" and \\\\', c: ["]]]"] });
+    expect(parseJsonText(text, "The body")).toEqual(JSON.parse(text));
+    const deepInString = JSON.stringify({ message: nested(100_000) });
+    expect(parseJsonText(deepInString, "The body")).toEqual({ message: nested(100_000) });
+  });
+
+  it("is exact on valid JSON (property: depth ≤ bound ⇔ accepted)", () => {
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof(
+        { depthSize: "small", withCrossShrink: true },
+        fc.string({ unit: fc.constantFrom("[", "]", "{", "}", '"', "\\", "a") }),
+        fc.integer(),
+        fc.array(tie("tree"), { maxLength: 3 }),
+        fc.dictionary(fc.string({ unit: fc.constantFrom("[", "{", '"', "k") }), tie("tree"), { maxKeys: 3 }),
+      ),
+    }));
+    const depthOf = (v: unknown): number =>
+      typeof v === "object" && v !== null ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0;
+    fc.assert(
+      fc.property(tree, fc.integer({ min: 0, max: 70 }), (value, wrap) => {
+        const text = `${"[".repeat(wrap)}${JSON.stringify(value)}${"]".repeat(wrap)}`;
+        const depth = depthOf(value) + wrap;
+        if (depth <= MAX_JSON_DEPTH) expect(parseJsonText(text, "The body")).toEqual(JSON.parse(text));
+        else expect(() => parseJsonText(text, "The body")).toThrow(/nested deeper than/);
+      }),
+      { seed: 7, numRuns: 500 },
+    );
+  });
+
+  it("explains a syntax error, and hides an engine error behind a plain message", () => {
+    expect(inputError(() => parseJsonText('{"a":}', "The body")).message).toMatch(
+      /^The body is not valid JSON: /,
+    );
+    const hidden = inputError(() =>
+      parseJsonText("[1]", "The body", () => {
+        throw new RangeError("Maximum call stack size exceeded");
+      }),
+    );
+    expect(hidden.message).toBe("The body is not valid JSON.");
+    expect(hidden.cause).toBeInstanceOf(RangeError);
+  });
+
+  it("refuses empty text, and parseJsonBody reads UTF-8 bytes the same way", () => {
+    expect(() => parseJsonText("  ", "The SQS `body`")).toThrow("The SQS `body` is empty");
+    expect(() => parseJsonBody(Buffer.from(""))).toThrow(InputError);
+    expect(parseJsonBody(Buffer.from('{"é":1}'))).toEqual({ é: 1 });
+    expect(() => parseJsonBody(Buffer.from(nested(65)))).toThrow(/nested deeper than/);
+  });
+});
+
+describe("smtpFrom: the one diagnostic cap", () => {
+  it("cuts a long diagnostic to MAX_DIAGNOSTIC_CHARS and still reads its codes", () => {
+    const smtp = smtpFrom(`smtp; 550 5.1.1 user unknown ${"x".repeat(500_000)}`);
+    expect(smtp.diagnostic?.length).toBe(MAX_DIAGNOSTIC_CHARS);
+    expect(smtp).toMatchObject({ code: "550", enhanced: "5.1.1" });
+    expect(SmtpSchema.safeParse(smtp).success).toBe(true);
+    expect(SmtpSchema.safeParse({ ...smtp, diagnostic: "x".repeat(MAX_DIAGNOSTIC_CHARS + 1) }).success).toBe(
+      false,
+    );
+  });
+
+  it("never splits a surrogate pair at the cut", () => {
+    const text = `${"a".repeat(MAX_DIAGNOSTIC_CHARS - 1)}😀tail`;
+    const diagnostic = smtpFrom(text).diagnostic ?? "";
+    expect(diagnostic.length).toBe(MAX_DIAGNOSTIC_CHARS - 1);
+    expect(Buffer.from(diagnostic, "utf8").toString("utf8")).toBe(diagnostic);
+  });
+
+  it("reads codes from `codesFrom` when given, keeping the whole diagnostic", () => {
+    const smtp = smtpFrom("mailbox unavailable\naddress 550 in text", null, "451 4.2.2 over quota");
+    expect(smtp).toEqual({
+      code: "451",
+      enhanced: "4.2.2",
+      diagnostic: "mailbox unavailable\naddress 550 in text",
+    });
+    expect(smtpFrom("x", null, null)).toEqual({ code: null, enhanced: null, diagnostic: "x" });
+  });
+
+  it("joinDiagnostics trims, drops empty texts and repeats", () => {
+    expect(joinDiagnostics(" a ", "", null, "a", undefined, "b")).toBe("a\nb");
+    expect(joinDiagnostics(" ", null)).toBeNull();
+  });
+});
+
+describe("checkedEventId", () => {
+  it("passes an id up to MAX_EVENT_ID_CHARS and refuses a longer or empty one", () => {
+    const longest = "i".repeat(MAX_EVENT_ID_CHARS);
+    expect(checkedEventId(longest, "id")).toBe(longest);
+    const error = inputError(() => checkedEventId(`${longest}!`, "0.sg_event_id"));
+    expect(error.issues).toEqual([
+      { path: "0.sg_event_id", message: `at most ${MAX_EVENT_ID_CHARS} characters (the id would be 513)` },
+    ]);
+    expect(() => checkedEventId("", "id")).toThrow(InputError);
+  });
+});
+
+describe("tableOf", () => {
+  it("knows only its own entries: prototype names are missing keys", () => {
+    const table = tableOf({ a: 1, "suppress-bounce": 2 });
+    expect(table.get("a")).toBe(1);
+    for (const name of [
+      "__proto__",
+      "constructor",
+      "toString",
+      "hasOwnProperty",
+      "valueOf",
+      "__defineGetter__",
+    ]) {
+      expect(table.get(name)).toBeUndefined();
+      expect(table.has(name)).toBe(false);
+    }
+    expect([...table.keys()]).toEqual(["a", "suppress-bounce"]);
+  });
+});

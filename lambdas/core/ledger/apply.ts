@@ -169,9 +169,12 @@ function applyCountSoft(
   const horizon = decision.windowSeconds + decision.escalateForSeconds;
   const latest = Math.max(t, ...Object.values(hits));
   if (t <= latest - horizon) return unchanged(state);
-  const kept: Record<string, number> = {};
-  for (const [id, at] of Object.entries(hits)) if (at > latest - horizon) kept[id] = at;
-  kept[event.eventId] = t;
+  // Built with `Object.fromEntries`, which defines own properties: an event id from the payload
+  // such as `__proto__` is a hit like any other (`kept[id] = t` would set the prototype instead).
+  const kept: Record<string, number> = Object.fromEntries([
+    ...Object.entries(hits).filter(([, at]) => at > latest - horizon),
+    [event.eventId, t],
+  ]);
   const counted: EntryState = { ...state, soft: { hits: kept, resetAt } };
 
   const window = lastWindow(kept, decision.threshold, decision.windowSeconds);
@@ -199,8 +202,7 @@ function applyResetSoft(
   const t = toEpochSeconds(event.occurredAt);
   const { hits, resetAt } = state.soft;
   if (resetAt !== null && t <= resetAt) return unchanged(state); // a newer delivery already did it
-  const kept: Record<string, number> = {};
-  for (const [id, at] of Object.entries(hits)) if (at > t) kept[id] = at;
+  const kept: Record<string, number> = Object.fromEntries(Object.entries(hits).filter(([, at]) => at > t));
   const dropped = Object.keys(hits).length - Object.keys(kept).length;
   // The escalation ends unless the soft bounces after this delivery still reach the threshold.
   const soft = DEFAULT_POLICY.softBounce;

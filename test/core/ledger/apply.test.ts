@@ -165,6 +165,16 @@ describe("applyDecision: soft bounces", () => {
     expect(Object.keys(state.soft.hits).sort()).toEqual(["s1", "s2", "s3"]);
   });
 
+  it("counts soft bounces whose event ids are prototype names (issue #9, defect 4)", () => {
+    // Act
+    const { state, outcomes } = run([soft("__proto__", 0), soft("constructor", 5), soft("toString", 13)]);
+    // Assess
+    expect(outcomes).toEqual(["counted", "counted", "escalated"]);
+    expect(Object.getPrototypeOf(state.soft.hits)).toBe(Object.prototype);
+    expect(Object.keys(state.soft.hits).sort()).toEqual(["__proto__", "constructor", "toString"]);
+    expect(run([soft("__proto__", 0), soft("__proto__", 0)]).outcomes).toEqual(["counted", "unchanged"]);
+  });
+
   it("counts a replayed soft bounce once", () => {
     const { state, outcomes } = run([soft("s1", 0), soft("s1", 0), soft("s2", 1)]);
     expect(outcomes).toEqual(["counted", "unchanged", "counted"]);

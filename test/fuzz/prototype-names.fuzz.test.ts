@@ -1,0 +1,150 @@
+/**
+ * Object.prototype names in every string field and as a key of every object, for every provider's
+ * parser (issue #9). Random mutation rarely lands one exact name on one exact field (Mailgun's
+ * `reason: "constructor"` is one case in thousands), so this part is a sweep, not a sample: every
+ * distinct field path of the fixtures × each name, on `POST /v1/import/{provider}?dryRun=true`
+ * (the same `parse` the webhooks run after their signature checks; the dry run skips the store so
+ * the sweep stays fast). Each name goes to a different fixture that has the path, so one path is
+ * tried in several contexts (a `reason` of a failed and of a delivered event).
+ *
+ * Its own file so vitest runs it beside routes.fuzz.test.ts, on the other core.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LocalServer } from "../../lambdas/local/server.js";
+import {
+  applyMutations,
+  encodeJson,
+  Hostile,
+  type Json,
+  Mutation,
+  type Path,
+  pathsOf,
+  showPath,
+} from "./generators.js";
+import {
+  API_KEY,
+  describeFailure,
+  type FuzzRequest,
+  makeSigners,
+  type ServerError,
+  send,
+  startFuzzServer,
+  violation,
+} from "./harness.js";
+
+/** The names issue #9 lists: each one a known way for `TABLE[input]` to find something. */
+const NAMES = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"] as const;
+
+const PROVIDERS = ["ses", "sendgrid", "mailgun", "postmark", "sparkpost", "sendcloud"] as const;
+
+const FIXTURES = new URL("../fixtures/", import.meta.url);
+function fixtures(provider: string): { name: string; doc: Json }[] {
+  return readdirSync(new URL(`${provider}/`, FIXTURES))
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => ({
+      name: f.slice(0, -5),
+      doc: JSON.parse(readFileSync(new URL(`${provider}/${f}`, FIXTURES), "utf8")) as Json,
+    }));
+}
+
+const valueAt = (doc: Json, path: Path): unknown =>
+  path.reduce<unknown>((node, step) => (node as Record<string | number, unknown> | null)?.[step], doc);
+
+type SweepCase = { fixture: string; doc: Json; mutation: Mutation };
+
+/**
+ * Every distinct path (array indexes blurred: `items[*].reason` is one field) holding a string,
+ * and every object, each × NAMES, the fixture rotating among those that have the path.
+ */
+function sweep(provider: string): SweepCase[] {
+  const byField = new Map<
+    string,
+    { kind: "string" | "object"; at: { fixture: string; doc: Json; path: Path }[] }
+  >();
+  for (const { name, doc } of fixtures(provider)) {
+    for (const path of pathsOf(doc)) {
+      const value = valueAt(doc, path);
+      const kind =
+        typeof value === "string"
+          ? "string"
+          : value !== null && typeof value === "object" && !Array.isArray(value)
+            ? "object"
+            : null;
+      if (kind === null) continue;
+      const field = `${kind} ${showPath(path.map((p) => (typeof p === "number" ? 0 : p)))}`;
+      const entry = byField.get(field) ?? { kind, at: [] };
+      entry.at.push({ fixture: name, doc, path });
+      byField.set(field, entry);
+    }
+  }
+  const cases: SweepCase[] = [];
+  let rotation = 0;
+  for (const { kind, at } of byField.values()) {
+    rotation += 1;
+    NAMES.forEach((name, i) => {
+      const where = at[(rotation + i) % at.length];
+      if (!where) return;
+      const value = new Hostile(JSON.stringify(name), name);
+      const spec =
+        kind === "string"
+          ? ({ op: "set", path: where.path, value } as const)
+          : ({
+              op: "add-key",
+              path: where.path,
+              key: name,
+              value: new Hostile(JSON.stringify(name), name),
+            } as const);
+      cases.push({ fixture: where.fixture, doc: where.doc, mutation: new Mutation(spec) });
+    });
+  }
+  return cases;
+}
+
+describe("fuzz: Object.prototype names in every string field and as keys", () => {
+  let server: LocalServer | undefined;
+  let errors: ServerError[] = [];
+  let stop: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    const started = await startFuzzServer(makeSigners());
+    server = started.server;
+    errors = started.errors;
+    stop = started.stop;
+  });
+  afterAll(async () => {
+    await stop?.();
+  });
+
+  it.each(PROVIDERS)(
+    "POST /v1/import/%s?dryRun=true",
+    async (provider) => {
+      if (!server) throw new Error("the fuzz server is not started yet");
+      const cases = sweep(provider);
+      // Every failure, not just the first: they are all one line each, and a fix for one name
+      // should not hide the next.
+      const failures: string[] = [];
+      for (const c of cases) {
+        const request: FuzzRequest = {
+          method: "POST",
+          path: `/v1/import/${provider}?dryRun=true`,
+          headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
+          body: encodeJson(applyMutations(c.doc, [c.mutation])),
+        };
+        errors.length = 0;
+        const answer = await send(server.url, request);
+        const reason = violation(answer);
+        if (reason !== null) {
+          failures.push(
+            `${c.fixture}: ${fc.stringify(c.mutation)}\n${describeFailure(request, reason, answer, [...errors])}`,
+          );
+        }
+      }
+      expect(cases.length).toBeGreaterThan(NAMES.length);
+      expect(failures).toEqual([]);
+    },
+    60_000,
+  );
+});

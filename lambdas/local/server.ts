@@ -301,6 +301,20 @@ function lambdaContext(routeKey: string, requestId: string): Context {
   };
 }
 
+/** `{ [option]: n }` when `env[name]` is set (a positive integer), `{}` when it is not. */
+function positiveIntegerEnv<K extends keyof LocalServerOptions>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  option: K,
+): Partial<Record<K, number>> {
+  const text = env[name]?.trim();
+  if (!text) return {};
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, got ${text}`);
+  return { [option]: value } as Partial<Record<K, number>>;
+}
+
 /** `npm start`: reads the environment (design.md §5.2), serves until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const env = process.env;
@@ -314,6 +328,10 @@ async function main(): Promise<void> {
     ...(env.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: env.DYNAMODB_ENDPOINT } : {}),
     ...(env.TABLE_NAME ? { tableName: env.TABLE_NAME } : {}),
     ...(env.SUPPRESSION_API_KEY ? { apiKey: env.SUPPRESSION_API_KEY } : {}),
+    ...positiveIntegerEnv(env, "STORE_STARTUP_TIMEOUT_MS", "startupTimeoutMs"),
+    ...positiveIntegerEnv(env, "STORE_ATTEMPT_TIMEOUT_MS", "storeAttemptTimeoutMs"),
+    ...positiveIntegerEnv(env, "STORE_MAX_ATTEMPTS", "storeMaxAttempts"),
+    ...positiveIntegerEnv(env, "STORE_CALL_BUDGET_MS", "storeCallBudgetMs"),
   });
   const lines = [`suppression-service listening on ${server.url}`, `store: ${server.storage}`];
   if (server.apiKeyGenerated) {

@@ -14,34 +14,40 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_ARRAY = 0x5b;
 const OPEN_OBJECT = 0x7b;
-const CLOSE_ARRAY = 0x5d;
-const CLOSE_OBJECT = 0x7d;
 
 /**
  * Where `text` first nests deeper than `max` (the index of that `[` or `{`), or -1.
  *
  * Hand-written because `JSON.parse` has no depth option, and depth is what breaks things: a
  * reviver (Postmark's int64 ids) recurses once per level and overflows the stack on a 100 000-deep
- * array, and so does any recursive walk of the result (`String([[[…]]])`, `JSON.stringify`, a
- * recursive schema). One linear pass, no recursion, no allocation: brackets are counted outside
- * strings; inside a string only `\` (skip the next character) and the closing `"` matter. For valid
- * JSON the count is exact; for invalid JSON it may be off, and then `JSON.parse` refuses the text.
+ * array — the "Maximum call stack size exceeded" Postmark's 400 used to show — and so does any
+ * recursive walk of the result (`String([[[…]]])`, `JSON.stringify`, a recursive schema).
+ * One linear pass, no recursion: a regex jumps to the next bracket or quote, and a string is
+ * skipped to its closing quote (one not escaped by an odd run of backslashes) with `indexOf`, so
+ * brackets inside strings do not count. For valid JSON the count is exact; for invalid JSON it may
+ * be off, and then `JSON.parse` refuses the text anyway.
  */
 function tooDeepAt(text: string, max: number): number {
+  // `test` rather than `exec`: no match array per bracket (twice as fast on a 6 MB body).
+  const structural = /["[\]{}]/g;
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  while (structural.test(text)) {
+    const at = structural.lastIndex - 1;
+    const c = text.charCodeAt(at);
     if (c === QUOTE) {
-      // Jump to the closing quote: not one escaped by an odd run of backslashes.
-      for (i++; i < text.length; i++) {
-        const s = text.charCodeAt(i);
-        if (s === BACKSLASH) i++;
-        else if (s === QUOTE) break;
+      let end = at;
+      for (;;) {
+        end = text.indexOf('"', end + 1);
+        if (end < 0) return -1; // unterminated string: not JSON, and JSON.parse says so
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === BACKSLASH) slashes++;
+        if (slashes % 2 === 0) break;
       }
+      structural.lastIndex = end + 1;
     } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
       depth++;
-      if (depth > max) return i;
-    } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
+      if (depth > max) return at;
+    } else {
       depth--;
     }
   }

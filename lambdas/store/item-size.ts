@@ -69,7 +69,7 @@ function sizeOfFields(record: Record<string, unknown>, prefix: string) {
  *
  * @example
  * itemSize({ pk: "a", sk: "b", event: { smtp: { diagnostic: "x".repeat(10) } } });
- * // { bytes: 28, largestField: "event.smtp.diagnostic" }
+ * // { bytes: 43, largestField: "event.smtp.diagnostic" }
  */
 export function itemSize(item: Record<string, unknown>): { bytes: number; largestField: string } {
   const { bytes, largest } = sizeOfFields(item, "");

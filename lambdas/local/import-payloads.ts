@@ -22,9 +22,17 @@ import { sesRecipientCount } from "../handlers/webhook-request.js";
 export const IMPORT_PROVIDERS = ["ses", "sendgrid", "mailgun", "postmark", "sparkpost", "sendcloud"] as const;
 export type ImportProvider = (typeof IMPORT_PROVIDERS)[number];
 
-/** A file that cannot be read as payloads: names the file and line. */
+/** A file that cannot be read as payloads: the message starts with `file:line:` (or `file:`). */
 export class InputFileError extends Error {
   override readonly name = "InputFileError";
+
+  /** @param line where the problem is, when known (the splitter's errors; `readPayloads` adds the file). */
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** One top-level value of a file (or one element of a top-level array), as parsed. */
@@ -147,7 +155,8 @@ export class JsonSplitter {
       this.size += rest.length;
       if (this.size > this.maxValueChars) {
         throw new InputFileError(
-          `line ${this.startLine}: a value of more than ${this.maxValueChars} characters cannot be sent in one request`,
+          `a value of more than ${this.maxValueChars} characters cannot be sent in one request`,
+          this.startLine,
         );
       }
       this.parts.push(rest);
@@ -158,9 +167,7 @@ export class JsonSplitter {
   /** Ends the text; throws when a value or an array is left open. */
   end(): void {
     if (this.base >= 0 || this.depth > 0) {
-      throw new InputFileError(
-        `the text ends inside a value (opened on line ${this.startLine || this.line})`,
-      );
+      throw new InputFileError("the text ends inside a value", this.base >= 0 ? this.startLine : this.line);
     }
   }
 
@@ -174,7 +181,7 @@ export class JsonSplitter {
 
   private unexpected(char: string | undefined): InputFileError {
     const what = this.depth === 0 ? "a JSON object or array" : "an object or array element, `,` or `]`";
-    return new InputFileError(`line ${this.line}: expected ${what}, found ${JSON.stringify(char)}`);
+    return new InputFileError(`expected ${what}, found ${JSON.stringify(char)}`, this.line);
   }
 }
 
@@ -205,7 +212,7 @@ export async function* readPayloads(
         try {
           value = JSON.parse(text, exactNumbers);
         } catch (error) {
-          throw new InputFileError(`${file}:${line}: not valid JSON (${(error as Error).message})`);
+          throw new InputFileError(`${file}:${line}: not valid JSON (${(error as Error).message})`, line);
         }
         yield { value, where: `${file}:${line}` };
       }
@@ -219,11 +226,13 @@ export async function* readPayloads(
   }
 }
 
-function located(file: string, error: unknown): Error {
-  if (error instanceof InputFileError && !error.message.startsWith(file)) {
-    return new InputFileError(`${file}: ${error.message}`);
+/** `error` as an `InputFileError` whose message names `file` (and the line, when known). */
+function located(file: string, error: unknown): InputFileError {
+  if (error instanceof InputFileError) {
+    if (error.message.startsWith(`${file}:`)) return error;
+    const where = error.line === undefined ? file : `${file}:${error.line}`;
+    return new InputFileError(`${where}: ${error.message}`, error.line);
   }
-  if (error instanceof InputFileError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new InputFileError(`${file}: cannot be read (${message})`);
 }

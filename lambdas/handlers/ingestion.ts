@@ -2,7 +2,7 @@ import type { NormalizedEvent, ParsedNotification } from "../core/events.js";
 import { fromEpochSeconds } from "../core/ledger/index.js";
 import type { Cause, Decision, Outcome } from "../core/ledger/types.js";
 import { decide, type Policy } from "../core/policy/index.js";
-import type { RecordResult, SuppressionStore } from "../store/index.js";
+import { INGEST_WRITE_CONCURRENCY, type RecordResult, type SuppressionStore } from "../store/index.js";
 
 /** One event as the API reports it (the tenant is implied by the key). */
 export type EventView = Omit<NormalizedEvent, "tenant">;
@@ -32,9 +32,6 @@ export type IngestSummary = {
   readonly decisions: DecisionView[];
 };
 
-/** At most this many events are written at once: enough to overlap round trips, few enough to not throttle. */
-const WRITE_CONCURRENCY = 8;
-
 const iso = (epoch: number | null): string | null => (epoch === null ? null : fromEpochSeconds(epoch));
 
 function view(event: NormalizedEvent, decision: Decision, result?: RecordResult): DecisionView {
@@ -59,8 +56,11 @@ function view(event: NormalizedEvent, decision: Decision, result?: RecordResult)
 
 /**
  * Applies the policy to parsed events and, unless `dryRun`, records each one (idempotently) in the
- * store. Every event is attempted; if any write fails the whole call fails so the sender retries,
- * and the retry completes what was missing without counting anything twice.
+ * store, `INGEST_WRITE_CONCURRENCY` at a time. When a write fails, no further event is started (the
+ * ones in flight finish) and the whole call fails so the sender retries; the retry completes what
+ * was missing without counting anything twice. Stopping at the first failure keeps a request
+ * against a stalled store to one store-call budget, whatever its size, so it is answered 503 inside
+ * the function's deadline instead of timing out.
  *
  * @example
  * const summary = await ingest(parseSes(body, { tenant: "default" }), { store, policy, dryRun: false });
@@ -75,7 +75,7 @@ export async function ingest(
     const views = parsed.events.map((event, i) => view(event, decisions[i] as Decision));
     return { accepted: 0, duplicates: 0, ignored: parsed.ignored, dryRun: true, events, decisions: views };
   }
-  const results = await settleAll(parsed.events, WRITE_CONCURRENCY, (event, i) =>
+  const results = await settleAll(parsed.events, INGEST_WRITE_CONCURRENCY, (event, i) =>
     deps.store.recordEvent(event, decisions[i] as Decision),
   );
   const views = parsed.events.map((event, i) => view(event, decisions[i] as Decision, results[i]));
@@ -90,7 +90,10 @@ export async function ingest(
   };
 }
 
-/** Runs `work` over `items` with bounded concurrency; waits for all, then rethrows the first failure. */
+/**
+ * Runs `work` over `items` with bounded concurrency; after the first failure starts nothing new,
+ * waits for what is in flight, then rethrows that failure.
+ */
 async function settleAll<T, R>(
   items: readonly T[],
   limit: number,
@@ -100,7 +103,7 @@ async function settleAll<T, R>(
   let failure: { error: unknown } | undefined;
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && failure === undefined) {
       const i = next++;
       try {
         results[i] = await work(items[i] as T, i);

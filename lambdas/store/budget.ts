@@ -85,5 +85,5 @@ export function sesEventsFunctionTimeoutSeconds(timeouts: StoreTimeouts = STORE_
 
 /** SES sends one message to at most 50 recipients, so one notification holds at most 50 events. */
 export const SES_MAX_RECIPIENTS = 50;
-/** The number of events `ingest` (lambdas/handlers/ingestion.ts) records at once. Keep in step. */
+/** The number of events `ingest` (lambdas/handlers/ingestion.ts) records at once; it reads this. */
 export const INGEST_WRITE_CONCURRENCY = 8;

@@ -1,6 +1,6 @@
 /** The store: the only code that talks to DynamoDB (design.md §4). */
 
-export { STORE_TIMEOUTS, type StoreTimeouts } from "./budget.js";
+export { INGEST_WRITE_CONCURRENCY, STORE_TIMEOUTS, type StoreTimeouts } from "./budget.js";
 export {
   type ClientOptions,
   clientOptionsFromEnv,

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedDynamoDb } from "../../lambdas/local/embedded-dynamodb.js";
 import { type LocalServer, LocalServerStartError, startLocalServer } from "../../lambdas/local/server.js";
+import { INGEST_WRITE_CONCURRENCY } from "../../lambdas/store/index.js";
 import { mailgunFixture, newSigningKey, signMailgun } from "../fixtures/mailgun/support.js";
 import { type FaultyProxy, startFaultyProxy } from "../support/faulty-proxy.js";
 import { type Json, sesFixture } from "../support/ses-fixtures.js";
@@ -130,6 +131,33 @@ describe("the local server over a stalled store", () => {
     expect(answer.retryAfter).toBe("1");
     expect(answer.body).toMatchObject({ status: 503, type: expect.stringMatching(/store-unavailable$/) });
     expect(proxy.stalled).toBeGreaterThan(before); // the store was reached, and did not answer
+  });
+
+  it("a large batch stops at the first failed writes: one store budget, not one per event", async () => {
+    // Prepare: 200 SendGrid bounces in one import; without stopping, each would wait out its budget.
+    const events = Array.from({ length: 200 }, (_, i) => ({
+      email: `batch-${i}-${randomBytes(3).toString("hex")}@example.org`,
+      event: "bounce",
+      type: "bounce",
+      status: "5.1.1",
+      reason: "550 5.1.1 user unknown",
+      timestamp: Math.floor(Date.now() / 1000) - 60,
+      sg_event_id: `stall-batch-${i}-${randomBytes(4).toString("hex")}`,
+    }));
+    const before = proxy.stalled;
+    // Act
+    const answer = await fetch(`${server.url}/v1/import/sendgrid`, {
+      method: "POST",
+      headers: { ...bearer, "content-type": "application/json" },
+      body: JSON.stringify(events),
+    });
+    await answer.body?.cancel();
+    // Assess: only the events in flight when the first write failed reached the store.
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get("retry-after")).toBe("1");
+    const reached = proxy.stalled - before;
+    expect(reached).toBeGreaterThan(0);
+    expect(reached).toBeLessThanOrEqual(INGEST_WRITE_CONCURRENCY * SMALL_LIMITS.storeMaxAttempts);
   });
 });
 

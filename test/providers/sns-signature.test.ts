@@ -139,6 +139,11 @@ describe("verifySnsMessage: real signatures (self-signed key, injected fetcher)"
     );
   });
 
+  it("stringToSign signs nothing for a Type that is not a message type, prototype names included", () => {
+    for (const type of ["constructor", "toString", "__proto__", 7])
+      expect(stringToSign({ Type: type, Message: "m" })).toBe("");
+  });
+
   it("returns the signed Message and Subject, the only content a caller may read", async () => {
     const { verify } = setup();
     const doc = notification();

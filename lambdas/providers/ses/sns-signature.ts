@@ -186,9 +186,14 @@ function field(
  * // "Message\nm\nMessageId\n1\nTimestamp\nt\nTopicArn\na\nType\nNotification\n"
  */
 export function stringToSign(doc: Record<string, unknown>): string {
-  const type = doc.Type as SnsMessageType;
+  const type = doc.Type;
+  // An own-property test, so a `Type` such as "constructor" signs nothing rather than throwing.
+  const fields =
+    typeof type === "string" && Object.hasOwn(SIGNED_FIELDS, type)
+      ? SIGNED_FIELDS[type as SnsMessageType]
+      : [];
   let text = "";
-  for (const key of SIGNED_FIELDS[type] ?? []) {
+  for (const key of fields) {
     const value = doc[key];
     if (value === undefined || value === null) continue;
     text += `${key}\n${String(value)}\n`;

@@ -238,6 +238,7 @@ export async function runImport(
         }
       }
       bytesBefore += sizes[i] ?? 0;
+      bytesNow = 0;
     }
     const last = chunks.flush();
     if (last) await send(last);
@@ -365,7 +366,7 @@ function terminalReporter(): ImportReporter {
       if (tty) bar.start(Math.ceil(totalBytes / 1024), 0, payload(emptyTotals(), ""));
     },
     progress: (bytes, totals, file) => {
-      if (tty) bar.update(Math.floor(bytes / 1024), payload(totals, file));
+      if (tty) bar.update(Math.ceil(bytes / 1024), payload(totals, file));
     },
     retry: (why, waitMs, attempt) => {
       if (!tty) console.error(`retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s: ${why}`);

@@ -15,6 +15,7 @@
  *   budget under the 6 MB body limit. The server stays the judge: a chunk answered 413 is split.
  */
 import { createReadStream } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
 import { MAX_BODY_BYTES } from "../handlers/http/body.js";
 import { sesRecipientCount } from "../handlers/webhook-request.js";
 
@@ -187,7 +188,7 @@ export class JsonSplitter {
 
 /**
  * Streams the payloads of one file (see `JsonSplitter` for the formats). `onBytes` hears how many
- * bytes of the file have been read so far, for a progress bar.
+ * bytes of the file have been handed on as payloads so far, for a progress bar.
  *
  * @throws InputFileError naming `file:line` when the file is unreadable or a value is not JSON.
  * @example
@@ -198,12 +199,14 @@ export async function* readPayloads(
   onBytes?: (bytes: number) => void,
 ): AsyncGenerator<Payload> {
   const splitter = new JsonSplitter();
-  const stream = createReadStream(file, { encoding: "utf8", highWaterMark: 64 * 1024 });
+  const stream = createReadStream(file, { highWaterMark: 64 * 1024 });
+  const decoder = new StringDecoder("utf8");
+  let consumed = 0;
   try {
     for await (const chunk of stream) {
       let values: { text: string; line: number }[];
       try {
-        values = splitter.push(chunk as string);
+        values = splitter.push(decoder.write(chunk as Buffer));
       } catch (error) {
         throw located(file, error);
       }
@@ -216,8 +219,10 @@ export async function* readPayloads(
         }
         yield { value, where: `${file}:${line}` };
       }
-      onBytes?.(stream.bytesRead);
+      consumed += (chunk as Buffer).byteLength;
+      onBytes?.(consumed);
     }
+    splitter.push(decoder.end());
     splitter.end();
   } catch (error) {
     throw located(file, error);

@@ -10,6 +10,7 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import fc from "fast-check";
+import { MAX_EVENTS_PER_REQUEST } from "../../lambdas/handlers/webhook-request.js";
 import { type LocalServer, startLocalServer } from "../../lambdas/local/server.js";
 import { type SendgridSigner, sendgridSigner } from "../fixtures/sendgrid/signing.js";
 import { TOPIC_ARN } from "../support/ses-fixtures.js";
@@ -232,6 +233,13 @@ export function violation(answer: Answer): string | null {
   }
   if (status >= 200 && status < 300) {
     if (!/^application\/json\b/i.test(contentType)) return `${status} with content-type "${contentType}"`;
+    // An ingestion summary: one request may not carry more events than the documented limit.
+    const summary = body as { accepted?: unknown; duplicates?: unknown };
+    if (typeof summary.accepted === "number" && typeof summary.duplicates === "number") {
+      const events = summary.accepted + summary.duplicates;
+      if (events > MAX_EVENTS_PER_REQUEST)
+        return `${status} took ${events} events (limit ${MAX_EVENTS_PER_REQUEST})`;
+    }
     return null;
   }
   return `unexpected status ${status}`;
@@ -387,13 +395,24 @@ export function signedSns(identity: SigningIdentity, envelope: Doc): { body: Buf
     return { body: unsigned, type: "Notification" };
   }
   if (!isObject(parsed)) return { body: unsigned, type: "Notification" };
-  // The type header must be sendable (Latin-1): a mutated, unprintable Type sends a plain one.
+  // The type header must be sendable (printable, and short: Node refuses headers over 16 KB with a
+  // bare 431 before any route runs); a mutated Type that is not sends a plain one.
   const type =
-    typeof parsed.Type === "string" && /^[\x20-\x7e]*$/.test(parsed.Type) ? parsed.Type : "Notification";
+    typeof parsed.Type === "string" && /^[\x20-\x7e]{0,256}$/.test(parsed.Type)
+      ? parsed.Type
+      : "Notification";
   if (
     typeof parsed.Type !== "string" ||
     parsed.Signature !== SIGN.signature ||
     !["Notification", "SubscriptionConfirmation", "UnsubscribeConfirmation"].includes(parsed.Type)
+  ) {
+    return { body: unsigned, type };
+  }
+  // SNS signs strings only, and the server refuses a non-string signed field before it builds the
+  // string to sign; String() of a deeply nested value would overflow our own stack first.
+  const signed = ["Message", "MessageId", "Subject", "SubscribeURL", "Timestamp", "Token", "TopicArn"];
+  if (
+    signed.some((key) => parsed[key] !== undefined && parsed[key] !== null && typeof parsed[key] !== "string")
   ) {
     return { body: unsigned, type };
   }

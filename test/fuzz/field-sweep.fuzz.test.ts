@@ -1,12 +1,14 @@
 /**
- * Object.prototype names in every string field and as a key of every object, and 500 KB in every
- * string field, for every provider's
- * parser (issue #9). Random mutation rarely lands one exact name on one exact field (Mailgun's
- * `reason: "constructor"` is one case in thousands), so this part is a sweep, not a sample: every
- * distinct field path of the fixtures × each name, on `POST /v1/import/{provider}?dryRun=true`
- * (the same `parse` the webhooks run after their signature checks; the dry run skips the store so
- * the sweep stays fast). Each name goes to a different fixture that has the path, so one path is
- * tried in several contexts (a `reason` of a failed and of a delivered event).
+ * Sweeps, not samples, for what random mutation rarely hits: one exact value on one exact field
+ * (Mailgun's `reason: "constructor"` is one case in thousands of random mutations).
+ *
+ * - Object.prototype names in every distinct string field of every provider's fixtures, and as a
+ *   key of every object, on `POST /v1/import/{provider}?dryRun=true` (the same `parse` the webhooks
+ *   run after their signature checks; the dry run skips the store so the sweep stays fast). Each
+ *   name goes to a different fixture that has the field, so one field is tried in several contexts
+ *   (the `reason` of a failed and of a delivered event).
+ * - 500 KB in every distinct string field, stored: an uncapped value ends in an item over
+ *   DynamoDB's 400 KB.
  *
  * Its own file so vitest runs it beside routes.fuzz.test.ts, on the other core.
  */

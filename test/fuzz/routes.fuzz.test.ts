@@ -5,6 +5,7 @@
  *
  * Every answer must keep the properties in harness.ts: no 5xx, RFC 9457 problems on 4xx, JSON on
  * 2xx, nothing internal leaked, an answer in time, and a process that keeps serving.
+ * field-sweep.fuzz.test.ts adds what sampling rarely hits: each prototype name in each field.
  *
  * `npm test` runs a fixed seed with bounded runs; `npm run fuzz` runs long with a random seed
  * (printed); `FUZZ_SEED=<n> FUZZ_RUNS=<n> npx vitest run test/fuzz` replays a run;

@@ -29,7 +29,7 @@ import { createImportHandler } from "../lambdas/handlers/import.js";
 import { MAX_EVENTS_PER_REQUEST } from "../lambdas/handlers/webhook-request.js";
 import { startEmbeddedDynamoDb } from "../lambdas/local/embedded-dynamodb.js";
 import { importParser } from "../lambdas/providers/index.js";
-import { ensureTable, type SuppressionStore } from "../lambdas/store/index.js";
+import { ensureTable, INGEST_WRITE_CONCURRENCY, type SuppressionStore } from "../lambdas/store/index.js";
 import { FUNCTION_SPECS } from "../lib/functions.js";
 import { benchClient, startTable, storeOn, TENANT } from "./dynamo.js";
 import { atLeast, atMost, type Figures } from "./report.js";
@@ -38,8 +38,8 @@ import { nowMs, p50, sig } from "./stats.js";
 const API_KEY = "bench-key";
 /** `lib/constructs/service-function.ts`: a function without its own timeout gets 10 s. */
 const DEFAULT_TIMEOUT_S = 10;
-/** The ingest writes this many events at once (`WRITE_CONCURRENCY` in lambdas/handlers/ingestion.ts). */
-const WRITE_CONCURRENCY = 8;
+/** The ingest writes this many events at once (lambdas/handlers/ingestion.ts); so does the baseline. */
+const WRITE_CONCURRENCY = INGEST_WRITE_CONCURRENCY;
 /** Events per measured round, and rounds per engine (each round: one handler run, one baseline run). */
 const BATCH = 300;
 const ROUNDS = 5;

@@ -24,7 +24,7 @@ export function toApiGatewayEvent(
   }
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams)
-    query[name] = name in query ? `${query[name]},${value}` : value;
+    query[name] = Object.hasOwn(query, name) ? `${query[name]},${value}` : value;
   const isText = body.byteLength === 0 || TEXT_TYPES.test(headers["content-type"] ?? "");
   const now = new Date();
   const method = req.method ?? "GET";

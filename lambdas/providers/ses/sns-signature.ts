@@ -148,6 +148,14 @@ const KNOWN_MEMBERS: Record<SnsMessageType, ReadonlySet<string>> = {
   ]),
 };
 
+/** A value for an error message: a string quoted and cut to 64 characters, else its JSON kind. */
+const quoted = (value: unknown): string =>
+  typeof value === "string"
+    ? JSON.stringify(value.slice(0, 64))
+    : Array.isArray(value)
+      ? "(an array)"
+      : `(${value === null ? "null" : typeof value})`;
+
 /** Names the members of `doc` a genuine message of `type` never has (at most a few, for the answer). */
 function unexpectedMembers(doc: Record<string, unknown>, type: SnsMessageType): string[] {
   return Object.keys(doc).filter((key) => !KNOWN_MEMBERS[type].has(key));
@@ -227,21 +235,20 @@ export async function verifySnsMessage(
   // 1. The topic, before anything else.
   const topicArn = doc.TopicArn;
   if (typeof topicArn !== "string" || !options.allowedTopicArns.includes(topicArn)) {
-    fail("topic-not-allowed", `The topic ${JSON.stringify(topicArn ?? null)} is not in SNS_TOPIC_ARNS.`);
+    fail("topic-not-allowed", `The topic ${quoted(topicArn ?? null)} is not in SNS_TOPIC_ARNS.`);
   }
   // 2. Type and fields.
   const type = doc.Type as SnsMessageType;
-  if (!MESSAGE_TYPES.includes(type))
-    fail("malformed", `Unknown SNS message type ${JSON.stringify(doc.Type)}.`);
+  if (!MESSAGE_TYPES.includes(type)) fail("malformed", `Unknown SNS message type ${quoted(doc.Type)}.`);
   if (options.messageTypeHeader !== undefined && options.messageTypeHeader !== type) {
     fail(
       "type-mismatch",
-      `The x-amz-sns-message-type header (${JSON.stringify(options.messageTypeHeader)}) does not match the body's Type (${type}).`,
+      `The x-amz-sns-message-type header (${quoted(options.messageTypeHeader)}) does not match the body's Type (${type}).`,
     );
   }
   const unexpected = unexpectedMembers(doc, type);
   if (unexpected.length > 0) {
-    const names = unexpected.slice(0, 5).map((key) => JSON.stringify(key.slice(0, 64)));
+    const names = unexpected.slice(0, 5).map(quoted);
     fail(
       "unexpected-member",
       `The SNS message has ${unexpected.length === 1 ? "a member" : "members"} SNS never sends (${names.join(", ")}${unexpected.length > 5 ? ", …" : ""}); it is refused.`,
@@ -261,7 +268,7 @@ export async function verifySnsMessage(
   const version = field(doc, "SignatureVersion", "missing-signature");
   // 3. Signature version.
   if (version !== "1" && version !== "2") {
-    fail("signature-version", `SignatureVersion ${JSON.stringify(version)} is not supported (1 or 2).`);
+    fail("signature-version", `SignatureVersion ${quoted(version)} is not supported (1 or 2).`);
   }
   if (!BASE64.test(signature)) fail("bad-signature", "The SNS `Signature` is not base64.");
   // 4. The certificate URL, before any fetch.
@@ -269,8 +276,7 @@ export async function verifySnsMessage(
   if (urlProblem !== null) fail("cert-url", `SigningCertURL ${urlProblem}.`);
   // 5. Freshness.
   const at = ISO_TIMESTAMP.test(timestamp) ? Date.parse(timestamp) : Number.NaN;
-  if (Number.isNaN(at))
-    fail("malformed", `The SNS Timestamp ${JSON.stringify(timestamp)} is not an ISO time.`);
+  if (Number.isNaN(at)) fail("malformed", `The SNS Timestamp ${quoted(timestamp)} is not an ISO time.`);
   const age = options.now.getTime() - at;
   if (age > (options.maxAgeMs ?? HOUR_MS)) fail("stale", `The SNS message is too old (sent ${timestamp}).`);
   if (age < -MAX_FUTURE_MS) fail("stale", `The SNS message is dated in the future (${timestamp}).`);

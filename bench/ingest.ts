@@ -3,8 +3,8 @@
  *
  * The real `POST /v1/import/{provider}` handler stores SendGrid batches of bounces to new addresses
  * (the full write path: claim, entry read, entry write, mark applied, ×N at the ingest's concurrency
- * of 8), interleaved with its baseline in the same run: the same number of the same events recorded
- * by `store.recordEvent` directly, eight at a time, on the same engine. Each engine is measured where
+ * `INGEST_WRITE_CONCURRENCY`), interleaved with its baseline in the same run: the same number of the
+ * same events recorded by `store.recordEvent` directly, as many at a time, on the same engine. Each engine is measured where
  * the service runs it: dynalite in this process (the embedded store of `npm start`, sharing the CPU
  * with the handler) and DynamoDB Local (a JVM on the same two cores).
  *

@@ -1,6 +1,10 @@
 import { Duration } from "aws-cdk-lib";
 import { HTTP_ROUTES } from "../lambdas/handlers/routes.js";
-import { httpFunctionTimeoutSeconds, sesEventsFunctionTimeoutSeconds } from "../lambdas/store/budget.js";
+import {
+  httpFunctionTimeoutSeconds,
+  ingestFunctionTimeoutSeconds,
+  sesEventsFunctionTimeoutSeconds,
+} from "../lambdas/store/budget.js";
 
 /** What a function may do to the table. */
 export type TableAccess = "none" | "read" | "read-write";
@@ -28,6 +32,10 @@ export type FunctionSpec = {
  */
 const HTTP_STORE_TIMEOUT = Duration.seconds(httpFunctionTimeoutSeconds());
 const SES_EVENTS_TIMEOUT = Duration.seconds(sesEventsFunctionTimeoutSeconds());
+/** Import and webhook: the store budget too, but long enough for the ESPs' largest batches. */
+const INGEST_TIMEOUT = Duration.seconds(ingestFunctionTimeoutSeconds());
+/** Lambda gives CPU in proportion to memory; a 3 000-event batch is classified and marshalled here. */
+const INGEST_MEMORY_MB = 1024;
 
 /** The SQS consumer of SES events (not an HTTP route). */
 export const SES_EVENTS_FUNCTION = "ses-events";
@@ -56,7 +64,8 @@ export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
     table: "read-write",
     apiKey: true,
     policy: true,
-    timeout: HTTP_STORE_TIMEOUT,
+    memorySize: INGEST_MEMORY_MB,
+    timeout: INGEST_TIMEOUT,
   },
   webhook: {
     description: "POST /webhooks/{provider}: signed ESP notifications",
@@ -64,7 +73,8 @@ export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
     providerSecrets: true,
     snsTopics: true,
     policy: true,
-    timeout: HTTP_STORE_TIMEOUT,
+    memorySize: INGEST_MEMORY_MB,
+    timeout: INGEST_TIMEOUT,
   },
   [SES_EVENTS_FUNCTION]: {
     description: "SES events from SQS (SNS and EventBridge): partial batch failures",

@@ -50,7 +50,9 @@ export function createCheckHandler(deps: RuntimeDeps): HttpHandler {
 /** The store answers every address it is asked about; a gap is our bug, never a silent `null`. */
 function verdictFor(verdicts: ReadonlyMap<string, Verdict>, address: string): Verdict {
   const verdict = verdicts.get(address);
-  if (verdict === undefined) throw new Error(`the store returned no verdict for ${address}`);
+  // The message is logged, so it does not name the address.
+  if (verdict === undefined)
+    throw new Error("the store returned no verdict for an address it was asked about");
   return verdict;
 }
 

@@ -1,34 +1,11 @@
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { classifyLine, classifyLines } from "../../lambdas/local/classify-cli.js";
+import { runTsx } from "../support/run-tsx.js";
 
-const CLI = fileURLToPath(new URL("../../lambdas/local/classify-cli.ts", import.meta.url));
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const CLI = "lambdas/local/classify-cli.ts";
 
 /** Runs the CLI as `npm run classify` does (tsx on the pinned node), feeding `stdin`. */
-function runCli(
-  stdin: string,
-  args: readonly string[] = [],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
-      cwd: REPO,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const runCli = (stdin: string, args: readonly string[] = []) => runTsx(CLI, args, { stdin });
 
 describe("classifyLine", () => {
   it("classifies plain text", () => {

@@ -1,13 +1,5 @@
-/**
- * `npm run import` (lambdas/local/import-cli.ts): the file reader, the chunker, and the CLI itself
- * against a real local server (in-memory dynalite, real sockets): exact totals, a re-run that is all
- * duplicates, a 503 answered once then retried, and the stops and exit codes.
- */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, request } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,10 +16,12 @@ import {
   readPayloads,
   splitChunk,
 } from "../../lambdas/local/import-payloads.js";
+import { startFaultyProxy } from "../support/faulty-proxy.js";
+import { runTsx } from "../support/run-tsx.js";
 import { call, useLocalServer } from "./http-helpers.js";
 
-const CLI = fileURLToPath(new URL("../../lambdas/local/import-cli.ts", import.meta.url));
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const _CLI = fileURLToPath(new URL("../../lambdas/local/import-cli.ts", import.meta.url));
+const _REPO = fileURLToPath(new URL("../../", import.meta.url));
 const KEY = "test-key-import-cli";
 const dir = mkdtempSync(join(tmpdir(), "import-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,25 +51,8 @@ function bounces(n: number, tag: string): Record<string, unknown>[] {
 const jsonl = (values: readonly unknown[]) => `${values.map((v) => JSON.stringify(v)).join("\n")}\n`;
 
 /** Runs the CLI as `npm run import` does (tsx on the pinned node). */
-function runCli(args: readonly string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
-      cwd: REPO,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding("utf8").on("data", (c: string) => {
-      stderr += c;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: readonly string[], env: Record<string, string> = {}) =>
+  runTsx("lambdas/local/import-cli.ts", args, { env });
 
 async function readAll(path: string) {
   const out: { value: unknown; where: string }[] = [];
@@ -214,47 +191,6 @@ describe("items and chunks", () => {
   });
 });
 
-/** A proxy to `target` that answers the first `failures` POSTs itself with 503 and `Retry-After: 0`. */
-async function startFlakyProxy(target: string, failures: number) {
-  const upstream = new URL(target);
-  let left = failures;
-  let refused = 0;
-  const server = createServer((req, res) => {
-    if (req.method === "POST" && left > 0) {
-      left--;
-      refused++;
-      req.resume();
-      res.writeHead(503, { "content-type": "application/problem+json", "retry-after": "0" });
-      res.end(
-        JSON.stringify({ type: "https://suppression-service.dev/problems/store-unavailable", status: 503 }),
-      );
-      return;
-    }
-    const out = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    out.on("error", () => res.destroy());
-    req.pipe(out);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    refused: () => refused,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe("npm run import against a local server", () => {
   const running = useLocalServer(KEY);
 
@@ -315,14 +251,15 @@ describe("npm run import against a local server", () => {
 
   it("retries a chunk answered 503 once, after its Retry-After, then stores it", async () => {
     // Prepare
-    const proxy = await startFlakyProxy(running().url, 1);
+    const proxy = await startFaultyProxy(running().url);
+    proxy.fail({ answer503: 1 });
     const events = bounces(30, "flaky");
     const path = file("flaky.json", JSON.stringify(events));
     try {
       // Act
       const outcome = await runImport({
         provider: "sendgrid",
-        url: proxy.url,
+        url: proxy.endpoint,
         apiKey: KEY,
         files: [path],
         dryRun: false,
@@ -332,7 +269,7 @@ describe("npm run import against a local server", () => {
         json: true,
       });
       // Assess
-      expect(proxy.refused()).toBe(1);
+      expect(proxy.refused).toBe(1);
       expect(outcome.exitCode).toBe(0);
       expect(outcome.totals).toMatchObject({
         requests: 2,
@@ -348,7 +285,8 @@ describe("npm run import against a local server", () => {
 
   it("counts a chunk that keeps failing as failed (exit 1) and stops on a refusal (exit 3)", async () => {
     // Prepare
-    const proxy = await startFlakyProxy(running().url, 100);
+    const proxy = await startFaultyProxy(running().url);
+    proxy.fail({ answer503: 100 });
     const path = file("refused.jsonl", jsonl(bounces(3, "refused")));
     const base = {
       provider: "sendgrid",
@@ -360,7 +298,7 @@ describe("npm run import against a local server", () => {
     } as const;
     try {
       // Act
-      const failing = await runImport({ ...base, url: proxy.url, apiKey: KEY, retries: 1 });
+      const failing = await runImport({ ...base, url: proxy.endpoint, apiKey: KEY, retries: 1 });
       const refused = await runImport({ ...base, url: running().url, apiKey: "wrong-key", retries: 1 });
       // Assess
       expect(failing.exitCode).toBe(1);

@@ -1,11 +1,3 @@
-/**
- * The local server over a store that stops answering (the faulty proxy's "stall" mode: connections
- * accepted, requests read, never answered), with small store limits: every route that touches the
- * store answers 503 problem+json with `Retry-After`, start-up against a stalled store fails with
- * one clear line, and copies of one import sent at once are accepted once in total. Nothing here
- * measures time: that the 503 arrives before the test's timeout is what shows the abort.
- */
-import { spawn } from "node:child_process";
 import { randomBytes, randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -15,6 +7,7 @@ import { type LocalServer, LocalServerStartError, startLocalServer } from "../..
 import { INGEST_WRITE_CONCURRENCY } from "../../lambdas/store/index.js";
 import { mailgunFixture, newSigningKey, signMailgun } from "../fixtures/mailgun/support.js";
 import { type FaultyProxy, startFaultyProxy } from "../support/faulty-proxy.js";
+import { runTsx } from "../support/run-tsx.js";
 import { type Json, sesFixture } from "../support/ses-fixtures.js";
 import { call, useLocalServer } from "./http-helpers.js";
 
@@ -22,8 +15,8 @@ const KEY = "test-key-store-stall";
 const PM_USER = `pm-${randomBytes(4).toString("hex")}`;
 const PM_PASSWORD = randomBytes(18).toString("base64url");
 const MAILGUN_KEY = newSigningKey();
-const SERVER = fileURLToPath(new URL("../../lambdas/local/server.ts", import.meta.url));
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const _SERVER = fileURLToPath(new URL("../../lambdas/local/server.ts", import.meta.url));
+const _REPO = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Store limits small enough for a test: 2 attempts of 100 ms, 1 s per store call. */
 const SMALL_LIMITS = { storeAttemptTimeoutMs: 100, storeMaxAttempts: 2, storeCallBudgetMs: 1_000 } as const;
@@ -189,32 +182,15 @@ describe("start-up over a stalled store", () => {
 
   it("`npm start` prints that line and exits non-zero", async () => {
     // Act: the server's CLI, as `npm start` runs it (tsx), pointed at the stalled store
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-      (resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", SERVER], {
-          cwd: REPO,
-          env: {
-            ...process.env,
-            PORT: "0",
-            DYNAMODB_ENDPOINT: proxy.endpoint,
-            STORE_STARTUP_TIMEOUT_MS: "300",
-            STORE_ATTEMPT_TIMEOUT_MS: "100",
-            POWERTOOLS_LOG_LEVEL: "SILENT",
-          },
-          stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.setEncoding("utf8").on("data", (c: string) => {
-          stdout += c;
-        });
-        child.stderr.setEncoding("utf8").on("data", (c: string) => {
-          stderr += c;
-        });
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
+    const run = await runTsx("lambdas/local/server.ts", [], {
+      env: {
+        PORT: "0",
+        DYNAMODB_ENDPOINT: proxy.endpoint,
+        STORE_STARTUP_TIMEOUT_MS: "300",
+        STORE_ATTEMPT_TIMEOUT_MS: "100",
+        POWERTOOLS_LOG_LEVEL: "SILENT",
       },
-    );
+    });
     // Assess
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");

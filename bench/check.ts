@@ -3,17 +3,15 @@
  * raw BatchGetItem calls it makes, measured interleaved in the same run; and the calls it makes.
  */
 import { randomUUID } from "node:crypto";
-import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { canonicalizeAddress } from "../lambdas/core/address.js";
-import { DEFAULT_POLICY } from "../lambdas/core/policy/index.js";
 import { createCheckHandler } from "../lambdas/handlers/check.js";
 import type { HttpHandler } from "../lambdas/handlers/http/route.js";
-import type { RuntimeDeps } from "../lambdas/handlers/runtime.js";
-import type { SuppressionStore } from "../lambdas/store/index.js";
 import {
+  BENCH_API_KEY,
   batchRequests,
   benchClient,
+  benchDeps,
   countBatchGets,
   makeAddresses,
   populate,
@@ -26,7 +24,6 @@ import {
 import { atMost, type Figures } from "./report.js";
 import { nowMs, p50, p95, sig } from "./stats.js";
 
-const API_KEY = "bench-key";
 /** One address in this many is suppressed, so reads return items. */
 const SUPPRESS_EVERY = 4;
 
@@ -61,7 +58,7 @@ function checkEvent(body: string): APIGatewayProxyEventV2 {
     rawPath: "/v1/check",
     rawQueryString: "",
     headers: {
-      authorization: `Bearer ${API_KEY}`,
+      authorization: `Bearer ${BENCH_API_KEY}`,
       "content-type": "application/json",
       host: "127.0.0.1:3000",
       "content-length": String(Buffer.byteLength(body)),
@@ -86,18 +83,6 @@ function checkEvent(body: string): APIGatewayProxyEventV2 {
     },
     body,
     isBase64Encoded: false,
-  };
-}
-
-function depsFor(store: SuppressionStore): RuntimeDeps {
-  return {
-    logger: new Logger({ serviceName: "suppression-service-bench", logLevel: "SILENT" }),
-    store: () => store,
-    policy: () => DEFAULT_POLICY,
-    apiKey: () => API_KEY,
-    secrets: async () => () => undefined,
-    tenant: TENANT,
-    now: () => new Date(),
   };
 }
 
@@ -182,7 +167,7 @@ export async function benchCheck(scale: number, log: (line: string) => void): Pr
     const addresses = makeAddresses(1000);
     const suppressed = await populate(store, addresses, SUPPRESS_EVERY);
     log(`check: ${suppressed} of ${addresses.length} addresses suppressed; measuring…`);
-    const handler = createCheckHandler(depsFor(store));
+    const handler = createCheckHandler(benchDeps(store));
     let single100: number[] = [];
     let handler1000: number[] = [];
     for (const { n, warmMs, measureMs } of PLAN) {
@@ -223,7 +208,7 @@ export async function benchCheck(scale: number, log: (line: string) => void): Pr
     figures.batch1000_vs_batchget100 = atMost(p50(handler1000) / p50(single100), "ratio", 8);
 
     const counter = countBatchGets(countedClient);
-    const counted = createCheckHandler(depsFor(storeOn(countedClient, tableName)));
+    const counted = createCheckHandler(benchDeps(storeOn(countedClient, tableName)));
     const event1000 = frozen(checkEvent(JSON.stringify({ addresses })));
     await invokeChecked(counted, event1000, addresses.length);
     counter.reset();

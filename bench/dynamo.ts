@@ -3,6 +3,7 @@
  * handler uses, and the baseline — the same BatchGetItem requests sent with the raw SDK client.
  */
 import { randomUUID } from "node:crypto";
+import { Logger } from "@aws-lambda-powertools/logger";
 import {
   BatchGetItemCommand,
   type BatchGetItemCommandInput,
@@ -13,6 +14,7 @@ import {
 import { canonicalizeAddress } from "../lambdas/core/address.js";
 import type { NormalizedEvent } from "../lambdas/core/events.js";
 import { DEFAULT_POLICY, decide } from "../lambdas/core/policy/index.js";
+import type { RuntimeDeps } from "../lambdas/handlers/runtime.js";
 import {
   BATCH_GET_LIMIT,
   createDynamoDbClient,
@@ -25,6 +27,27 @@ import { checkKeys, type ItemKey, keyId } from "../lambdas/store/keys.js";
 import { type RunningEngine, startDynamoDbLocal } from "../test/support/engines.js";
 
 export const TENANT = "default";
+
+/** The bearer key the benchmarked handlers accept. */
+export const BENCH_API_KEY = "bench-key";
+
+/**
+ * Runtime dependencies for a handler under benchmark: `store`, the default policy, silent logs.
+ *
+ * @example
+ * const handler = createCheckHandler(benchDeps(storeOn(client, tableName)));
+ */
+export function benchDeps(store: SuppressionStore): RuntimeDeps {
+  return {
+    logger: new Logger({ serviceName: "suppression-service-bench", logLevel: "SILENT" }),
+    store: () => store,
+    policy: () => DEFAULT_POLICY,
+    apiKey: () => BENCH_API_KEY,
+    secrets: async () => () => undefined,
+    tenant: TENANT,
+    now: () => new Date(),
+  };
+}
 const DOMAINS = 20;
 
 /** A started engine with one table; `stop()` ends DynamoDB Local. */

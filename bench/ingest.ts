@@ -19,7 +19,6 @@
  *   answer within half the deadline.
  */
 import { randomUUID } from "node:crypto";
-import { Logger } from "@aws-lambda-powertools/logger";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import type { NormalizedEvent } from "../lambdas/core/events.js";
@@ -31,11 +30,10 @@ import { startEmbeddedDynamoDb } from "../lambdas/local/embedded-dynamodb.js";
 import { importParser } from "../lambdas/providers/index.js";
 import { ensureTable, INGEST_WRITE_CONCURRENCY, type SuppressionStore } from "../lambdas/store/index.js";
 import { FUNCTION_SPECS } from "../lib/functions.js";
-import { benchClient, startTable, storeOn, TENANT } from "./dynamo.js";
+import { BENCH_API_KEY, benchClient, benchDeps, startTable, storeOn, TENANT } from "./dynamo.js";
 import { atLeast, atMost, type Figures } from "./report.js";
 import { nowMs, p50, sig } from "./stats.js";
 
-const API_KEY = "bench-key";
 /** `lib/constructs/service-function.ts`: a function without its own timeout gets 10 s. */
 const DEFAULT_TIMEOUT_S = 10;
 /** The ingest writes this many events at once (lambdas/handlers/ingestion.ts); so does the baseline. */
@@ -84,7 +82,7 @@ function importEvent(body: string): APIGatewayProxyEventV2 {
     rawPath: "/v1/import/sendgrid",
     rawQueryString: "",
     headers: {
-      authorization: `Bearer ${API_KEY}`,
+      authorization: `Bearer ${BENCH_API_KEY}`,
       "content-type": "application/json",
       "content-length": String(Buffer.byteLength(body)),
     },
@@ -192,15 +190,7 @@ async function measure(
   log: (line: string) => void,
 ): Promise<{ figures: Figures; notes: string[] }> {
   const store = storeOn(engine.client, engine.tableName);
-  const handler = createImportHandler({
-    logger: new Logger({ serviceName: "suppression-service-bench", logLevel: "SILENT" }),
-    store: () => store,
-    policy: () => DEFAULT_POLICY,
-    apiKey: () => API_KEY,
-    secrets: async () => () => undefined,
-    tenant: TENANT,
-    now: () => new Date(),
-  });
+  const handler = createImportHandler(benchDeps(store));
   const half = ingestDeadlineMs() / 2;
   await timedImport(handler, WARM_UP);
   await recordAll(store, parsedEvents(sendgridBounces(WARM_UP)));

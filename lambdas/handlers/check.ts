@@ -5,28 +5,7 @@ import { jsonBody } from "./http/body.js";
 import { json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
 import { type RuntimeDeps, readOnlyDeps } from "./runtime.js";
-
-/** A malformed address is answered as suppressed but is never stored, so it has no time or source. */
-export type BadAddressVerdict = Omit<Verdict, "since" | "source"> & {
-  readonly since: null;
-  readonly source: null;
-  readonly problem: string;
-};
-
-/** A malformed address has no canonical form, so `address` echoes the input (trimmed). */
-export function badFormat(address: string, problem: string): BadAddressVerdict {
-  return {
-    address,
-    suppressed: true,
-    cause: "bounce",
-    reason: { type: "invalid", subtype: "bad_address_format", reason: "bad_address_format" },
-    scope: "*",
-    since: null,
-    expiresAt: null,
-    source: null,
-    problem,
-  };
-}
+import { badFormat } from "./verdict-view.js";
 
 /**
  * `POST /v1/check`: verdicts for 1–1000 addresses, in request order, from one round of concurrent

@@ -1,9 +1,9 @@
 import { canonicalizeAddress } from "../core/address.js";
 import { InputError } from "../core/errors.js";
-import { badFormat } from "./check.js";
 import { json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
 import { type RuntimeDeps, readOnlyDeps } from "./runtime.js";
+import { badFormat } from "./verdict-view.js";
 
 /**
  * `GET /v1/suppressions/{address}`: the all-mail verdict (as `POST /v1/check` gives it) plus every

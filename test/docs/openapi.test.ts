@@ -18,10 +18,10 @@ import {
   SUBTYPE_IDS,
   UNSUBSCRIBE_REASON_IDS,
 } from "../../lambdas/core/taxonomy.js";
-import type { BadAddressVerdict } from "../../lambdas/handlers/check.js";
 import type { ProblemDocument, ProblemStatus } from "../../lambdas/handlers/http/problem.js";
 import type { DecisionView, EventView, IngestSummary } from "../../lambdas/handlers/ingestion.js";
 import { HTTP_ROUTES } from "../../lambdas/handlers/routes.js";
+import type { BadAddressVerdict } from "../../lambdas/handlers/verdict-view.js";
 import { type SnsControlAnswer, WEBHOOK_PROVIDERS } from "../../lambdas/handlers/webhook.js";
 import { startLocalServer } from "../../lambdas/local/server.js";
 import { SUPPORTED_PROVIDERS } from "../../lambdas/providers/index.js";

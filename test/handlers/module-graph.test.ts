@@ -1,0 +1,27 @@
+/**
+ * Importing one function's handler module builds that function's handler (`export const handler =
+ * create…Handler(…)`), so no handler module may import another's: each Lambda would otherwise
+ * build, and bundle, a handler it never serves. What two handlers share lives in a module of its
+ * own (`verdict-view.ts` for the check and the suppressions lookup).
+ */
+import { describe, expect, it } from "vitest";
+import { deployedFunctions } from "../../lib/functions.js";
+import { moduleGraph } from "../support/module-graph.js";
+
+const entryOf = (name: string): string => `lambdas/handlers/${name}.ts`;
+const ENTRIES = deployedFunctions().map(entryOf);
+
+describe("handler module graphs", () => {
+  it("importing suppressions.ts does not evaluate check.ts", async () => {
+    const graph = await moduleGraph(entryOf("suppressions"));
+    expect(graph.modules.has(entryOf("suppressions"))).toBe(true);
+    expect(graph.modules.has(entryOf("check")), graph.importersOf(entryOf("check")).join(", ")).toBe(false);
+    expect(graph.modules.has("lambdas/handlers/verdict-view.ts")).toBe(true);
+  });
+
+  it.each(deployedFunctions())("%s's module graph holds no other function's entry module", async (name) => {
+    const graph = await moduleGraph(entryOf(name));
+    const others = ENTRIES.filter((entry) => entry !== entryOf(name) && graph.modules.has(entry));
+    expect(others, others.map((o) => `${o} ← ${graph.importersOf(o).join(", ")}`).join("; ")).toEqual([]);
+  });
+});

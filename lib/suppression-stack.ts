@@ -2,8 +2,8 @@ import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from "aw
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+import { SERVICE_NAME } from "../lambdas/handlers/names.js";
 import { HTTP_ROUTES } from "../lambdas/handlers/routes.js";
-import { SERVICE_NAME } from "../lambdas/handlers/runtime.js";
 import {
   API_KEY_SECRET_ARN_ENV,
   PROVIDER_SECRETS_SECRET_ARN_ENV,

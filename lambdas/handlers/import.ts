@@ -1,3 +1,4 @@
+import { Metrics } from "@aws-lambda-powertools/metrics";
 import { InputError } from "../core/errors.js";
 import { importParser, SUPPORTED_PROVIDERS } from "../providers/index.js";
 import { HttpProblem } from "./http/problem.js";
@@ -5,7 +6,13 @@ import { json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
 import { ingestDeps } from "./ingest-runtime.js";
 import { ingest } from "./ingestion.js";
-import type { RuntimeDeps } from "./runtime.js";
+import {
+  countRefusals,
+  type IngestHandlerOptions,
+  METRICS_NAMESPACE,
+  recordIngestMetrics,
+} from "./metrics.js";
+import { type RuntimeDeps, SERVICE_NAME } from "./runtime.js";
 import { limitEvents, limitSesRecipients, webhookRequest } from "./webhook-request.js";
 
 function dryRunFlag(value: string | undefined): boolean {
@@ -36,8 +43,16 @@ function sesDocument(raw: Buffer): unknown {
  * const handler = createImportHandler(deps);
  * await handler(apiGatewayEvent("POST", "/v1/import/sendgrid", body), context); // 200 summary, or 413
  */
-export function createImportHandler(deps: RuntimeDeps): HttpHandler {
-  return httpRoute({ logger: deps.logger, auth: "api-key", apiKey: deps.apiKey }, async (event) => {
+export function createImportHandler(deps: RuntimeDeps, options: IngestHandlerOptions = {}): HttpHandler {
+  const { metrics } = options;
+  const route = {
+    logger: deps.logger,
+    ...(metrics ? { metrics } : {}),
+    use: [countRefusals(metrics, "import")],
+    auth: "api-key",
+    apiKey: deps.apiKey,
+  } as const;
+  return httpRoute(route, async (event) => {
     const provider = event.pathParameters?.provider ?? "";
     const parse = importParser(provider);
     if (!parse) {
@@ -61,8 +76,11 @@ export function createImportHandler(deps: RuntimeDeps): HttpHandler {
       duplicates: summary.duplicates,
       ignored: summary.ignored,
     });
+    if (!dryRun) recordIngestMetrics(metrics, "import", provider, summary);
     return json(200, summary);
   });
 }
 
-export const handler = createImportHandler(ingestDeps);
+export const handler = createImportHandler(ingestDeps, {
+  metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+});

@@ -43,6 +43,7 @@ import { parseSes, type SesParseResult } from "../providers/ses/index.js";
 import { StoreFaultError, StoreItemTooLargeError, StoreUnavailableError } from "../store/errors.js";
 import { ingestDeps } from "./ingest-runtime.js";
 import { ingest } from "./ingestion.js";
+import { METRICS_NAMESPACE } from "./metrics.js";
 import { type RuntimeDeps, SERVICE_NAME } from "./runtime.js";
 
 export type SesEventsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -52,8 +53,8 @@ export type SesEventsOptions = {
   readonly metrics?: Metrics;
 };
 
-/** The CloudWatch namespace of the deployed function's metrics. */
-export const METRICS_NAMESPACE = "SuppressionService";
+/** The CloudWatch namespace of the deployed functions' metrics (written once, in metrics.ts). */
+export { METRICS_NAMESPACE };
 
 /** The metrics published once per invocation (all counts, zeros included so graphs stay continuous). */
 export const SES_EVENTS_METRICS = {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { ADAPTER_PROVIDERS, webhookAdapter } from "../providers/registry.js";
 import { parseSesSnsMessage, type SnsMeta } from "../providers/ses/index.js";
@@ -18,7 +19,13 @@ import { type HttpResponse, json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
 import { ingestDeps } from "./ingest-runtime.js";
 import { ingest } from "./ingestion.js";
-import type { RuntimeDeps } from "./runtime.js";
+import {
+  countRefusals,
+  type IngestHandlerOptions,
+  METRICS_NAMESPACE,
+  recordIngestMetrics,
+} from "./metrics.js";
+import { type RuntimeDeps, SERVICE_NAME } from "./runtime.js";
 import { limitEvents, webhookRequest } from "./webhook-request.js";
 
 /** Providers whose webhooks `POST /webhooks/{provider}` serves. */
@@ -33,7 +40,7 @@ export type SnsControlAnswer = {
   readonly confirmed: boolean;
 };
 
-export type WebhookOptions = {
+export type WebhookOptions = IngestHandlerOptions & {
   /** The allowed SNS topic ARNs; default: `SNS_TOPIC_ARNS` (comma-separated), read at each request. */
   readonly allowedTopicArns?: () => readonly string[];
   /** Default: HTTPS with a timeout, cached per URL for the life of the container. */
@@ -41,6 +48,9 @@ export type WebhookOptions = {
   /** GETs a verified confirmation's `SubscribeURL`; throws when SNS did not answer 2xx. */
   readonly confirmSubscription?: (url: string) => Promise<void>;
 };
+
+/** The SES path's seams, resolved. */
+type SesSeams = Required<Omit<WebhookOptions, "metrics">>;
 
 /** `SNS_TOPIC_ARNS` as a list: comma-separated, blanks ignored. */
 export function topicArnsFromEnv(value = process.env.SNS_TOPIC_ARNS): string[] {
@@ -86,14 +96,21 @@ function unavailable(detail: string, cause: unknown): HttpProblem {
  * const handler = createWebhookHandler(deps, { fetchCertificate: async () => pem });
  */
 export function createWebhookHandler(deps: RuntimeDeps, options: WebhookOptions = {}): HttpHandler {
-  const ses: Required<WebhookOptions> = {
+  const ses: SesSeams = {
     allowedTopicArns: options.allowedTopicArns ?? (() => topicArnsFromEnv()),
     fetchCertificate: options.fetchCertificate ?? defaultCertificateFetcher,
     confirmSubscription: options.confirmSubscription ?? confirmOverHttps,
   };
-  return httpRoute({ logger: deps.logger, auth: "none" }, async (event) => {
+  const { metrics } = options;
+  const route = {
+    logger: deps.logger,
+    ...(metrics ? { metrics } : {}),
+    use: [countRefusals(metrics, "webhook")],
+    auth: "none",
+  } as const;
+  return httpRoute(route, async (event) => {
     const provider = event.pathParameters?.provider ?? "";
-    if (provider === "ses") return sesWebhook(event, deps, ses);
+    if (provider === "ses") return sesWebhook(event, deps, ses, metrics);
     const adapter = webhookAdapter(provider);
     if (!adapter) {
       throw new HttpProblem(
@@ -131,6 +148,7 @@ export function createWebhookHandler(deps: RuntimeDeps, options: WebhookOptions 
     }
     const parsed = limitEvents(adapter.parse(request, { tenant: deps.tenant, receivedAt: now }));
     const summary = await ingest(parsed, { store: deps.store(), policy: deps.policy(), dryRun: false });
+    recordIngestMetrics(metrics, "webhook", provider, summary);
     deps.logger.info("webhook ingested", {
       provider,
       accepted: summary.accepted,
@@ -154,7 +172,8 @@ export function createWebhookHandler(deps: RuntimeDeps, options: WebhookOptions 
 async function sesWebhook(
   event: APIGatewayProxyEventV2,
   deps: RuntimeDeps,
-  options: Required<WebhookOptions>,
+  options: SesSeams,
+  metrics: IngestHandlerOptions["metrics"],
 ): Promise<HttpResponse> {
   const provider = "ses";
   const { allowedTopicArns, fetchCertificate, confirmSubscription } = options;
@@ -192,6 +211,7 @@ async function sesWebhook(
       parseSesSnsMessage(message.message, snsMeta(message), { tenant: deps.tenant, receivedAt: now }),
     );
     const summary = await ingest(parsed, { store: deps.store(), policy: deps.policy(), dryRun: false });
+    recordIngestMetrics(metrics, "webhook", provider, summary);
     deps.logger.info("webhook ingested", {
       ...log,
       accepted: summary.accepted,
@@ -236,4 +256,6 @@ const snsMeta = (m: VerifiedSnsMessage): SnsMeta => ({
   token: m.token,
 });
 
-export const handler = createWebhookHandler(ingestDeps);
+export const handler = createWebhookHandler(ingestDeps, {
+  metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+});

@@ -3,6 +3,7 @@
  * rule of the decision table on 10 KB adversarial strings.
  */
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import {
   classify,
   type DiagnosticInput,
@@ -17,7 +18,8 @@ import { genericStrings, providerCodeStrings, ruleStrings } from "./adversarial.
 import { atLeast, atMost, type Figures } from "./report.js";
 import { nowMs, p50, sig } from "./stats.js";
 
-const CORPUS = "/work/shared/corpus/bounces.jsonl";
+/** The corpus in the repository (test/fixtures/corpus), found from this module wherever it is run. */
+export const CORPUS = fileURLToPath(new URL("../test/fixtures/corpus/bounces.jsonl", import.meta.url));
 
 type CorpusRecord = { diagnostic?: string | null; smtpCode?: string | null; enhancedCode?: string | null };
 

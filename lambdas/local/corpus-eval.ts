@@ -1,5 +1,5 @@
 /**
- * Scores a classifier against the dev corpus (`../shared/corpus/bounces.jsonl`, see its README and
+ * Scores a classifier against the dev corpus (`test/fixtures/corpus/bounces.jsonl`, see its README and
  * design.md §6): records whose text embeds a libsisimai.org reason URL are left out, and so are
  * non-bounces (feedback, vacation, delivered). The expected type and subtype come from
  * `typeFor(sisimaiReason, permanent)` with permanence from the record's own codes (a 5 → permanent);
@@ -7,6 +7,7 @@
  *
  * Used by the corpus test (regression gate), the benchmark, and runnable on its own:
  *   tsx lambdas/local/corpus-eval.ts [path/to/bounces.jsonl] [--tuning-only]
+ * (`npm run eval:corpus`). A corpus file that cannot be read or parsed is one line on stderr and exit 2.
  *
  * Held-back slice: a record is held back when the first byte of SHA-256(`HELD_BACK_SEED` + its id)
  * is below `HELD_BACK_SHARE` × 256 (about 20%). The split depends only on the id, so it is stable
@@ -16,14 +17,16 @@
 
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as z from "zod";
 import { classify } from "../core/classifier/index.js";
 import type { Classification, DiagnosticInput } from "../core/classifier/types.js";
 import { REASONS, type Reason, typeFor } from "../core/taxonomy.js";
 
-/** Default location: the shared corpus next to the repository. */
-export const DEFAULT_CORPUS_URL = new URL("../../../shared/corpus/bounces.jsonl", import.meta.url);
+/** Default location: the corpus in the repository (test/fixtures/corpus), found from this module. */
+export const DEFAULT_CORPUS_URL = new URL("../../test/fixtures/corpus/bounces.jsonl", import.meta.url);
+/** `DEFAULT_CORPUS_URL` as a file path. */
+export const DEFAULT_CORPUS_PATH = fileURLToPath(DEFAULT_CORPUS_URL);
 
 const CorpusRecord = z.object({
   id: z.string(),
@@ -99,21 +102,67 @@ export function parseCorpus(jsonl: string): CorpusRecord[] {
   const out: CorpusRecord[] = [];
   jsonl.split("\n").forEach((line, i) => {
     if (line.trim() === "") return;
-    const parsed = CorpusRecord.safeParse(JSON.parse(line));
-    if (!parsed.success) throw new Error(`corpus line ${i + 1}: ${parsed.error.message}`);
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new Error(`corpus line ${i + 1}: not JSON (${error instanceof Error ? error.message : error})`);
+    }
+    const parsed = CorpusRecord.safeParse(value);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map(
+        (issue) => `${issue.path.join(".") || "record"}: ${issue.message}`,
+      );
+      throw new Error(`corpus line ${i + 1}: ${issues.join("; ")}`);
+    }
     out.push(parsed.data);
   });
   return out;
 }
 
+/** The corpus file cannot be scored: missing, unreadable, malformed or empty. The message is one line. */
+export class CorpusFileError extends Error {
+  override readonly name = "CorpusFileError";
+}
+
+/** Why a file could not be read, in words (the errno code kept for searching). */
+function readFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const words: Readonly<Record<string, string>> = {
+    ENOENT: "no such file",
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EISDIR: "it is a directory",
+  };
+  if (code !== undefined && Object.hasOwn(words, code)) return `${words[code]} (${code})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Reads and parses the corpus file.
  *
+ * @throws CorpusFileError when the file cannot be read, a line is not a corpus record, or it holds none.
  * @example
- * const records = loadCorpus(); // the shared corpus next to the repository
+ * const records = loadCorpus(); // test/fixtures/corpus/bounces.jsonl
  */
 export function loadCorpus(path: string | URL = DEFAULT_CORPUS_URL): CorpusRecord[] {
-  return parseCorpus(readFileSync(path, "utf8"));
+  const shown = path instanceof URL ? fileURLToPath(path) : path;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new CorpusFileError(`cannot read the corpus ${shown}: ${readFailure(error)}`, { cause: error });
+  }
+  let records: CorpusRecord[];
+  try {
+    records = parseCorpus(text);
+  } catch (error) {
+    throw new CorpusFileError(`${shown} is not a corpus: ${error instanceof Error ? error.message : error}`, {
+      cause: error,
+    });
+  }
+  if (records.length === 0) throw new CorpusFileError(`${shown} holds no corpus records`);
+  return records;
 }
 
 /** A record kept for scoring, with the classifier input and the accepted answers. */
@@ -282,12 +331,22 @@ function printMisses(misses: readonly Miss[]): void {
 /**
  * Prints the figures (whole corpus, tuning and held-back slices), the confusion table by reason and
  * every miss with the rule that decided it. With `--tuning-only` the table and the misses cover the
- * tuning slice alone: use that while changing rules, so the held-back slice stays unseen.
+ * tuning slice alone: use that while changing rules, so the held-back slice stays unseen. A corpus
+ * that cannot be loaded is one line on stderr and exit code 2 (no stack trace).
  */
 function main(argv: readonly string[]): void {
   const path = argv.find((a) => !a.startsWith("--"));
   const tuningOnly = argv.includes("--tuning-only");
-  const cases = scoringCases(loadCorpus(path ?? DEFAULT_CORPUS_URL));
+  let records: CorpusRecord[];
+  try {
+    records = loadCorpus(path ?? DEFAULT_CORPUS_URL);
+  } catch (error) {
+    if (!(error instanceof CorpusFileError)) throw error;
+    console.error(`eval:corpus: ${error.message}`);
+    process.exitCode = 2;
+    return;
+  }
+  const cases = scoringCases(records);
   const { tuning, heldBack } = splitCases(cases);
   const all = scoreCorpus(cases);
   const tuned = scoreCorpus(tuning);

@@ -8,7 +8,7 @@ import {
   type SuppressionStore,
   tableNameFromEnv,
 } from "../store/index.js";
-import { apiKeyFromSecret, providerSecretsFromSecret } from "./secret-api-key.js";
+import { createApiKeySource, createProviderSecretsSource } from "./secret-api-key.js";
 
 /** Everything a handler needs from its container; tests and the local server build their own. */
 export type RuntimeDeps = {
@@ -18,7 +18,10 @@ export type RuntimeDeps = {
   readonly policy: () => Policy;
   /** The bearer key accepted for the API routes; `undefined` refuses every request. */
   readonly apiKey: () => string | undefined | Promise<string | undefined>;
-  /** Provider secrets by setting name (`MAILGUN_SIGNING_KEY`…), loaded once per container. */
+  /**
+   * Provider secrets by setting name (`MAILGUN_SIGNING_KEY`…); in AWS read from Secrets Manager and
+   * cached for `SECRET_MAX_AGE_SECONDS` (secret-api-key.ts), so a rotation needs no redeploy.
+   */
   readonly secrets: () => Promise<SecretSource>;
   /** The tenant of this deployment's requests (design.md §4: `default` until more are configured). */
   readonly tenant: string;
@@ -28,14 +31,20 @@ export type RuntimeDeps = {
 export const SERVICE_NAME = "suppression-service";
 
 /**
- * The container's dependencies, read from the environment once and kept between invocations.
+ * The container's dependencies, read from the environment once and kept between invocations (the
+ * secrets are re-read from Secrets Manager every `SECRET_MAX_AGE_SECONDS`, see secret-api-key.ts).
  * `policy` is a parameter so that functions that only read (the check) never load the policy
  * document, or zod with it: see `ingest-runtime.ts` for the functions that write.
  */
 export function containerDeps(policy: () => Policy): RuntimeDeps {
   let store: SuppressionStore | undefined;
+  const logger = new Logger({ serviceName: SERVICE_NAME });
+  const onStale = (error: unknown) =>
+    logger.warn("A secret could not be re-read; serving the previous value", { error });
+  const apiKey = createApiKeySource({ onStale });
+  const providerSecrets = createProviderSecretsSource({ onStale });
   return {
-    logger: new Logger({ serviceName: SERVICE_NAME }),
+    logger,
     store: () => {
       store ??= createStore({
         client: defaultDocumentClient(),
@@ -45,9 +54,9 @@ export function containerDeps(policy: () => Policy): RuntimeDeps {
       return store;
     },
     policy,
-    apiKey: apiKeyFromSecret,
+    apiKey,
     secrets: async () => {
-      const loaded: Readonly<Record<string, string | undefined>> = await providerSecretsFromSecret();
+      const loaded: Readonly<Record<string, string | undefined>> = await providerSecrets();
       return (name) => loaded[name];
     },
     tenant: "default",

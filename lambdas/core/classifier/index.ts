@@ -20,6 +20,7 @@
  */
 
 import { MAX_DIAGNOSTIC_CHARS } from "../limits.js";
+import { ENHANCED_CODE, enhancedCodeIn, REPLY_CODE, replyCodeIn } from "../smtp-codes.js";
 import { REASONS, type Reason, typeFor } from "../taxonomy.js";
 import { ENHANCED_CODES, type EnhancedCodeRow } from "./codes.js";
 import { needleSet, needleSetBuilder, TextBigrams } from "./prefilter.js";
@@ -94,12 +95,6 @@ export type Rule = {
 
 // ── Input normalization ─────────────────────────────────────────────────────────────────────────
 
-const REPLY_CODE = /^[245]\d\d$/;
-const ENHANCED_CODE = /^[245]\.\d{1,3}\.\d{1,3}$/;
-/** A reply code standing alone in text ("smtp; 550 5.1.1 …", "550-5.7.26", "ERROR_CODE :421"). */
-const REPLY_IN_TEXT = /(?<![\w./=@#-])[245]\d\d(?![\w.])/;
-/** An enhanced code standing alone in text; not a piece of an IP address. */
-const ENHANCED_IN_TEXT = /(?<![\d.])[245]\.\d{1,3}\.\d{1,3}(?!\d|\.\d)/;
 const NEEDS_COLLAPSE = /[\t\n\r\f\v\u00a0\u3000]| {2}/;
 const WHITESPACE_RUN = /\s+/g;
 
@@ -211,9 +206,8 @@ export function prepare(input: DiagnosticInput): MatchContext {
   const text = normalizeText(input.diagnostic);
   const givenReply = normalizeCode(input.smtpCode, REPLY_CODE);
   const givenEnhanced = normalizeCode(input.enhancedCode, ENHANCED_CODE);
-  const textReply = givenReply === null && text.length > 0 ? (REPLY_IN_TEXT.exec(text)?.[0] ?? null) : null;
-  const textEnhanced =
-    givenEnhanced === null && text.length > 0 ? (ENHANCED_IN_TEXT.exec(text)?.[0] ?? null) : null;
+  const textReply = givenReply === null && text.length > 0 ? replyCodeIn(text) : null;
+  const textEnhanced = givenEnhanced === null && text.length > 0 ? enhancedCodeIn(text) : null;
   // Structured codes beat numbers in free text; either code saying 5 makes the failure permanent.
   const given = givenReply !== null || givenEnhanced !== null;
   const a = classOf(given ? givenReply : textReply);

@@ -1,12 +1,8 @@
 import { MAX_DIAGNOSTIC_CHARS, type Smtp } from "../../core/events.js";
+import { ENHANCED_CODE, enhancedCodeIn, replyCodeIn } from "../../core/smtp-codes.js";
 
 /** `smtp; 550 5.1.1 …` → the DSN diagnostic-type prefix dropped. */
 const DIAGNOSTIC_TYPE = /^\s*[a-z][a-z0-9-]*\s*;\s*/i;
-/** A basic reply code at the start of the text or after white space: `550`, `550-5.1.1`. */
-const REPLY_CODE = /(?:^|[\s([:])([245][0-9]{2})(?=$|[\s\-.,;:)\]])/;
-/** RFC 3463 enhanced status code. */
-const ENHANCED_CODE = /^[245]\.[0-9]{1,3}\.[0-9]{1,3}$/;
-const ENHANCED_IN_TEXT = /(?:^|[^0-9.])([245]\.[0-9]{1,3}\.[0-9]{1,3})(?![0-9.]*[0-9])/;
 
 /**
  * A diagnostic as stored: trimmed, `null` when empty, cut to `MAX_DIAGNOSTIC_CHARS`. The cut never
@@ -23,7 +19,8 @@ function capped(text: string | null | undefined): string | null {
 
 /**
  * The SMTP details of one failure: the reply code found in the diagnostic, the enhanced status
- * the provider gave (or the one found in the diagnostic), and the diagnostic as given, cut to
+ * the provider gave (or the one found in the diagnostic) — found as the classifier finds them
+ * (`core/smtp-codes.ts`: not in an IP address or a host name) — and the diagnostic as given, cut to
  * `MAX_DIAGNOSTIC_CHARS` (`core/limits.ts`). Every provider's stored diagnostic comes from here:
  * this is the one place the cap is applied.
  *
@@ -44,8 +41,8 @@ export function smtpFrom(
   const source = codesFrom === undefined ? diagnostic : capped(codesFrom);
   const text = source?.replace(DIAGNOSTIC_TYPE, "") ?? "";
   const given = status?.trim() ?? "";
-  const enhanced = ENHANCED_CODE.test(given) ? given : (ENHANCED_IN_TEXT.exec(text)?.[1] ?? null);
-  const code = REPLY_CODE.exec(text)?.[1] ?? null;
+  const enhanced = ENHANCED_CODE.test(given) ? given : enhancedCodeIn(text);
+  const code = replyCodeIn(text);
   return { code, enhanced, diagnostic };
 }
 

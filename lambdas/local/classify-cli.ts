@@ -14,12 +14,14 @@
  * - a line that starts with `{` but is not valid JSON, or does not fit the schema, yields
  *   `{"error": "...", "line": n}` and processing continues;
  * - the exit code is 0 even when some lines were errors (they are reported inline, where the caller
- *   sees them next to their input); it is non-zero only when stdin or stdout themselves fail.
+ *   sees them next to their input); it is 1 when stdin or stdout themselves fail, 2 for bad usage
+ *   (one line on stderr; `--help` prints `HELP`).
  */
 
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
 import * as z from "zod";
 import { classify, prepare, RULES } from "../core/classifier/index.js";
 
@@ -133,17 +135,82 @@ export async function* classifyLines(
   }
 }
 
-async function main(argv: readonly string[]): Promise<void> {
+export const HELP = `Usage: npm run classify [-- --explain] < diagnostics.txt
+
+Reads SMTP diagnostics from stdin, one per line, and writes one JSON object per line to stdout:
+{"type", "subtype", "reason", "rule"}. A line starting with { is read as JSON:
+{"diagnostic": "...", "smtpCode"?: "550", "enhancedCode"?: "5.1.1", "permanent"?: true}.
+Exactly one output line per input line; a line that cannot be read yields {"error", "line"}.
+
+Options:
+      --explain   add "why" to each object: the rule's tier and note, the codes and SMTP stage read
+                  from the input, and whether the failure was judged permanent
+  -h, --help      this text
+
+Exit codes:
+  0  every line was answered (lines that were errors included: they are reported inline)
+  1  stdin or stdout failed
+  2  bad usage (an unknown option or an argument)
+`;
+
+/** Bad usage: the message is the one line `main` prints. */
+class UsageError extends Error {}
+
+/**
+ * Reads the command line (without node and the script).
+ *
+ * @throws UsageError for an unknown option or an argument (input comes from stdin only).
+ * @example
+ * parseClassifyArgs(["--explain"]); // { explain: true, help: false }
+ */
+export function parseClassifyArgs(argv: readonly string[]): { explain: boolean; help: boolean } {
+  let parsed: { values: { explain?: boolean; help?: boolean }; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: true,
+      options: { explain: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (error) {
+    // Node's own message, without its hint about `--` (the input never comes from arguments).
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/, ""));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 0 && !values.help) {
+    throw new UsageError(`unexpected argument '${positionals[0]}': the diagnostics are read from stdin`);
+  }
+  return { explain: values.explain ?? false, help: values.help ?? false };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let args: { explain: boolean; help: boolean };
+  try {
+    args = parseClassifyArgs(argv);
+  } catch (error) {
+    process.stderr.write(`classify: ${(error as Error).message}; see --help\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
   const rl = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const out of classifyLines(rl, argv.includes("--explain"))) {
+  for await (const out of classifyLines(rl, args.explain)) {
     if (!process.stdout.write(`${out}\n`)) await once(process.stdout, "drain");
   }
+  return 0;
 }
 
 const invokedAs = process.argv[1];
 if (invokedAs !== undefined && import.meta.url === pathToFileURL(invokedAs).href) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    process.stderr.write(`classify: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`classify: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -7,7 +7,8 @@
  *
  * Used by the corpus test (regression gate), the benchmark, and runnable on its own:
  *   tsx lambdas/local/corpus-eval.ts [path/to/bounces.jsonl] [--tuning-only]
- * (`npm run eval:corpus`). A corpus file that cannot be read or parsed is one line on stderr and exit 2.
+ * (`npm run eval:corpus`, `-- --help` for `HELP`). A corpus file that cannot be read or parsed, or a
+ * bad argument, is one line on stderr and exit 2.
  *
  * Held-back slice: a record is held back when the first byte of SHA-256(`HELD_BACK_SEED` + its id)
  * is below `HELD_BACK_SHARE` × 256 (about 20%). The split depends only on the id, so it is stable
@@ -18,6 +19,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
 import * as z from "zod";
 import { classify } from "../core/classifier/index.js";
 import type { Classification, DiagnosticInput } from "../core/classifier/types.js";
@@ -328,6 +330,58 @@ function printMisses(misses: readonly Miss[]): void {
   }
 }
 
+export const HELP = `Usage: npm run eval:corpus [-- [--tuning-only] [CORPUS.jsonl]]
+
+Scores the classifier against a bounce corpus (JSON Lines of Sisimai-labelled records) and prints
+the agreement on the whole corpus, the tuning slice and the held-back slice (about 20%, never tune
+against it), then the confusion table by reason and every miss with the rule that decided it.
+
+Arguments:
+  CORPUS.jsonl     the corpus file (default ${DEFAULT_CORPUS_PATH})
+
+Options:
+      --tuning-only  the confusion table and the misses of the tuning slice only
+  -h, --help         this text
+
+Exit codes:
+  0  scored (misses are output, not failures)
+  2  bad usage, or a corpus file that cannot be read or parsed
+`;
+
+export type EvalArgs = { readonly path?: string; readonly tuningOnly: boolean; readonly help: boolean };
+
+/**
+ * Reads the command line (without node and the script).
+ *
+ * @throws Error with a one-line message for an unknown option or more than one file.
+ * @example
+ * parseEvalArgs(["--tuning-only", "corpus.jsonl"]); // { path: "corpus.jsonl", tuningOnly: true, help: false }
+ */
+export function parseEvalArgs(argv: readonly string[]): EvalArgs {
+  let parsed: { values: { "tuning-only"?: boolean; help?: boolean }; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: true,
+      options: { "tuning-only": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (error) {
+    // Node's hint about `--`, in this command's words.
+    const message = (error as Error).message;
+    throw new Error(
+      message.replace(/\. To specify a positional argument.*$/, " (a file named -… goes after --)"),
+    );
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) throw new Error(`name one corpus file; got ${positionals.length}`);
+  return {
+    ...(positionals[0] !== undefined ? { path: positionals[0] } : {}),
+    tuningOnly: values["tuning-only"] ?? false,
+    help: values.help ?? false,
+  };
+}
+
 /**
  * Prints the figures (whole corpus, tuning and held-back slices), the confusion table by reason and
  * every miss with the rule that decided it. With `--tuning-only` the table and the misses cover the
@@ -335,8 +389,19 @@ function printMisses(misses: readonly Miss[]): void {
  * that cannot be loaded is one line on stderr and exit code 2 (no stack trace).
  */
 function main(argv: readonly string[]): void {
-  const path = argv.find((a) => !a.startsWith("--"));
-  const tuningOnly = argv.includes("--tuning-only");
+  let args: EvalArgs;
+  try {
+    args = parseEvalArgs(argv);
+  } catch (error) {
+    console.error(`eval:corpus: ${(error as Error).message}; see --help`);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const { path, tuningOnly } = args;
   let records: CorpusRecord[];
   try {
     records = loadCorpus(path ?? DEFAULT_CORPUS_URL);

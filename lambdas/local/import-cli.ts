@@ -288,7 +288,12 @@ export function parseImportArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
   try {
     parsed = parseWith(argv);
   } catch (error) {
-    throw new Stop(2, (error as Error).message);
+    // Node's hint about `--`, in this command's words.
+    const message = (error as Error).message.replace(
+      /\. To specify a positional argument.*$/,
+      " (a FILE whose name starts with - goes after --)",
+    );
+    throw new Stop(2, message);
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";
@@ -382,7 +387,7 @@ async function main(): Promise<number> {
   try {
     options = parseImportArgs(process.argv.slice(2), process.env);
   } catch (error) {
-    console.error(`import: ${(error as Error).message}\n\n${HELP}`);
+    console.error(`import: ${(error as Error).message}; see --help`);
     return 2;
   }
   if (options === "help") {

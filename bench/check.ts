@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { canonicalizeAddress } from "../lambdas/core/address.js";
 import { createCheckHandler } from "../lambdas/handlers/check.js";
 import type { HttpHandler } from "../lambdas/handlers/http/route.js";
+import { CHECK_VS_STORE_RATIO_BUDGET } from "./budgets.js";
 import {
   BENCH_API_KEY,
   batchRequests,
@@ -191,7 +192,7 @@ export async function benchCheck(scale: number, log: (line: string) => void): Pr
       const a = samples.get("handler") ?? [];
       const b = samples.get("raw") ?? [];
       const direct = samples.get("store") ?? [];
-      figures[`check_vs_store_n${n}`] = atMost(p50(a) / p50(b), "ratio", 1.15);
+      figures[`check_vs_store_n${n}`] = atMost(p50(a) / p50(b), "ratio", CHECK_VS_STORE_RATIO_BUDGET);
       notes.push(
         `n=${n}: ${keys.length} keys, ${requests.length} BatchGetItem, ${items} items, ${got} suppressed; ` +
           `handler p50 ${ms(p50(a))} p95 ${ms(p95(a))}; store.checkAddresses alone p50 ${ms(p50(direct))}; ` +

@@ -3,8 +3,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
+import { PolicyError } from "../core/policy/index.js";
 import { createCheckHandler } from "../handlers/check.js";
 import { createHealthHandler, unmatched } from "../handlers/health.js";
 import { MAX_BODY_BYTES } from "../handlers/http/body.js";
@@ -311,16 +313,62 @@ function positiveIntegerEnv<K extends keyof LocalServerOptions>(
   if (!text) return {};
   const value = Number(text);
   if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, got ${text}`);
+    throw new UsageError(`${name} must be a positive integer, got ${text}`);
   return { [option]: value } as Partial<Record<K, number>>;
 }
 
+export const HELP = `Usage: npm start [-- --help]    (npm run dev: the same, restarted when a file changes)
+
+Runs the service on node:http as API Gateway + Lambda would, with the embedded store (dynalite,
+data in ./.data) or a DynamoDB-compatible endpoint. Serves until SIGINT or SIGTERM. Takes no
+arguments: it is configured by the environment (README, "Configuration"):
+  PORT (3000; 0 picks a free one), HOST (127.0.0.1), DATA_DIR (.data; :memory: keeps nothing),
+  DYNAMODB_ENDPOINT, TABLE_NAME (suppressions), SUPPRESSION_API_KEY (generated and printed when unset),
+  POLICY_FILE, SNS_TOPIC_ARNS, the providers' webhook secrets (SENDGRID_VERIFICATION_KEY, …),
+  STORE_STARTUP_TIMEOUT_MS, STORE_ATTEMPT_TIMEOUT_MS, STORE_MAX_ATTEMPTS, STORE_CALL_BUDGET_MS
+
+Options:
+  -h, --help   this text
+
+Exit codes:
+  0  stopped by SIGINT or SIGTERM
+  1  could not start (the store did not answer, the port is taken…) or failed while stopping
+  2  bad usage: an argument, a bad PORT or STORE_* value, a POLICY_FILE that cannot be read or is invalid
+`;
+
+/** Bad usage or configuration: exit code 2, the message is the one line printed. */
+class UsageError extends Error {}
+
+/** `--help`, or nothing: `npm start` is configured by the environment only. */
+function parseServerArgs(argv: readonly string[]): { help: boolean } {
+  let parsed: { values: { help?: boolean }; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: true,
+      options: { help: { type: "boolean", short: "h" } },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/, ""));
+  }
+  const extra = parsed.positionals[0];
+  if (extra !== undefined && !parsed.values.help) {
+    throw new UsageError(`unexpected argument '${extra}': the server is configured by the environment`);
+  }
+  return { help: parsed.values.help ?? false };
+}
+
 /** `npm start`: reads the environment (design.md §5.2), serves until SIGINT/SIGTERM. */
-async function main(): Promise<void> {
+async function main(argv: readonly string[]): Promise<void> {
+  if (parseServerArgs(argv).help) {
+    process.stdout.write(HELP);
+    return;
+  }
   const env = process.env;
   const port = env.PORT === undefined ? 3000 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`PORT must be a port number, got ${env.PORT}`);
+    throw new UsageError(`PORT must be a port number, got ${env.PORT}`);
   const server = await startLocalServer({
     port,
     ...(env.HOST ? { host: env.HOST } : {}),
@@ -353,10 +401,12 @@ async function main(): Promise<void> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  main().catch((error: unknown) => {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    const usage = error instanceof UsageError || error instanceof PolicyError;
+    const message = error instanceof Error ? error.message : String(error);
     console.error(
-      `suppression-service could not start: ${error instanceof Error ? error.message : String(error)}`,
+      `suppression-service could not start: ${message}${usage ? "; see npm start -- --help" : ""}`,
     );
-    process.exit(1);
+    process.exit(usage ? 2 : 1);
   });
 }

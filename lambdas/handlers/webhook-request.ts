@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { ParsedNotification } from "../core/events.js";
+import { isRecord } from "../core/is-record.js";
 import type { WebhookRequest } from "../providers/types.js";
 import { rawBody } from "./http/body.js";
 import { HttpProblem } from "./http/problem.js";
@@ -69,9 +70,6 @@ export function limitEvents(parsed: ParsedNotification): ParsedNotification {
 
 /** How deep `sesRecipientCount` follows envelopes (SQS record → body → SNS document → Message → record). */
 const MAX_ENVELOPE_DEPTH = 8;
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 const lengthOf = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
 

@@ -16,6 +16,7 @@
  */
 import { createReadStream } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
+import { isRecord } from "../core/is-record.js";
 import { MAX_BODY_BYTES } from "../handlers/http/body.js";
 import { sesRecipientCount } from "../handlers/webhook-request.js";
 
@@ -242,12 +243,9 @@ function located(file: string, error: unknown): InputFileError {
   return new InputFileError(`${file}: cannot be read (${message})`);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
 /** SendCloud's recipient list of a `request` (field names as sendcloud-schema.ts matches them). */
 function sendcloudRecipients(event: unknown): number {
-  if (!isObject(event)) return 1;
+  if (!isRecord(event)) return 1;
   for (const [key, value] of Object.entries(event)) {
     if (!["recipientarray", "recipients", "tos"].includes(key.toLowerCase())) continue;
     if (Array.isArray(value)) return Math.max(1, value.length);
@@ -279,7 +277,7 @@ export function itemsOf(provider: ImportProvider, value: unknown, where: string)
   if (Array.isArray(value)) return value.flatMap((element) => itemsOf(provider, element, where));
   switch (provider) {
     case "ses": {
-      if (isObject(value) && Array.isArray(value.Records)) {
+      if (isRecord(value) && Array.isArray(value.Records)) {
         return value.Records.map((record) =>
           item(record, "ses-records", Math.max(1, sesRecipientCount(record)), where),
         );
@@ -288,12 +286,12 @@ export function itemsOf(provider: ImportProvider, value: unknown, where: string)
       return [item(wrapped, "ses-records", Math.max(1, sesRecipientCount(value)), where)];
     }
     case "mailgun":
-      if (isObject(value) && Array.isArray(value.items)) {
+      if (isRecord(value) && Array.isArray(value.items)) {
         return value.items.map((event) => item(event, "array", 1, where));
       }
       return [item(value, "array", 1, where)];
     case "postmark":
-      if (isObject(value) && Array.isArray(value.Bounces)) {
+      if (isRecord(value) && Array.isArray(value.Bounces)) {
         return value.Bounces.map((bounce) => item(bounce, "postmark-bounces", 1, where));
       }
       return [item(value, "array", 1, where)];

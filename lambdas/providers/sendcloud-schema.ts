@@ -13,6 +13,7 @@
  */
 import * as z from "zod";
 import { InputError } from "../core/errors.js";
+import { isRecord } from "../core/is-record.js";
 import { parseJsonBody, parseJsonText } from "./shared/decode.js";
 import type { WebhookRequest } from "./types.js";
 
@@ -76,9 +77,6 @@ export function canonicalFields(record: RawRecord): Record<string, unknown> {
   }
   return Object.fromEntries(out);
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** `application/x-www-form-urlencoded` → one record; a repeated name gives an array of its values. */
 export function formRecord(raw: Buffer): Record<string, string | string[]> {

@@ -17,6 +17,7 @@
  * (query strings pass), supports SignatureVersion 1 only and fetches with a module-private `https.get`.
  */
 import { verify as verifySignature, X509Certificate } from "node:crypto";
+import { isRecord } from "../../core/is-record.js";
 import { signingCertUrlProblem } from "./sns-cert-url.js";
 
 export type SnsMessageType = "Notification" | "SubscriptionConfirmation" | "UnsubscribeConfirmation";
@@ -172,9 +173,6 @@ const fail = (reason: SnsVerificationReason, message: string, options?: ErrorOpt
   throw new SnsVerificationError(reason, message, options);
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
 function field(
   doc: Record<string, unknown>,
   key: string,
@@ -230,7 +228,7 @@ export async function verifySnsMessage(
   if (options.allowedTopicArns.length === 0) {
     fail("not-configured", "No SNS topic is allowed: set SNS_TOPIC_ARNS (comma-separated topic ARNs).");
   }
-  if (!isObject(document)) return fail("malformed", "An SNS message is a JSON object.");
+  if (!isRecord(document)) return fail("malformed", "An SNS message is a JSON object.");
   const doc = document;
   // 1. The topic, before anything else.
   const topicArn = doc.TopicArn;

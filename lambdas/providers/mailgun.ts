@@ -1,8 +1,9 @@
 import { canonicalizeAddress } from "../core/address.js";
 import { classify, isVagueRule } from "../core/classifier/index.js";
 import type { Classification } from "../core/classifier/types.js";
-import { InputError, toInputIssues } from "../core/errors.js";
+import { InputError } from "../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
+import { isRecord } from "../core/is-record.js";
 import { tableOf } from "../core/lookup.js";
 import { ALL_MAIL } from "../core/scope.js";
 import { type Reason, typeFor } from "../core/taxonomy.js";
@@ -13,9 +14,11 @@ import {
   MailgunSignedBodySchema,
 } from "./mailgun-schema.js";
 import { parseJsonBody } from "./shared/decode.js";
+import { NO_EXTRAS } from "./shared/event-defaults.js";
 import { checkedEventId } from "./shared/event-id.js";
 import { verifySignedToken } from "./shared/signed-token.js";
 import { joinDiagnostics, smtpFrom } from "./shared/smtp.js";
+import { parseAt } from "./shared/validate.js";
 import {
   type ParseContext,
   type ProviderAdapter,
@@ -81,9 +84,6 @@ async function verifyMailgun(request: WebhookRequest, context: VerifyContext): P
 
 type Path = readonly (string | number)[];
 type Located = { readonly value: unknown; readonly path: Path };
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The events a body holds, wherever they sit in it. */
 function locateEvents(body: unknown): Located[] {
@@ -200,8 +200,6 @@ export function classifyMailgunFailure(
   return bounce(pick(c));
 }
 
-const NO_EXTRAS = { feedbackType: null, unsubscribeReason: null, resubscribe: false } as const;
-
 /** Mailgun's event id (unique within a day) made unique by the event's own timestamp. */
 export const mailgunEventId = (data: Pick<MailgunEventData, "id" | "timestamp">): string =>
   `${data.id}#${String(data.timestamp)}`;
@@ -264,12 +262,7 @@ export function parseMailgun(request: WebhookRequest, context: ParseContext): Pa
       ignored += 1;
       continue;
     }
-    const result = MailgunEventDataSchema.safeParse(value);
-    if (!result.success) {
-      const issues = toInputIssues(result.error.issues.map((i) => ({ ...i, path: [...path, ...i.path] })));
-      throw new InputError("Not a valid Mailgun event.", issues, { cause: result.error });
-    }
-    const data = result.data;
+    const data = parseAt(MailgunEventDataSchema, value, path, "Not a valid Mailgun event.");
     const address = canonicalizeAddress(data.recipient ?? "");
     if (!address.ok) {
       ignored += 1;

@@ -4,7 +4,7 @@
  * **Verify.** Postmark signs nothing; the webhook URL carries HTTP basic auth
  * (`https://<user>:<password>@<api>/webhooks/postmark`), sent as `Authorization: Basic …`. The user
  * and password are compared with `POSTMARK_WEBHOOK_USER` / `POSTMARK_WEBHOOK_PASSWORD` in constant
- * time (SHA-256 digests of each, compared with `timingSafeEqual`; both always compared). Every
+ * time (`checkBasicAuth` in `shared/basic-auth.ts`; both always compared). Every
  * refusal — no or malformed `Authorization`, wrong user or password, a secret not set — is `403`,
  * the one status that stops Postmark's retries (any other non-200 is retried for ~10.5 h). There is
  * no signed timestamp or one-time token, so there is no freshness window or replay guard: a
@@ -38,13 +38,12 @@
  * text per type ("ex: unknown user, mailbox not found") and is never classified. Where the type is
  * soft, `Inactive: true` (Postmark stopped sending to the address) makes the failure permanent.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
-import type * as z from "zod";
 import { canonicalizeAddress } from "../core/address.js";
 import { classify, isVagueRule } from "../core/classifier/index.js";
 import type { Classification } from "../core/classifier/types.js";
-import { InputError, toInputIssues } from "../core/errors.js";
+import { InputError } from "../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
+import { isRecord } from "../core/is-record.js";
 import { tableOf } from "../core/lookup.js";
 import { ALL_MAIL, isScope } from "../core/scope.js";
 import { type Reason, typeFor } from "../core/taxonomy.js";
@@ -58,9 +57,12 @@ import {
   PostmarkSubscriptionChangeSchema,
   postmarkIdReviver,
 } from "./postmark-schema.js";
+import { checkBasicAuth } from "./shared/basic-auth.js";
 import { parseJsonBody } from "./shared/decode.js";
+import { NO_EXTRAS } from "./shared/event-defaults.js";
 import { checkedEventId } from "./shared/event-id.js";
 import { smtpFrom } from "./shared/smtp.js";
+import { parseAt } from "./shared/validate.js";
 import {
   type ParseContext,
   type ProviderAdapter,
@@ -84,25 +86,6 @@ export const POSTMARK_DEFAULT_STREAM = "outbound";
 const refuse = (message: string, slug: string, cause?: unknown): WebhookAuthError =>
   new WebhookAuthError(message, { status: POSTMARK_REFUSAL_STATUS, slug: `postmark-${slug}`, cause });
 
-const BASIC = /^Basic[ \t]+([A-Za-z0-9+/_-]+={0,2})[ \t]*$/i;
-const sha256 = (value: string): Buffer => createHash("sha256").update(value, "utf8").digest();
-
-/**
- * `user:password` from an `Authorization: Basic` header (RFC 7617: the user id holds no colon),
- * or `null` when the header is absent or not basic auth.
- *
- * @example
- * basicCredentials(`Basic ${Buffer.from("hook:s3cret").toString("base64")}`); // { user: "hook", password: "s3cret" }
- */
-export function basicCredentials(header: string | undefined): { user: string; password: string } | null {
-  const token = header === undefined ? undefined : BASIC.exec(header)?.[1];
-  if (token === undefined) return null;
-  const decoded = Buffer.from(token, "base64").toString("utf8");
-  const colon = decoded.indexOf(":");
-  if (colon < 0) return null;
-  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
 /** Throws `WebhookAuthError` (403) unless the request carries the configured basic-auth credentials. */
 async function verifyPostmark(request: WebhookRequest, context: VerifyContext): Promise<void> {
   const user = requireSecret(context.secrets, POSTMARK_WEBHOOK_USER, POSTMARK_REFUSAL_STATUS, "postmark");
@@ -112,28 +95,24 @@ async function verifyPostmark(request: WebhookRequest, context: VerifyContext): 
     POSTMARK_REFUSAL_STATUS,
     "postmark",
   );
-  const header = request.headers.authorization;
-  if (header === undefined || header.trim() === "") {
-    throw refuse(
-      "No Authorization header: put the user and password in the webhook URL (https://user:password@…/webhooks/postmark).",
-      "missing-credentials",
-    );
-  }
-  const given = basicCredentials(header);
-  if (given === null) {
-    throw refuse(
-      "The Authorization header is not HTTP basic auth (`Basic base64(user:password)`).",
-      "bad-credentials",
-    );
-  }
-  // Both comparisons always run: the answer's timing says nothing about which part was wrong.
-  const userOk = timingSafeEqual(sha256(given.user), sha256(user));
-  const passwordOk = timingSafeEqual(sha256(given.password), sha256(password));
-  if (!(userOk && passwordOk)) {
-    throw refuse(
-      `The basic-auth credentials do not match ${POSTMARK_WEBHOOK_USER} / ${POSTMARK_WEBHOOK_PASSWORD}.`,
-      "bad-credentials",
-    );
+  switch (checkBasicAuth(request.headers.authorization, { user, password })) {
+    case "ok":
+      return;
+    case "missing":
+      throw refuse(
+        "No Authorization header: put the user and password in the webhook URL (https://user:password@…/webhooks/postmark).",
+        "missing-credentials",
+      );
+    case "malformed":
+      throw refuse(
+        "The Authorization header is not HTTP basic auth (`Basic base64(user:password)`).",
+        "bad-credentials",
+      );
+    case "wrong":
+      throw refuse(
+        `The basic-auth credentials do not match ${POSTMARK_WEBHOOK_USER} / ${POSTMARK_WEBHOOK_PASSWORD}.`,
+        "bad-credentials",
+      );
   }
 }
 
@@ -289,9 +268,6 @@ export function classifyPostmarkBounce(
 type Path = readonly (string | number)[];
 type Located = { readonly value: unknown; readonly path: Path; readonly defaultType?: string };
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
 function decode(raw: Buffer): unknown {
   if (raw.toString("utf8").trim() === "")
     throw new InputError("The request body is empty; a Postmark JSON record is expected.");
@@ -308,13 +284,6 @@ function locateRecords(body: unknown): Located[] {
     }
   }
   return [{ value: body, path: [] }];
-}
-
-function validate<S extends z.ZodType>(schema: S, value: unknown, path: Path, what: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data as z.output<S>;
-  const issues = toInputIssues(result.error.issues.map((i) => ({ ...i, path: [...path, ...i.path] })));
-  throw new InputError(`Not a valid Postmark ${what} record.`, issues, { cause: result.error });
 }
 
 /** `outbound` (or no stream) → `*`; another stream → `stream-<id>`. */
@@ -336,7 +305,6 @@ export function scopeOfStream(stream: string | null | undefined, path: Path): st
 const iso = (value: string | null | undefined, fallback: Date): string =>
   new Date(value ?? fallback.getTime()).toISOString();
 
-const NO_EXTRAS = { feedbackType: null, unsubscribeReason: null, resubscribe: false } as const;
 const NOT_A_BOUNCE = { subtype: null, reason: null, smtp: null } as const;
 
 /** Collects events; drops a repeat of (recipient, event id) within one body; counts what is ignored. */
@@ -374,7 +342,7 @@ class Collector {
 }
 
 function parseBounceRecord(value: unknown, path: Path, out: Collector, ctx: ParseContext): void {
-  const record = validate(PostmarkBounceSchema, value, path, "bounce");
+  const record = parseAt(PostmarkBounceSchema, value, path, "Not a valid Postmark bounce record.");
   const isComplaintRecord = record.RecordType === "SpamComplaint";
   const handling: BounceHandling = isComplaintRecord ? { kind: "complaint" } : bounceHandling(record);
   if (handling.kind === "ignore") {
@@ -448,7 +416,12 @@ function subscriptionEvent(record: PostmarkSubscriptionChange, path: Path) {
 }
 
 function parseSubscriptionChange(value: unknown, path: Path, out: Collector): void {
-  const record = validate(PostmarkSubscriptionChangeSchema, value, path, "SubscriptionChange");
+  const record = parseAt(
+    PostmarkSubscriptionChangeSchema,
+    value,
+    path,
+    "Not a valid Postmark SubscriptionChange record.",
+  );
   const recipient = out.recipient(record.Recipient);
   if (recipient === null) return;
   const event = subscriptionEvent(record, path);
@@ -467,7 +440,7 @@ function parseSubscriptionChange(value: unknown, path: Path, out: Collector): vo
 }
 
 function parseDelivery(value: unknown, path: Path, out: Collector, ctx: ParseContext): void {
-  const record = validate(PostmarkDeliverySchema, value, path, "Delivery");
+  const record = parseAt(PostmarkDeliverySchema, value, path, "Not a valid Postmark Delivery record.");
   const recipient = out.recipient(record.Recipient);
   if (recipient === null) return;
   out.push(
@@ -504,7 +477,12 @@ export function parsePostmark(request: WebhookRequest, ctx: ParseContext): Parse
       isRecord(value) && defaultType && !Object.hasOwn(value, "RecordType")
         ? { ...value, RecordType: defaultType }
         : value;
-    const { RecordType } = validate(PostmarkHeaderSchema, record, path, "webhook");
+    const { RecordType } = parseAt(
+      PostmarkHeaderSchema,
+      record,
+      path,
+      "Not a valid Postmark webhook record.",
+    );
     switch (RecordType) {
       case "Bounce":
       case "SpamComplaint":

@@ -43,7 +43,7 @@
  */
 import { createHmac } from "node:crypto";
 import { canonicalizeAddress } from "../core/address.js";
-import { InputError, toInputIssues } from "../core/errors.js";
+import { InputError } from "../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
 import { tableOf } from "../core/lookup.js";
 import { ALL_MAIL } from "../core/scope.js";
@@ -57,9 +57,11 @@ import {
   SendCloudSignedSchema,
 } from "./sendcloud-schema.js";
 import { classifySendCloudBounce } from "./sendcloud-substat.js";
+import { NO_EXTRAS } from "./shared/event-defaults.js";
 import { checkedEventId } from "./shared/event-id.js";
 import { verifySignedToken } from "./shared/signed-token.js";
 import { joinDiagnostics, smtpFrom } from "./shared/smtp.js";
+import { parseAt } from "./shared/validate.js";
 import {
   type ParseContext,
   type ProviderAdapter,
@@ -205,8 +207,6 @@ function occurredAt(event: SendCloudEvent, context: ParseContext): string {
   return Number.isNaN(date.getTime()) ? context.receivedAt.toISOString() : date.toISOString();
 }
 
-const NO_EXTRAS = { feedbackType: null, unsubscribeReason: null, resubscribe: false } as const;
-
 type Recipient = { readonly raw: string; readonly emailId: string | null };
 
 /** The recipients of one event: `recipientArray` (with `emailIds`) for `request`, else `recipient`. */
@@ -301,12 +301,12 @@ export function parseSendCloud(request: WebhookRequest, context: ParseContext): 
   let ignored = 0;
   records.forEach((record, index) => {
     const at = (path: readonly PropertyKey[]) => (many ? [index, ...path] : [...path]);
-    const result = SendCloudEventSchema.safeParse(canonicalFields(record));
-    if (!result.success) {
-      const issues = toInputIssues(result.error.issues.map((i) => ({ ...i, path: at(i.path) })));
-      throw new InputError("Not a valid SendCloud event.", issues, { cause: result.error });
-    }
-    const event = result.data;
+    const event = parseAt(
+      SendCloudEventSchema,
+      canonicalFields(record),
+      at([]),
+      "Not a valid SendCloud event.",
+    );
     const kind = sendcloudKind(event.event);
     if (kind === null) {
       ignored += 1;

@@ -33,15 +33,17 @@
 import { createHash, createPublicKey, verify as ecdsaVerify, type KeyObject } from "node:crypto";
 import { canonicalizeAddress } from "../core/address.js";
 import { classify, isVagueRule } from "../core/classifier/index.js";
-import { InputError, toInputIssues } from "../core/errors.js";
+import { InputError } from "../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
 import { tableOf } from "../core/lookup.js";
 import { ALL_MAIL } from "../core/scope.js";
 import { type Reason, typeFor } from "../core/taxonomy.js";
 import { SendgridBatchSchema, type SendgridEvent, SendgridEventSchema } from "./sendgrid-schema.js";
 import { parseJsonBody } from "./shared/decode.js";
+import { NO_EXTRAS } from "./shared/event-defaults.js";
 import { checkedEventId } from "./shared/event-id.js";
 import { smtpFrom } from "./shared/smtp.js";
+import { parseAt } from "./shared/validate.js";
 import { type ProviderAdapter, requireSecret, WebhookAuthError, type WebhookRequest } from "./types.js";
 
 /** The setting that holds the Signed Event Webhook verification key. */
@@ -249,8 +251,6 @@ export function classifySendgridDrop(reasonText: string | null | undefined): Ver
   return certain(reason, true, `sendgrid-dropped-${slug(prefix)}`);
 }
 
-const NO_EXTRAS = { feedbackType: null, unsubscribeReason: null, resubscribe: false } as const;
-
 /** Stable id for an event without `sg_event_id` (old payloads): a hash of what identifies it. */
 function derivedId(e: SendgridEvent): string {
   const parts = [
@@ -263,13 +263,6 @@ function derivedId(e: SendgridEvent): string {
     e.asm_group_id ?? "",
   ];
   return `sendgrid-derived:${createHash("sha256").update(JSON.stringify(parts)).digest("base64url")}`;
-}
-
-function validateEvent(item: unknown, index: number): SendgridEvent {
-  const result = SendgridEventSchema.safeParse(item);
-  if (result.success) return result.data;
-  const issues = toInputIssues(result.error.issues.map((i) => ({ ...i, path: [index, ...i.path] })));
-  throw new InputError(`Event ${index} is not a valid SendGrid event.`, issues, { cause: result.error });
 }
 
 function groupScope(e: SendgridEvent, index: number): string {
@@ -294,17 +287,17 @@ function parseSendgrid(
   request: WebhookRequest,
   { tenant, receivedAt }: Parameters<ProviderAdapter["parse"]>[1],
 ) {
-  const batch = SendgridBatchSchema.safeParse(parseJsonBody(request.rawBody));
-  if (!batch.success) {
-    throw new InputError("Not a SendGrid Event Webhook body.", toInputIssues(batch.error.issues), {
-      cause: batch.error,
-    });
-  }
+  const batch = parseAt(
+    SendgridBatchSchema,
+    parseJsonBody(request.rawBody),
+    [],
+    "Not a SendGrid Event Webhook body.",
+  );
   const events: NormalizedEvent[] = [];
   const seen = new Set<string>();
   let ignored = 0;
-  batch.data.forEach((item, index) => {
-    const e = validateEvent(item, index);
+  batch.forEach((item, index) => {
+    const e = parseAt(SendgridEventSchema, item, [index], `Event ${index} is not a valid SendGrid event.`);
     const kind = e.event.trim().toLowerCase();
     let verdict: Verdict;
     let smtp: Smtp | null = null;

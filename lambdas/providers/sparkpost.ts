@@ -2,16 +2,18 @@
  * SparkPost / Bird event webhooks (providers.md §5): basic authentication, then a JSON batch of
  * `{"msys": {"<event class>": {…}}}` elements, each one event for one recipient.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
-import type * as z from "zod";
 import { canonicalizeAddress } from "../core/address.js";
-import { InputError, type InputIssue, toInputIssues } from "../core/errors.js";
+import { InputError, type InputIssue } from "../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
 import { ALL_MAIL } from "../core/scope.js";
+import { REPLY_CODE } from "../core/smtp-codes.js";
 import { feedbackTypeOf } from "./ses/records.js";
+import { checkBasicAuth } from "./shared/basic-auth.js";
 import { parseJsonBody } from "./shared/decode.js";
+import { NO_EXTRAS } from "./shared/event-defaults.js";
 import { checkedEventId } from "./shared/event-id.js";
 import { smtpFrom } from "./shared/smtp.js";
+import { parseAt } from "./shared/validate.js";
 import {
   bounceClassOf,
   classifySparkPostBounce,
@@ -37,15 +39,6 @@ export const SPARKPOST_PASSWORD_SETTING = "SPARKPOST_WEBHOOK_PASSWORD";
  */
 const REFUSAL = 401;
 
-const BASIC = /^\s*basic\s+([A-Za-z0-9+/=_-]{1,4096})\s*$/i;
-
-const sha256 = (data: Buffer): Buffer => createHash("sha256").update(data).digest();
-
-/** Compares two secrets in constant time (digests of equal length, whatever the inputs' lengths). */
-function sameSecret(given: Buffer, expected: Buffer): boolean {
-  return timingSafeEqual(sha256(given), sha256(expected));
-}
-
 function refuse(message: string, slug: string): never {
   throw new WebhookAuthError(message, { status: REFUSAL, slug });
 }
@@ -58,8 +51,6 @@ const IGNORED_TYPES: ReadonlySet<string> = new Set([
   "generation_rejection",
 ]);
 
-const NO_EXTRAS = { feedbackType: null, unsubscribeReason: null, resubscribe: false } as const;
-
 type Base = Pick<NormalizedEvent, "tenant" | "provider" | "eventId" | "recipient" | "occurredAt" | "scope">;
 
 /** The SMTP details of a bounce: `error_code`, and the codes and text of `raw_reason` (else `reason`). */
@@ -67,7 +58,7 @@ function smtpOfEvent(event: SparkPostEvent): Smtp {
   const diagnostic = event.raw_reason?.trim() || event.reason?.trim() || null;
   const fromText = smtpFrom(diagnostic);
   const code = event.error_code?.trim() ?? "";
-  return { ...fromText, code: /^[245]\d\d$/.test(code) ? code : fromText.code };
+  return { ...fromText, code: REPLY_CODE.test(code) ? code : fromText.code };
 }
 
 /**
@@ -150,21 +141,6 @@ function invalid(message: string, issues: InputIssue[], cause?: unknown): never 
   throw new InputError(message, issues, cause === undefined ? undefined : { cause });
 }
 
-function validate<S extends z.ZodType>(
-  schema: S,
-  value: unknown,
-  path: (string | number)[],
-  what: string,
-): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data as z.output<S>;
-  invalid(
-    `Not a valid SparkPost ${what}.`,
-    toInputIssues(result.error.issues.map((i) => ({ ...i, path: [...path, ...i.path] }))),
-    result.error,
-  );
-}
-
 /**
  * Parses a SparkPost webhook body: a JSON array of `{"msys": {...}}` elements (a single element
  * outside an array is accepted too, e.g. for `/v1/import`).
@@ -203,13 +179,18 @@ export function parseSparkPost(
 
   elements.forEach((element, i) => {
     const path = Array.isArray(body) ? [i] : [];
-    const { msys } = validate(SparkPostElementSchema, element, path, "batch element");
+    const { msys } = parseAt(SparkPostElementSchema, element, path, "Not a valid SparkPost batch element.");
     for (const [eventClass, payload] of Object.entries(msys)) {
       if (!(SPARKPOST_EVENT_CLASSES as readonly string[]).includes(eventClass)) {
         ignored++;
         continue;
       }
-      const event = validate(SparkPostEventSchema, payload, [...path, "msys", eventClass], eventClass);
+      const event = parseAt(
+        SparkPostEventSchema,
+        payload,
+        [...path, "msys", eventClass],
+        `Not a valid SparkPost ${eventClass}.`,
+      );
       if (IGNORED_TYPES.has(event.type)) {
         ignored++;
         continue;
@@ -243,7 +224,7 @@ export function parseSparkPost(
 /**
  * Checks SparkPost's basic authentication (`auth_type: "basic"`): the `Authorization: Basic`
  * credentials must be `SPARKPOST_WEBHOOK_USER` / `SPARKPOST_WEBHOOK_PASSWORD`, compared in
- * constant time. SparkPost signs nothing: the credentials are the whole proof.
+ * constant time (`checkBasicAuth`). SparkPost signs nothing: the credentials are the whole proof.
  *
  * @throws WebhookAuthError (401) when a setting is missing, or the credentials are missing or wrong.
  * @example
@@ -255,21 +236,18 @@ export async function verifySparkPost(
 ): Promise<void> {
   const user = requireSecret(secrets, SPARKPOST_USER_SETTING, REFUSAL, "sparkpost");
   const password = requireSecret(secrets, SPARKPOST_PASSWORD_SETTING, REFUSAL, "sparkpost");
-  const header = request.headers.authorization;
-  if (header === undefined || header.trim() === "") {
-    refuse(
-      "No Authorization header: set the webhook's authentication to Basic Auth with the configured user and password.",
-      "sparkpost-missing-credentials",
-    );
-  }
-  const encoded = BASIC.exec(header)?.[1];
-  if (encoded === undefined) {
-    refuse("The Authorization header is not Basic credentials.", "sparkpost-bad-credentials");
-  }
-  const given = Buffer.from(encoded, "base64");
-  const expected = Buffer.from(`${user}:${password}`, "utf8");
-  if (!sameSecret(given, expected)) {
-    refuse("The basic-auth user name or password is wrong.", "sparkpost-bad-credentials");
+  switch (checkBasicAuth(request.headers.authorization, { user, password })) {
+    case "ok":
+      return;
+    case "missing":
+      return refuse(
+        "No Authorization header: set the webhook's authentication to Basic Auth with the configured user and password.",
+        "sparkpost-missing-credentials",
+      );
+    case "malformed":
+      return refuse("The Authorization header is not Basic credentials.", "sparkpost-bad-credentials");
+    case "wrong":
+      return refuse("The basic-auth user name or password is wrong.", "sparkpost-bad-credentials");
   }
 }
 

@@ -4,13 +4,13 @@ import { describe, expect, it, vi } from "vitest";
 import { InputError } from "../../lambdas/core/errors.js";
 import { type NormalizedEvent, NormalizedEventSchema } from "../../lambdas/core/events.js";
 import {
-  basicCredentials,
   POSTMARK_BOUNCE_TYPES,
   POSTMARK_TYPE_CODES,
   POSTMARK_WEBHOOK_PASSWORD,
   POSTMARK_WEBHOOK_USER,
   postmarkAdapter,
 } from "../../lambdas/providers/postmark.js";
+import { basicCredentials } from "../../lambdas/providers/shared/basic-auth.js";
 import { type VerifyContext, WebhookAuthError, type WebhookRequest } from "../../lambdas/providers/types.js";
 
 type Json = Record<string, unknown>;

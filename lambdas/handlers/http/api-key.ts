@@ -1,17 +1,11 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { sameSecret } from "../../core/secret-compare.js";
+import { SERVICE_NAME } from "../names.js";
 import { HttpProblem } from "./problem.js";
 import type { HttpResponse } from "./response.js";
 
-const digest = (value: string): Buffer => createHash("sha256").update(value).digest();
-
-/** Compares two secrets in time independent of where they differ (hashing first evens the lengths). */
-export function sameSecret(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
-const challenge = { "www-authenticate": 'Bearer realm="suppression-service"' };
+const challenge = { "www-authenticate": `Bearer realm="${SERVICE_NAME}"` };
 
 /**
  * middy `before`: requires `Authorization: Bearer <key>` matching the configured API key.

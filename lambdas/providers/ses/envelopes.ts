@@ -12,8 +12,10 @@ import {
 } from "@aws-lambda-powertools/parser/schemas/sns";
 import { SqsRecordSchema } from "@aws-lambda-powertools/parser/schemas/sqs";
 import * as z from "zod";
-import { InputError, toInputIssues } from "../../core/errors.js";
+import { InputError } from "../../core/errors.js";
+import { isRecord } from "../../core/is-record.js";
 import { parseJsonText } from "../shared/decode.js";
+import { parseAt } from "../shared/validate.js";
 
 /** Where the body came from. */
 export type SesShape = "ses-record" | "sns-http" | "sns-lambda" | "sqs-lambda" | "eventbridge";
@@ -121,16 +123,6 @@ const RecordsEventSchema = z.looseObject({
   Records: z.array(z.unknown()).min(1, "`Records` must not be empty"),
 });
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
-function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, path: Path, what: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = toInputIssues(result.error.issues.map((i) => ({ ...i, path: [...path, ...i.path] })));
-  throw new InputError(`Not a valid ${what}.`, issues, { cause: result.error });
-}
-
 /**
  * A JSON-string layer (SNS `Message`, SQS `body`) parsed with the same depth bound as a whole body
  * (`parseJsonText`), its issues re-pointed at `path`.
@@ -169,7 +161,7 @@ function fromSnsDocument(
   path: Path,
   origin: Origin,
 ): { items: SesEnvelopeItem[]; sns: SnsMeta } {
-  const doc = parseOrThrow(SnsHttpDocumentSchema, value, path, "SNS message");
+  const doc = parseAt(SnsHttpDocumentSchema, value, path, "Not a valid SNS message.");
   const sns = snsMetaOf(doc);
   if (doc.Type !== "Notification") return { items: [], sns };
   const messagePath = [...path, "Message"];
@@ -178,7 +170,7 @@ function fromSnsDocument(
 }
 
 function fromEventBridge(value: unknown, path: Path, origin: Origin): SesEnvelopeItem[] {
-  const event = parseOrThrow(SesEventBridgeSchema, value, path, "EventBridge event from SES");
+  const event = parseAt(SesEventBridgeSchema, value, path, "Not a valid EventBridge event from SES.");
   const eventBridge: EventBridgeMeta = {
     id: event.id,
     account: event.account,
@@ -199,7 +191,7 @@ const looksLikeSesRecord = (v: Record<string, unknown>): boolean =>
 /** An SQS body: an SNS document, an EventBridge event, or (raw delivery) the SES record itself. */
 function fromSqsBody(body: string, path: Path, origin: Origin): SesEnvelopeItem[] {
   const value = parseJsonField(body, path, "The SQS `body`");
-  if (isObject(value)) {
+  if (isRecord(value)) {
     if (looksLikeSnsDocument(value)) return fromSnsDocument(value, path, origin).items;
     if (looksLikeEventBridge(value)) return fromEventBridge(value, path, origin);
     if (looksLikeSesRecord(value)) return [{ record: value, path, ...origin }];
@@ -210,8 +202,8 @@ function fromSqsBody(body: string, path: Path, origin: Origin): SesEnvelopeItem[
 }
 
 function fromLambdaRecord(value: unknown, path: Path): SesEnvelopeItem[] {
-  if (isObject(value) && value.EventSource === "aws:sns") {
-    const record = parseOrThrow(SnsLambdaRecordSchema, value, path, "SNS → Lambda record");
+  if (isRecord(value) && value.EventSource === "aws:sns") {
+    const record = parseAt(SnsLambdaRecordSchema, value, path, "Not a valid SNS → Lambda record.");
     const messagePath = [...path, "Sns", "Message"];
     const ses = parseJsonField(record.Sns.Message, messagePath, "The SNS `Message`");
     const sns: SnsMeta = {
@@ -224,8 +216,8 @@ function fromLambdaRecord(value: unknown, path: Path): SesEnvelopeItem[] {
     };
     return [{ record: ses, path: messagePath, ...NO_ORIGIN, sns }];
   }
-  if (isObject(value) && value.eventSource === "aws:sqs") {
-    const record = parseOrThrow(SqsLambdaRecordSchema, value, path, "SQS → Lambda record");
+  if (isRecord(value) && value.eventSource === "aws:sqs") {
+    const record = parseAt(SqsLambdaRecordSchema, value, path, "Not a valid SQS → Lambda record.");
     return fromSqsBody(record.body, [...path, "body"], {
       ...NO_ORIGIN,
       sqsMessageId: record.messageId ?? null,
@@ -251,7 +243,7 @@ function fromLambdaRecord(value: unknown, path: Path): SesEnvelopeItem[] {
 export function unwrapSnsMessage(message: string, sns: SnsMeta): SesEnvelopeItem[] {
   const path = ["Message"];
   const record = parseJsonField(message, path, "The SNS `Message`");
-  if (!isObject(record) || !looksLikeSesRecord(record)) {
+  if (!isRecord(record) || !looksLikeSesRecord(record)) {
     throw new InputError(
       "The SNS `Message` is not an SES notification (`eventType` or `notificationType`); a topic for this webhook carries SES notifications only.",
       [{ path: "Message", message: "not an SES record" }],
@@ -279,14 +271,14 @@ export function unwrapSnsMessage(message: string, sns: SnsMeta): SesEnvelopeItem
  */
 export function unwrapSes(body: unknown): UnwrappedSes {
   const value = typeof body === "string" ? parseJsonField(body, [], "The body") : body;
-  if (!isObject(value)) {
+  if (!isRecord(value)) {
     throw new InputError("An SES notification must be a JSON object.", [
       { path: "", message: "not an object" },
     ]);
   }
   if ("Records" in value) {
-    const event = parseOrThrow(RecordsEventSchema, value, [], "Lambda event");
-    const firstSource = isObject(event.Records[0]) ? event.Records[0].EventSource : undefined;
+    const event = parseAt(RecordsEventSchema, value, [], "Not a valid Lambda event.");
+    const firstSource = isRecord(event.Records[0]) ? event.Records[0].EventSource : undefined;
     const shape: SesShape = firstSource === "aws:sns" ? "sns-lambda" : "sqs-lambda";
     const items = event.Records.flatMap((r, i) => fromLambdaRecord(r, ["Records", i]));
     return { shape, items, sns: null };

@@ -2,12 +2,13 @@
  * One SES record → normalized events, one per recipient (providers.md §1.8, design.md §2).
  */
 import { createHash } from "node:crypto";
-import type * as z from "zod";
 import { canonicalizeAddress } from "../../core/address.js";
-import { InputError, toInputIssues } from "../../core/errors.js";
+import { InputError } from "../../core/errors.js";
 import { MAX_EVENT_ID_CHARS, type NormalizedEvent, type ParsedNotification } from "../../core/events.js";
 import { ALL_MAIL, isScope } from "../../core/scope.js";
 import type { FeedbackType } from "../../core/taxonomy.js";
+import { NO_EXTRAS } from "../shared/event-defaults.js";
+import { parseAt } from "../shared/validate.js";
 import { classifySesBounce, smtpOf } from "./bounce.js";
 import {
   SesBounceRecordSchema,
@@ -79,18 +80,6 @@ export function feedbackTypeOf(raw: string | null | undefined): FeedbackType | n
   }
 }
 
-function validate<S extends z.ZodType>(
-  schema: S,
-  record: unknown,
-  path: readonly (string | number)[],
-  type: string,
-) {
-  const result = schema.safeParse(record);
-  if (result.success) return result.data as z.output<S>;
-  const issues = toInputIssues(result.error.issues.map((i) => ({ ...i, path: [...path, ...i.path] })));
-  throw new InputError(`Not a valid SES ${type} record.`, issues, { cause: result.error });
-}
-
 type Base = Pick<NormalizedEvent, "tenant" | "provider" | "occurredAt">;
 type Builder = {
   readonly events: NormalizedEvent[];
@@ -118,8 +107,6 @@ function builder(): Builder {
     },
   };
 }
-
-const NO_EXTRAS = { feedbackType: null, unsubscribeReason: null, resubscribe: false } as const;
 
 /**
  * Turns one SES record (classic notification or event-publishing record, as found in the SNS
@@ -149,7 +136,7 @@ const NO_EXTRAS = { feedbackType: null, unsubscribeReason: null, resubscribe: fa
  */
 export function parseSesRecord(record: unknown, ctx: SesRecordContext): SesParsedNotification {
   const path = ctx.path ?? [];
-  const header = validate(SesRecordHeaderSchema, record, path, "notification");
+  const header = parseAt(SesRecordHeaderSchema, record, path, "Not a valid SES notification record.");
   const type = header.eventType ?? header.notificationType ?? "";
   const fallback = (ctx.receivedAt ?? new Date()).toISOString();
   const b = builder();
@@ -161,7 +148,12 @@ export function parseSesRecord(record: unknown, ctx: SesRecordContext): SesParse
 
   switch (type) {
     case "Bounce": {
-      const { mail, bounce } = validate(SesBounceRecordSchema, record, path, type);
+      const { mail, bounce } = parseAt(
+        SesBounceRecordSchema,
+        record,
+        path,
+        `Not a valid SES ${type} record.`,
+      );
       const common = base(bounce.timestamp, mail.timestamp);
       bounce.bouncedRecipients.forEach((r, i) => {
         const recipient = b.recipient(r.emailAddress, [
@@ -187,7 +179,12 @@ export function parseSesRecord(record: unknown, ctx: SesRecordContext): SesParse
       break;
     }
     case "Complaint": {
-      const { mail, complaint } = validate(SesComplaintRecordSchema, record, path, type);
+      const { mail, complaint } = parseAt(
+        SesComplaintRecordSchema,
+        record,
+        path,
+        `Not a valid SES ${type} record.`,
+      );
       const common = base(complaint.timestamp, mail.timestamp);
       const feedbackType = feedbackTypeOf(complaint.complaintFeedbackType);
       complaint.complainedRecipients.forEach((r, i) => {
@@ -216,7 +213,12 @@ export function parseSesRecord(record: unknown, ctx: SesRecordContext): SesParse
       break;
     }
     case "Delivery": {
-      const { mail, delivery } = validate(SesDeliveryRecordSchema, record, path, type);
+      const { mail, delivery } = parseAt(
+        SesDeliveryRecordSchema,
+        record,
+        path,
+        `Not a valid SES ${type} record.`,
+      );
       const common = base(delivery.timestamp, mail.timestamp);
       delivery.recipients.forEach((raw, i) => {
         const recipient = b.recipient(raw, [...path, "delivery", "recipients", i]);
@@ -237,7 +239,7 @@ export function parseSesRecord(record: unknown, ctx: SesRecordContext): SesParse
       break;
     }
     case "Send": {
-      const { mail } = validate(SesSendRecordSchema, record, path, type);
+      const { mail } = parseAt(SesSendRecordSchema, record, path, `Not a valid SES ${type} record.`);
       const common = base(mail.timestamp);
       mail.destination.forEach((raw, i) => {
         const recipient = b.recipient(raw, [...path, "mail", "destination", i]);
@@ -258,7 +260,12 @@ export function parseSesRecord(record: unknown, ctx: SesRecordContext): SesParse
       break;
     }
     case "Subscription": {
-      const { mail, subscription } = validate(SesSubscriptionRecordSchema, record, path, type);
+      const { mail, subscription } = parseAt(
+        SesSubscriptionRecordSchema,
+        record,
+        path,
+        `Not a valid SES ${type} record.`,
+      );
       const common = base(subscription.timestamp, mail.timestamp);
       const changes = subscriptionChanges(subscription, [...path, "subscription"]);
       // Not `occurredAt`: its last resort (receivedAt) would make the id differ across redeliveries.

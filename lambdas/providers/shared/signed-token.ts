@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { sameSecret } from "../../core/secret-compare.js";
 import type { Provider } from "../../core/taxonomy.js";
 import type { VerifyContext, WebhookAuthError } from "../types.js";
 
@@ -26,7 +27,7 @@ export type SignedTokenPolicy = {
 
 function matches(expected: Buffer, given: string | null | undefined): boolean {
   const hex = given?.trim() ?? "";
-  return HEX_SHA256.test(hex) && timingSafeEqual(expected, Buffer.from(hex, "hex"));
+  return HEX_SHA256.test(hex) && sameSecret(Buffer.from(hex, "hex"), expected);
 }
 
 /**

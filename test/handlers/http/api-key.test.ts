@@ -1,7 +1,8 @@
 import type { Request } from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { bearerApiKey, sameSecret } from "../../../lambdas/handlers/http/api-key.js";
+import { sameSecret } from "../../../lambdas/core/secret-compare.js";
+import { bearerApiKey } from "../../../lambdas/handlers/http/api-key.js";
 import { HttpProblem } from "../../../lambdas/handlers/http/problem.js";
 
 async function run(expected: string | undefined, authorization?: string): Promise<unknown> {

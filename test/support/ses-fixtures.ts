@@ -157,11 +157,13 @@ export const DETAIL_TYPES: Readonly<Record<string, string>> = {
 
 /** The EventBridge event SES puts on the default bus for `record` (`detail` is the record). */
 export function asEventBridge(record: Json): Json {
-  const type = String(record.eventType ?? record.notificationType ?? "");
+  // Property tests pass any value here: read it without calling its `toString`, and look it up as data.
+  const raw = record.eventType ?? record.notificationType ?? "";
+  const type = typeof raw === "string" ? raw : (JSON.stringify(raw) ?? "");
   return {
     version: "0",
     id: stableId(record, "eventbridge"),
-    "detail-type": DETAIL_TYPES[type] ?? `Email ${type}`,
+    "detail-type": Object.hasOwn(DETAIL_TYPES, type) ? (DETAIL_TYPES[type] as string) : `Email ${type}`,
     source: "aws.ses",
     account: ACCOUNT,
     time: timestampOf(record).replace(/\.\d+Z$/, "Z"),

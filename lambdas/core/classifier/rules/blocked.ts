@@ -1,0 +1,155 @@
+/**
+ * Text rules of the fine reason `blocked` (Blocked IP; design.md §2.4), each with the
+ * example it must win on. Where each one sits in the decision order is `RULE_ORDER` (`order.ts`);
+ * they are listed here in that order.
+ */
+
+import type { ReasonRule } from "./types.js";
+
+/** The `blocked` rules, in decision order. */
+export const rules: readonly ReasonRule<"blocked">[] = [
+  {
+    id: "text-too-many-invalid-recipients",
+    reason: "blocked",
+    any: ["too many invalid recipients"],
+    note:
+      "Cox and GoDaddy (IB112/IB113) refuse a client IP that mailed too many invalid recipients: a " +
+      "block of the sender, not a verdict on this address. Before every user-unknown rule.",
+    example: {
+      smtpCode: "554",
+      diagnostic: "550 5.7.1 Rejected: too many invalid recipients from 192.0.2.1",
+    },
+  },
+  {
+    id: "text-blocked-list",
+    reason: "blocked",
+    any: [
+      "tss09",
+      "dt:rbl",
+      "spamhaus",
+      "barracuda",
+      "spamcop",
+      "sorbs",
+      "dnsbl",
+      "rbl.",
+      "/rbl",
+      "rbl:",
+      " rbl",
+      "cdrbl",
+      "proofpoint",
+      "cloudmark",
+      "blacklist",
+      "blocklist",
+      "black list",
+      "block list",
+      "blocked using",
+      "blocked by",
+      "blocked for abuse",
+      "blocked for spam",
+      "client host blocked",
+      "client host rejected: blocked",
+      "banned sending ip",
+      "sender ip address rejected",
+      "bad sender ip",
+      "is listed at",
+      "listed as abusive",
+      "blocked - see",
+      "refused - see",
+      "too many unwanted messages",
+      "hl:ihu",
+      "hl:ipb",
+      "hl:mep",
+      "黑名单",
+      "黑名單",
+      "ip被封",
+      "ip 被封",
+      "ip地址被封",
+      "ip被拒绝",
+      "被暂时挂起",
+    ],
+    re: /mail from \d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3} refused/,
+    unless: [
+      "uribl",
+      "surbl",
+      "blacklisted url",
+      "user in blacklist",
+      "收件人的黑名单",
+      "收件人黑名单",
+      "对方的黑名单",
+    ],
+    note: "Anti-spam lists name our sending IP; a listed URL in the body is spam content instead.",
+    example: {
+      smtpCode: "554",
+      enhancedCode: "5.7.1",
+      diagnostic: "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org",
+    },
+  },
+  {
+    id: "text-blocked-client",
+    reason: "blocked",
+    any: [
+      "suspected bounce attack",
+      "helo/ehlo argument is invalid",
+      "please use the smtp server of your isp",
+      "dynamic ip",
+      "dial-up",
+      "dialup",
+      "residential ip",
+      "invalid ip for sending",
+      "not currently accepting mail from your ip",
+      "no access from mail server",
+      "open relay",
+      "open proxy",
+      "relay quota",
+      "helo command rejected",
+      "my name was rejected",
+      "esmtp not accepting connections",
+      "adresse ip source bloquee",
+      "your ip has been blocked",
+      "your ip address has been blocked",
+      "ip is forbidden",
+      "black ip",
+      "ip is rejected",
+      "invalid ip",
+      "openrelay check",
+      "helohost error",
+      "发信ip被",
+    ],
+    seq: [
+      ["messages from ", " weren't sent"],
+      ["your ip", " is blocked"],
+      ["your ip", " has been rejected"],
+      ["access from ip", " blocked"],
+    ],
+    example: {
+      smtpCode: "550",
+      enhancedCode: "5.7.0",
+      diagnostic: "550 5.7.0 <sender@example.jp>... Please use the smtp server of your ISP.",
+    },
+  },
+  {
+    id: "text-connection-refused",
+    reason: "blocked",
+    any: [
+      "connection refused by",
+      "connection reset by peer",
+      "connection dropped by",
+      "connection was dropped by remote host",
+    ],
+    note:
+      "The receiver refused or cut our connection before answering: the way many receivers turn away " +
+      "a client IP they block. A connection that merely times out stays a network/expiry matter.",
+    example: { enhancedCode: "4.4.7", diagnostic: "Deferred: Connection refused by mx.example.org." },
+  },
+  {
+    id: "stage-connect-refused",
+    reason: "blocked",
+    any: ["refused", "rejected", "denied", "blocked", "not allowed", "not available", "go away"],
+    stage: ["connect", "helo"],
+    note: "Refused at connection or HELO: the receiver objects to the client (IP or host name).",
+    example: {
+      diagnostic:
+        "host mx.example.com[192.0.2.232] refused to talk to me: 421 Service not available, closing transmission channel",
+    },
+  },
+];

@@ -29,6 +29,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    setupFiles: ["test/support/fast-check-seed.ts"],
     projects: [
       {
         extends: true,

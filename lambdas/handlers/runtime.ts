@@ -8,6 +8,7 @@ import {
   type SuppressionStore,
   tableNameFromEnv,
 } from "../store/index.js";
+import { SERVICE_NAME } from "./names.js";
 import { createApiKeySource, createProviderSecretsSource } from "./secret-api-key.js";
 
 /** Everything a handler needs from its container; tests and the local server build their own. */
@@ -28,7 +29,8 @@ export type RuntimeDeps = {
   readonly now: () => Date;
 };
 
-export const SERVICE_NAME = "suppression-service";
+/** Written once in names.ts (data only, so lib/ can read it); re-exported for the handlers. */
+export { SERVICE_NAME };
 
 /**
  * The container's dependencies, read from the environment once and kept between invocations (the

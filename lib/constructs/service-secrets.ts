@@ -5,8 +5,8 @@ import { PROVIDER_SECRET_NAMES } from "../../lambdas/handlers/secret-api-key.js"
 
 const NO_ROTATION_REASON =
   "No rotation Lambda: the value is shared with parties outside AWS (API callers, or the ESP that signs " +
-  "webhooks), so rotating it is a coordinated operator procedure (put-secret-value, then redeploy to " +
-  "recycle containers), documented in docs/drafts/deploy.md.";
+  "webhooks), so rotating it is a coordinated operator procedure (put-secret-value; the functions see " +
+  "the new value within 5 minutes), documented in the README's Secrets section.";
 
 /**
  * The service's secrets in Secrets Manager (encrypted with the account's `aws/secretsmanager` key),
@@ -14,7 +14,7 @@ const NO_ROTATION_REASON =
  * - the bearer API key, generated at deploy time (48 letters and digits);
  * - the providers' webhook secrets, one JSON object with an empty value per provider: operators fill
  *   in the providers they use (an empty value makes that provider reject its webhooks).
- * The functions read them once per container (lambdas/handlers/secret-api-key.ts).
+ * The functions re-read them every 5 minutes (`SECRET_MAX_AGE_SECONDS`, lambdas/handlers/secret-api-key.ts).
  */
 export class ServiceSecrets extends Construct {
   readonly apiKey: secretsmanager.Secret;

@@ -80,7 +80,10 @@ export function requireSecret(
  */
 export type ProviderAdapter = {
   readonly provider: Provider;
-  /** The settings `verify` reads (documented in the README, named in refusals). */
+  /**
+   * The settings `verify` reads (named in refusals). The stack's provider secret holds exactly the
+   * union of every adapter's names (`PROVIDER_SECRET_NAMES`; test/providers/registry.test.ts).
+   */
   readonly secretNames: readonly string[];
   /** Throws `WebhookAuthError` when the request is not genuine or cannot be checked. */
   verify(request: WebhookRequest, context: VerifyContext): Promise<void>;

@@ -1,26 +1,9 @@
-import * as z from "zod/mini";
+import { type CheckBody, CheckBodySchema, MAX_CHECK_ADDRESSES } from "../contract/check-request.js";
 import { InputError, toInputIssues } from "../core/errors.js";
-import { MAX_SCOPE_LENGTH, SCOPE_PATTERN } from "../core/scope.js";
 import { HttpProblem } from "./http/problem.js";
 
-/** design.md §5.3: a check asks about 1 to 1000 addresses. */
-export const MAX_CHECK_ADDRESSES = 1000;
-
-// zod/mini keeps the check function's bundle and cold start small (issue: check ≤ 650 KB).
-const CheckBodySchema = z.object({
-  addresses: z.array(z.string("each address must be a string").check(z.maxLength(1024, "address too long")), {
-    error: "`addresses` must be an array of strings",
-  }),
-  scope: z.optional(
-    z
-      .string("`scope` must be a string")
-      .check(
-        z.maxLength(MAX_SCOPE_LENGTH, `a scope has at most ${MAX_SCOPE_LENGTH} characters`),
-        z.regex(SCOPE_PATTERN, "a scope is `*` or names separated by `/`"),
-      ),
-  ),
-});
-export type CheckBody = z.infer<typeof CheckBodySchema>;
+// The schema is zod/mini (the check function's bundle and cold start stay small; budget in bench/budgets.ts).
+export { type CheckBody, MAX_CHECK_ADDRESSES };
 
 /**
  * Validates a `POST /v1/check` body: 400 for a wrong shape or no address, 413 for more than 1000.

@@ -1,36 +1,13 @@
+import type { DecisionView, EventView, IngestSummary } from "../contract/ingestion.js";
 import type { NormalizedEvent, ParsedNotification } from "../core/events.js";
 import { fromEpochSeconds } from "../core/ledger/index.js";
-import type { Cause, Decision, Outcome } from "../core/ledger/types.js";
+import type { Decision } from "../core/ledger/types.js";
 import { decide, type Policy } from "../core/policy/index.js";
 import { INGEST_WRITE_CONCURRENCY, type RecordResult, type SuppressionStore } from "../store/index.js";
 
-/** One event as the API reports it (the tenant is implied by the key). */
-export type EventView = Omit<NormalizedEvent, "tenant">;
-
-/** What the policy decided for one event and, unless a dry run, what storing it did. */
-export type DecisionView = {
-  readonly recipient: string;
-  readonly eventId: string;
-  readonly action: Decision["action"];
-  readonly scope: string | null;
-  readonly cause: Cause | null;
-  /** ISO time the affected cause now expires; `null` for never or when no cause is affected. */
-  readonly expiresAt: string | null;
-  /** Omitted on a dry run. */
-  readonly outcome?: Outcome | "duplicate";
-  /** Why the policy does nothing with this event. */
-  readonly why?: string;
-};
-
-/** The body of every ingestion answer (design.md §5.3). */
-export type IngestSummary = {
-  readonly accepted: number;
-  readonly duplicates: number;
-  readonly ignored: number;
-  readonly dryRun: boolean;
-  readonly events: EventView[];
-  readonly decisions: DecisionView[];
-};
+/** One event as the API reports it (the tenant is implied by the key); what the policy decided for
+ * it and, unless a dry run, what storing it did; the body of every ingestion answer (design.md §5.3). */
+export type { DecisionView, EventView, IngestSummary };
 
 const iso = (epoch: number | null): string | null => (epoch === null ? null : fromEpochSeconds(epoch));
 

@@ -4,14 +4,10 @@
  * the other: importing a handler module builds its Lambda handler, and one function's bundle must
  * not carry (or build) another's.
  */
-import type { Verdict } from "../store/index.js";
+import type { BadAddressVerdict } from "../contract/check.js";
 
 /** A malformed address is answered as suppressed but is never stored, so it has no time or source. */
-export type BadAddressVerdict = Omit<Verdict, "since" | "source"> & {
-  readonly since: null;
-  readonly source: null;
-  readonly problem: string;
-};
+export type { BadAddressVerdict };
 
 /**
  * The verdict on an address that cannot be canonicalized: suppressed as `bad_address_format`,

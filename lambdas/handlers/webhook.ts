@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import type { SnsControlAnswer } from "../contract/ingestion.js";
 import { ADAPTER_PROVIDERS, webhookAdapter } from "../providers/registry.js";
 import { parseSesSnsMessage, type SnsMeta } from "../providers/ses/index.js";
 import { subscribeUrlProblem } from "../providers/ses/sns-cert-url.js";
@@ -32,13 +33,7 @@ import { limitEvents, webhookRequest } from "./webhook-request.js";
 export const WEBHOOK_PROVIDERS = ["ses", ...ADAPTER_PROVIDERS];
 
 /** What the webhook answers to an SNS subscription or unsubscription confirmation. */
-export type SnsControlAnswer = {
-  readonly sns: "SubscriptionConfirmation" | "UnsubscribeConfirmation";
-  readonly topicArn: string;
-  readonly messageId: string;
-  /** Whether we confirmed the subscription (always false for an unsubscription: only logged). */
-  readonly confirmed: boolean;
-};
+export type { SnsControlAnswer };
 
 export type WebhookOptions = IngestHandlerOptions & {
   /** The allowed SNS topic ARNs; default: `SNS_TOPIC_ARNS` (comma-separated), read at each request. */

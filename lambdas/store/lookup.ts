@@ -5,18 +5,13 @@
 import { type AttributeValue, BatchGetItemCommand } from "@aws-sdk/client-dynamodb";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { StoredVerdict as Verdict } from "../contract/check.js";
+import type { LiveEntry } from "../contract/suppressions.js";
 import { domainOf } from "../core/address.js";
 import { liveCauses } from "../core/ledger/index.js";
 import { fromEpochSeconds } from "../core/ledger/time.js";
-import {
-  CAUSES,
-  type Cause,
-  type CauseState,
-  type EntryState,
-  type VerdictReason,
-} from "../core/ledger/types.js";
+import { CAUSES, type Cause, type CauseState, type EntryState } from "../core/ledger/types.js";
 import { ALL_MAIL } from "../core/scope.js";
-import type { Provider } from "../core/taxonomy.js";
 import { backoff, type CallContext } from "./context.js";
 import { StoreUnavailableError, toStoreError } from "./errors.js";
 import {
@@ -33,45 +28,8 @@ import {
 /** BatchGetItem takes at most 100 keys. */
 export const BATCH_GET_LIMIT = 100;
 
-/** A verdict for one address (design.md §5.3). */
-export type Verdict =
-  | {
-      readonly address: string;
-      readonly suppressed: true;
-      readonly cause: Cause;
-      readonly reason: VerdictReason;
-      readonly scope: string;
-      readonly since: string;
-      /** ISO time, `null` = never. */
-      readonly expiresAt: string | null;
-      readonly source: Provider | "admin";
-    }
-  | {
-      readonly address: string;
-      readonly suppressed: false;
-      readonly cause: null;
-      readonly reason: null;
-      readonly scope: null;
-      readonly since: null;
-      readonly expiresAt: null;
-      readonly source: null;
-    };
-
-/** One live cause of one entry, as the single-address view lists it. */
-export type LiveEntry = {
-  /** Whether the entry is on the address itself or on its whole domain (manual entries). */
-  readonly subjectKind: SubjectKind;
-  readonly subject: string;
-  readonly scope: string;
-  readonly cause: Cause;
-  readonly reason: VerdictReason;
-  readonly since: string;
-  readonly lastAt: string;
-  readonly expiresAt: string | null;
-  readonly source: Provider | "admin";
-  readonly eventId: string;
-  readonly rule: string | null;
-};
+/** A verdict for one (canonical) address and one live cause of one entry (design.md §5.3). */
+export type { LiveEntry, Verdict };
 
 /** The single-address view: the all-mail verdict plus every live entry, strongest first. */
 export type AddressView = { readonly verdict: Verdict; readonly entries: LiveEntry[] };

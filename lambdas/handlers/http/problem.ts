@@ -1,7 +1,8 @@
+import type { ProblemDocument, ProblemStatus } from "../../contract/problem.js";
 import type { InputIssue } from "../../core/errors.js";
 
-/** The statuses we answer with a problem document (design.md §5.3). */
-export type ProblemStatus = 400 | 401 | 403 | 404 | 405 | 406 | 413 | 500 | 503;
+/** The statuses we answer with a problem document (design.md §5.3), and the document (RFC 9457). */
+export type { ProblemDocument, ProblemStatus };
 
 const TITLES: Record<ProblemStatus, string> = {
   400: "Bad Request",
@@ -13,15 +14,6 @@ const TITLES: Record<ProblemStatus, string> = {
   413: "Content Too Large",
   500: "Internal Server Error",
   503: "Service Unavailable",
-};
-
-/** RFC 9457 problem details, as we send them. */
-export type ProblemDocument = {
-  type: string;
-  title: string;
-  status: ProblemStatus;
-  detail: string;
-  errors?: readonly InputIssue[];
 };
 
 /**

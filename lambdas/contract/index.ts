@@ -1,0 +1,52 @@
+/**
+ * The HTTP contract (design.md §5.3) as zod schemas: what docs/openapi.json is generated from
+ * (`npm run openapi`) and what the tests parse real answers with. Classic zod, so no Lambda imports
+ * this at run time; handlers and the store take their types from here with `import type`. The check
+ * function's own parser is check-request.ts (zod/mini).
+ */
+import * as check from "./check.js";
+import * as ingestion from "./ingestion.js";
+import * as problem from "./problem.js";
+import * as suppressions from "./suppressions.js";
+import * as taxonomy from "./taxonomy.js";
+
+export * from "./check.js";
+export * from "./check-request.js";
+export * from "./ingestion.js";
+export * from "./problem.js";
+export * from "./suppressions.js";
+export * from "./taxonomy.js";
+
+/** Every component schema, by its OpenAPI name. */
+export const COMPONENTS = {
+  Health: problem.Health,
+  Scope: taxonomy.Scope,
+  EventType: taxonomy.EventType,
+  Subtype: taxonomy.Subtype,
+  Reason: taxonomy.Reason,
+  Cause: taxonomy.Cause,
+  Provider: taxonomy.Provider,
+  Source: taxonomy.Source,
+  FeedbackType: taxonomy.FeedbackType,
+  UnsubscribeReason: taxonomy.UnsubscribeReason,
+  VerdictReason: taxonomy.VerdictReason,
+  CheckRequest: check.CheckRequest,
+  SuppressedVerdict: check.SuppressedVerdict,
+  UnsuppressedVerdict: check.UnsuppressedVerdict,
+  BadAddressVerdict: check.BadAddressVerdict,
+  Verdict: check.Verdict,
+  CheckResponse: check.CheckResponse,
+  LiveEntry: suppressions.LiveEntry,
+  SuppressedAddressView: suppressions.SuppressedAddressView,
+  UnsuppressedAddressView: suppressions.UnsuppressedAddressView,
+  BadAddressView: suppressions.BadAddressView,
+  AddressView: suppressions.AddressView,
+  Smtp: taxonomy.Smtp,
+  EventView: ingestion.EventView,
+  DecisionView: ingestion.DecisionView,
+  IngestSummary: ingestion.IngestSummary,
+  SnsControlAnswer: ingestion.SnsControlAnswer,
+  InputIssue: problem.InputIssue,
+  ProblemDocument: problem.ProblemDocument,
+} as const;
+export type ComponentName = keyof typeof COMPONENTS;

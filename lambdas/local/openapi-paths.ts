@@ -1,0 +1,1155 @@
+/**
+ * docs/openapi.json apart from its schemas: the paths, parameters, security scheme, shared
+ * responses and examples (the schemas come from lambdas/contract, see openapi.ts). Each
+ * `#/components/schemas/…` reference must name a contract component; openapi.ts checks it.
+ * The enums of the parameters are the code's lists.
+ */
+import { SNS_CONTROL_TYPES } from "../contract/ingestion.js";
+import { SUPPORTED_PROVIDERS } from "../providers/index.js";
+import { ADAPTER_PROVIDERS } from "../providers/registry.js";
+
+export const DOCUMENT_HEAD = {
+  info: {
+    title: "suppression-service HTTP API",
+    version: "0.1.0",
+    description:
+      "The HTTP routes of suppression-service (design.md §5.3), as served by `lambdas/handlers/routes.ts` locally and behind API Gateway. Every answer is JSON with `cache-control: no-store`; every error is `application/problem+json` (RFC 9457). A path that matches no route answers 404 (`unknown-route`), a routed path with another method 405 (`method-not-allowed`); an unexpected server fault answers 500 (`internal`). `POST /webhooks/{provider}` serves `ses` (an SNS HTTP(S) subscription) today; the other providers of design §5.3 answer 404 until they are added.",
+    license: {
+      name: "MIT",
+      identifier: "MIT",
+    },
+  },
+  servers: [
+    {
+      url: "http://127.0.0.1:3000",
+      description: "`npm start`",
+    },
+  ],
+  security: [
+    {
+      bearerAuth: [],
+    },
+  ],
+  tags: [
+    {
+      name: "checks",
+    },
+    {
+      name: "ingestion",
+    },
+    {
+      name: "operations",
+    },
+  ],
+};
+
+export const PATHS = {
+  "/healthz": {
+    description:
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); only GET is routed.",
+    get: {
+      operationId: "health",
+      tags: ["operations"],
+      summary: "Liveness (never touches the store)",
+      security: [],
+      responses: {
+        "200": {
+          description: "Alive.",
+          content: {
+            "application/json": {
+              schema: {
+                $ref: "#/components/schemas/Health",
+              },
+              examples: {
+                ok: {
+                  value: {
+                    status: "ok",
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  "/v1/check": {
+    description:
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); only POST is routed.",
+    post: {
+      operationId: "check",
+      tags: ["checks"],
+      summary: "Batch verdicts for 1–1000 addresses, in request order",
+      requestBody: {
+        required: true,
+        description: "Read as JSON whatever the content type. Unknown properties are ignored.",
+        content: {
+          "application/json": {
+            schema: {
+              $ref: "#/components/schemas/CheckRequest",
+            },
+            examples: {
+              mixed: {
+                value: {
+                  addresses: ["Jane.Doe@example.org", "b@example.net", "not an address"],
+                  scope: "newsletter",
+                },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        "200": {
+          description: "One verdict per requested address, in request order.",
+          content: {
+            "application/json": {
+              schema: {
+                $ref: "#/components/schemas/CheckResponse",
+              },
+              examples: {
+                mixed: {
+                  value: {
+                    results: [
+                      {
+                        address: "jane.doe@example.org",
+                        suppressed: true,
+                        cause: "bounce",
+                        reason: {
+                          type: "invalid",
+                          subtype: "mailbox_not_found",
+                          reason: "user_unknown",
+                        },
+                        scope: "*",
+                        since: "2026-11-20T10:00:00.000Z",
+                        expiresAt: "2027-11-20T10:00:00.000Z",
+                        source: "ses",
+                      },
+                      {
+                        address: "b@example.net",
+                        suppressed: false,
+                        cause: null,
+                        reason: null,
+                        scope: null,
+                        since: null,
+                        expiresAt: null,
+                        source: null,
+                      },
+                      {
+                        address: "not an address",
+                        suppressed: true,
+                        cause: "bounce",
+                        reason: {
+                          type: "invalid",
+                          subtype: "bad_address_format",
+                          reason: "bad_address_format",
+                        },
+                        scope: "*",
+                        since: null,
+                        expiresAt: null,
+                        source: null,
+                        problem: "not an email address",
+                      },
+                    ],
+                    suppressedCount: 2,
+                  },
+                },
+              },
+            },
+          },
+        },
+        "400": {
+          description: "Empty body, invalid JSON, a wrong shape, a bad scope or no address.",
+          content: {
+            "application/problem+json": {
+              schema: {
+                $ref: "#/components/schemas/ProblemDocument",
+              },
+              examples: {
+                invalidShape: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/invalid-input",
+                    title: "Bad Request",
+                    status: 400,
+                    detail: "The check request is not valid.",
+                    errors: [
+                      {
+                        path: "addresses.0",
+                        message: "each address must be a string",
+                      },
+                      {
+                        path: "scope",
+                        message: "a scope is `*` or names separated by `/`",
+                      },
+                    ],
+                  },
+                },
+                noAddress: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/invalid-input",
+                    title: "Bad Request",
+                    status: 400,
+                    detail: "Send at least one address.",
+                    errors: [
+                      {
+                        path: "addresses",
+                        message: "empty",
+                      },
+                    ],
+                  },
+                },
+                emptyBody: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/invalid-input",
+                    title: "Bad Request",
+                    status: 400,
+                    detail: "The request body is empty; a JSON document is expected.",
+                  },
+                },
+                notJson: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/invalid-input",
+                    title: "Bad Request",
+                    status: 400,
+                    detail: "The body is not valid JSON: Unexpected token 'o', \"nojson\" is not valid JSON",
+                  },
+                },
+              },
+            },
+          },
+        },
+        "401": {
+          $ref: "#/components/responses/Unauthorized",
+        },
+        "413": {
+          description: "More than 1000 addresses, or a body over 6 MiB.",
+          content: {
+            "application/problem+json": {
+              schema: {
+                $ref: "#/components/schemas/ProblemDocument",
+              },
+              examples: {
+                tooManyAddresses: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/too-many-addresses",
+                    title: "Content Too Large",
+                    status: 413,
+                    detail: "At most 1000 addresses per check; got 1001.",
+                  },
+                },
+                bodyTooLarge: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/body-too-large",
+                    title: "Content Too Large",
+                    status: 413,
+                    detail: "The body is larger than 6291456 bytes.",
+                  },
+                },
+              },
+            },
+          },
+        },
+        "503": {
+          $ref: "#/components/responses/StoreUnavailable",
+        },
+      },
+    },
+  },
+  "/v1/suppressions/{address}": {
+    description:
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); only GET is routed.",
+    get: {
+      operationId: "getSuppression",
+      tags: ["checks"],
+      summary: "One address: its all-mail verdict plus every live entry",
+      description:
+        "The verdict is the all-mail (`*`) one, as `POST /v1/check` without a scope gives it; `entries` lists every live cause on the address or its domain in any scope, strongest first (so an unsuppressed verdict can still come with scoped entries). A malformed address answers 200 with the bad-address verdict and no entries.",
+      parameters: [
+        {
+          name: "address",
+          in: "path",
+          required: true,
+          description:
+            "The address, percent-encoded (`@` as `%40` or literal). A segment that does not percent-decode answers 404.",
+          schema: {
+            type: "string",
+          },
+          example: "jane.doe@example.org",
+        },
+      ],
+      responses: {
+        "200": {
+          description: "The verdict and the live entries.",
+          content: {
+            "application/json": {
+              schema: {
+                $ref: "#/components/schemas/AddressView",
+              },
+              examples: {
+                suppressed: {
+                  value: {
+                    address: "jane.doe@example.org",
+                    suppressed: true,
+                    cause: "bounce",
+                    reason: {
+                      type: "invalid",
+                      subtype: "mailbox_not_found",
+                      reason: "user_unknown",
+                    },
+                    scope: "*",
+                    since: "2026-11-20T10:00:00.000Z",
+                    expiresAt: "2027-11-20T10:00:00.000Z",
+                    source: "ses",
+                    entries: [
+                      {
+                        subjectKind: "address",
+                        subject: "jane.doe@example.org",
+                        scope: "*",
+                        cause: "bounce",
+                        reason: {
+                          type: "invalid",
+                          subtype: "mailbox_not_found",
+                          reason: "user_unknown",
+                        },
+                        since: "2026-11-20T10:00:00.000Z",
+                        lastAt: "2026-11-20T10:00:00.000Z",
+                        expiresAt: "2027-11-20T10:00:00.000Z",
+                        source: "ses",
+                        eventId:
+                          "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org",
+                        rule: "text-user-unknown",
+                      },
+                    ],
+                  },
+                },
+                clear: {
+                  value: {
+                    address: "x@example.net",
+                    suppressed: false,
+                    cause: null,
+                    reason: null,
+                    scope: null,
+                    since: null,
+                    expiresAt: null,
+                    source: null,
+                    entries: [],
+                  },
+                },
+                badAddress: {
+                  value: {
+                    address: "nope",
+                    suppressed: true,
+                    cause: "bounce",
+                    reason: {
+                      type: "invalid",
+                      subtype: "bad_address_format",
+                      reason: "bad_address_format",
+                    },
+                    scope: "*",
+                    since: null,
+                    expiresAt: null,
+                    source: null,
+                    problem: "not an email address",
+                    entries: [],
+                  },
+                },
+              },
+            },
+          },
+        },
+        "401": {
+          $ref: "#/components/responses/Unauthorized",
+        },
+        "404": {
+          description: "The path segment does not percent-decode.",
+          content: {
+            "application/problem+json": {
+              schema: {
+                $ref: "#/components/schemas/ProblemDocument",
+              },
+              examples: {
+                unknownRoute: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/unknown-route",
+                    title: "Not Found",
+                    status: 404,
+                    detail: "No route for GET /v1/suppressions/%E0%A4%A.",
+                  },
+                },
+              },
+            },
+          },
+        },
+        "503": {
+          $ref: "#/components/responses/StoreUnavailable",
+        },
+      },
+    },
+  },
+  "/v1/import/{provider}": {
+    description:
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); only POST is routed.",
+    post: {
+      operationId: "importPayload",
+      tags: ["ingestion"],
+      summary: "Ingest a provider payload without its transport signature",
+      description:
+        "Backfills, replays, tests. For `ses`, any shape SES output arrives in: a bare SES notification or event record, an SNS HTTP message, an SNS→Lambda event, an SQS→Lambda event, an EventBridge event. Idempotent: a replayed event counts as a duplicate. `?dryRun=true` answers the normalized events and the policy's decisions without storing anything (and without `outcome`).",
+      parameters: [
+        {
+          name: "provider",
+          in: "path",
+          required: true,
+          description: "A provider whose import parser exists; any other answers 404.",
+          schema: {
+            type: "string",
+            enum: [...SUPPORTED_PROVIDERS],
+          },
+          example: "ses",
+        },
+        {
+          name: "dryRun",
+          in: "query",
+          required: false,
+          description:
+            "`true`/`1` for a dry run; absent, empty, `false` or `0` stores. Anything else answers 400.",
+          schema: {
+            type: "string",
+            enum: ["true", "false", "1", "0", ""],
+          },
+          example: "true",
+        },
+      ],
+      requestBody: {
+        required: true,
+        description:
+          "The provider's payload, read as JSON whatever the content type (SNS posts `text/plain`).",
+        content: {
+          "application/json": {
+            schema: {
+              type: "object",
+              description: "A provider payload (for `ses`, see the shapes above).",
+            },
+            examples: {
+              sesBounce: {
+                summary: "docs/examples/ses-bounce.json",
+                value: {
+                  notificationType: "Bounce",
+                  bounce: {
+                    feedbackId: "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000",
+                    bounceType: "Permanent",
+                    bounceSubType: "General",
+                    bouncedRecipients: [
+                      {
+                        emailAddress: "jane.doe@example.org",
+                        action: "failed",
+                        status: "5.1.1",
+                        diagnosticCode:
+                          "smtp; 550 5.1.1 <jane.doe@example.org>: Recipient address rejected: User unknown in virtual mailbox table",
+                      },
+                    ],
+                    timestamp: "2026-11-20T10:00:00.000Z",
+                    reportingMTA: "dsn; a8-55.smtp-out.amazonses.com",
+                    remoteMtaIp: "192.0.2.10",
+                  },
+                  mail: {
+                    timestamp: "2026-11-20T09:59:58.000Z",
+                    source: "news@sender.example.com",
+                    sourceArn: "arn:aws:ses:us-east-1:123456789012:identity/sender.example.com",
+                    sourceIp: "198.51.100.7",
+                    sendingAccountId: "123456789012",
+                    messageId: "0100018b7e8f19c0-aaaa-bbbb-cccc-dddddddddddd-000000",
+                    destination: ["jane.doe@example.org"],
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        "200": {
+          description: "What the import did (or, on a dry run, would do).",
+          content: {
+            "application/json": {
+              schema: {
+                $ref: "#/components/schemas/IngestSummary",
+              },
+              examples: {
+                stored: {
+                  value: {
+                    accepted: 1,
+                    duplicates: 0,
+                    ignored: 0,
+                    dryRun: false,
+                    events: [
+                      {
+                        provider: "ses",
+                        occurredAt: "2026-11-20T10:00:00.000Z",
+                        feedbackType: null,
+                        unsubscribeReason: null,
+                        resubscribe: false,
+                        type: "invalid",
+                        subtype: "mailbox_not_found",
+                        reason: "user_unknown",
+                        rule: "text-user-unknown",
+                        eventId:
+                          "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org",
+                        recipient: "jane.doe@example.org",
+                        scope: "*",
+                        smtp: {
+                          code: "550",
+                          enhanced: "5.1.1",
+                          diagnostic:
+                            "smtp; 550 5.1.1 <jane.doe@example.org>: Recipient address rejected: User unknown in virtual mailbox table",
+                        },
+                      },
+                    ],
+                    decisions: [
+                      {
+                        recipient: "jane.doe@example.org",
+                        eventId:
+                          "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org",
+                        action: "suppress",
+                        scope: "*",
+                        cause: "bounce",
+                        expiresAt: "2027-11-20T10:00:00.000Z",
+                        outcome: "suppressed",
+                      },
+                    ],
+                  },
+                },
+                replayed: {
+                  value: {
+                    accepted: 0,
+                    duplicates: 1,
+                    ignored: 0,
+                    dryRun: false,
+                    events: [
+                      {
+                        provider: "ses",
+                        occurredAt: "2026-11-20T10:00:00.000Z",
+                        feedbackType: null,
+                        unsubscribeReason: null,
+                        resubscribe: false,
+                        type: "invalid",
+                        subtype: "mailbox_not_found",
+                        reason: "user_unknown",
+                        rule: "text-user-unknown",
+                        eventId:
+                          "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org",
+                        recipient: "jane.doe@example.org",
+                        scope: "*",
+                        smtp: {
+                          code: "550",
+                          enhanced: "5.1.1",
+                          diagnostic:
+                            "smtp; 550 5.1.1 <jane.doe@example.org>: Recipient address rejected: User unknown in virtual mailbox table",
+                        },
+                      },
+                    ],
+                    decisions: [
+                      {
+                        recipient: "jane.doe@example.org",
+                        eventId:
+                          "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org",
+                        action: "suppress",
+                        scope: "*",
+                        cause: "bounce",
+                        expiresAt: "2027-11-20T10:00:00.000Z",
+                        outcome: "duplicate",
+                      },
+                    ],
+                  },
+                },
+                dryRun: {
+                  value: {
+                    accepted: 0,
+                    duplicates: 0,
+                    ignored: 0,
+                    dryRun: true,
+                    events: [
+                      {
+                        provider: "ses",
+                        occurredAt: "2026-11-20T10:00:00.000Z",
+                        feedbackType: null,
+                        unsubscribeReason: null,
+                        resubscribe: false,
+                        type: "invalid",
+                        subtype: "mailbox_not_found",
+                        reason: "user_unknown",
+                        rule: "text-user-unknown",
+                        eventId:
+                          "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org",
+                        recipient: "jane.doe@example.org",
+                        scope: "*",
+                        smtp: {
+                          code: "550",
+                          enhanced: "5.1.1",
+                          diagnostic:
+                            "smtp; 550 5.1.1 <jane.doe@example.org>: Recipient address rejected: User unknown in virtual mailbox table",
+                        },
+                      },
+                    ],
+                    decisions: [
+                      {
+                        recipient: "jane.doe@example.org",
+                        eventId:
+                          "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org",
+                        action: "suppress",
+                        scope: "*",
+                        cause: "bounce",
+                        expiresAt: "2027-11-20T10:00:00.000Z",
+                      },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        },
+        "400": {
+          description:
+            "Empty body, invalid JSON, a payload the provider's parser does not recognize, or a bad `dryRun`.",
+          content: {
+            "application/problem+json": {
+              schema: {
+                $ref: "#/components/schemas/ProblemDocument",
+              },
+              examples: {
+                unrecognized: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/invalid-input",
+                    title: "Bad Request",
+                    status: 400,
+                    detail:
+                      "Not an SES notification: expected an SES record (`eventType`/`notificationType`), an SNS message (`Type`, `Message`), a Lambda event (`Records`) or an EventBridge event (`detail-type`, `detail`).",
+                    errors: [
+                      {
+                        path: "",
+                        message: "unrecognized shape",
+                      },
+                    ],
+                  },
+                },
+                badDryRun: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/invalid-input",
+                    title: "Bad Request",
+                    status: 400,
+                    detail: "`dryRun` is `true` or `false`.",
+                    errors: [
+                      {
+                        path: "dryRun",
+                        message: "got maybe",
+                      },
+                    ],
+                  },
+                },
+                emptyBody: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/invalid-input",
+                    title: "Bad Request",
+                    status: 400,
+                    detail: "The request body is empty; a JSON document is expected.",
+                  },
+                },
+                notJson: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/invalid-input",
+                    title: "Bad Request",
+                    status: 400,
+                    detail: "The body is not valid JSON: Unexpected token 'o', \"nojson\" is not valid JSON",
+                  },
+                },
+              },
+            },
+          },
+        },
+        "401": {
+          $ref: "#/components/responses/Unauthorized",
+        },
+        "404": {
+          description: "The provider has no import parser.",
+          content: {
+            "application/problem+json": {
+              schema: {
+                $ref: "#/components/schemas/ProblemDocument",
+              },
+              examples: {
+                unknownProvider: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/unknown-provider",
+                    title: "Not Found",
+                    status: 404,
+                    detail: 'Unknown provider "foo"; supported: ses.',
+                  },
+                },
+              },
+            },
+          },
+        },
+        "413": {
+          description:
+            "A body over 6 MiB, more than 3 000 events (`too-many-events`, nothing stored), or an event too large to store (`item-too-large`).",
+          content: {
+            "application/problem+json": {
+              schema: {
+                $ref: "#/components/schemas/ProblemDocument",
+              },
+              examples: {
+                bodyTooLarge: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/body-too-large",
+                    title: "Content Too Large",
+                    status: 413,
+                    detail: "The body is larger than 6291456 bytes.",
+                  },
+                },
+                tooManyEvents: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/too-many-events",
+                    title: "Content Too Large",
+                    status: 413,
+                    detail:
+                      "At most 3000 events per request; got 3001 events. Send smaller batches (npm run import splits files into chunks that fit).",
+                  },
+                },
+              },
+            },
+          },
+        },
+        "503": {
+          $ref: "#/components/responses/StoreUnavailable",
+        },
+      },
+    },
+  },
+  "/webhooks/{provider}": {
+    description:
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); only POST is routed.",
+    post: {
+      operationId: "webhook",
+      tags: ["ingestion"],
+      summary: "Receive a provider's webhook, authenticated by the provider's own signature",
+      description:
+        "For `ses`: an SNS HTTP(S) subscription (keep raw message delivery off). The message is verified before anything else happens (docs/providers/ses.md §1.7): `TopicArn` must be listed in `SNS_TOPIC_ARNS` (checked first), the `x-amz-sns-message-type` header must equal the body's `Type`, `SignatureVersion` must be `1` (RSA-SHA1) or `2` (RSA-SHA256), `SigningCertURL` must be `https://sns.<region>.amazonaws.com(.cn)/SimpleNotificationService-<id>.pem` exactly (checked before it is fetched; certificates are cached per container) and `Timestamp` at most an hour old. Then a `Notification` is ingested like `POST /v1/import/ses` (idempotent: SNS's redeliveries count as duplicates); a `SubscriptionConfirmation` is confirmed by GETting its `SubscribeURL`, only when that URL is on the signing certificate's SNS host and names the same topic; an `UnsubscribeConfirmation` is only logged. SNS takes any answer from 200 to 499 as delivered and retries 5xx, so refusals are 4xx and our own failures 503.",
+      security: [],
+      parameters: [
+        {
+          name: "provider",
+          in: "path",
+          required: true,
+          description: "A provider whose webhook is served; any other answers 404.",
+          schema: {
+            type: "string",
+            enum: ["ses", ...ADAPTER_PROVIDERS],
+          },
+          example: "ses",
+        },
+        {
+          name: "x-amz-sns-message-type",
+          in: "header",
+          required: true,
+          description: "Set by SNS; must equal the body's `Type` (else 400).",
+          schema: {
+            type: "string",
+            enum: ["Notification", ...SNS_CONTROL_TYPES],
+          },
+          example: "Notification",
+        },
+      ],
+      requestBody: {
+        required: true,
+        description:
+          "The SNS message document, as SNS posts it: JSON text with `Content-Type: text/plain; charset=UTF-8` (any content type is read as JSON).",
+        content: {
+          "text/plain": {
+            schema: {
+              type: "string",
+              description:
+                "An SNS HTTP(S) message document (`Type`, `MessageId`, `TopicArn`, `Message`, `Timestamp`, `SignatureVersion`, `Signature`, `SigningCertURL`; confirmations also `Token`, `SubscribeURL`).",
+            },
+            examples: {
+              sesComplaint: {
+                summary: "docs/examples/ses-complaint-sns.json (its signature is a placeholder)",
+                value:
+                  '{\n  "Type": "Notification",\n  "MessageId": "5a3e1c0a-1b2c-5d3e-8f4a-9b0c1d2e3f4a",\n  "TopicArn": "arn:aws:sns:us-east-1:123456789012:ses-notifications",\n  "Message": "{\\"notificationType\\":\\"Complaint\\",\\"complaint\\":{\\"feedbackId\\":\\"0100018b7e90aaaa-1111-2222-3333-444444444444-000000\\",\\"complainedRecipients\\":[{\\"emailAddress\\":\\"john.roe@example.net\\"}],\\"timestamp\\":\\"2026-11-20T11:00:00.000Z\\",\\"userAgent\\":\\"ExampleFBL/1.0\\",\\"complaintFeedbackType\\":\\"abuse\\",\\"arrivalDate\\":\\"2026-11-20T10:58:00.000Z\\"},\\"mail\\":{\\"timestamp\\":\\"2026-11-20T10:30:00.000Z\\",\\"source\\":\\"news@sender.example.com\\",\\"sendingAccountId\\":\\"123456789012\\",\\"messageId\\":\\"0100018b7e90bbbb-5555-6666-7777-888888888888-000000\\",\\"destination\\":[\\"john.roe@example.net\\"]}}",\n  "Timestamp": "2026-11-20T11:00:01.000Z",\n  "SignatureVersion": "1",\n  "Signature": "EXAMPLE",\n  "SigningCertURL": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem",\n  "UnsubscribeURL": "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:us-east-1:123456789012:ses-notifications:00000000-0000-0000-0000-000000000000"\n}\n',
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        "200": {
+          description:
+            "A Notification: what ingesting it did. A confirmation: whether the subscription was confirmed.",
+          content: {
+            "application/json": {
+              schema: {
+                oneOf: [
+                  {
+                    $ref: "#/components/schemas/IngestSummary",
+                  },
+                  {
+                    $ref: "#/components/schemas/SnsControlAnswer",
+                  },
+                ],
+              },
+              examples: {
+                stored: {
+                  value: {
+                    accepted: 1,
+                    duplicates: 0,
+                    ignored: 0,
+                    dryRun: false,
+                    events: [
+                      {
+                        provider: "ses",
+                        occurredAt: "2026-11-20T11:00:00.000Z",
+                        feedbackType: "abuse",
+                        unsubscribeReason: null,
+                        resubscribe: false,
+                        type: "complaint",
+                        subtype: null,
+                        reason: null,
+                        rule: "ses-complaint",
+                        eventId: "0100018b7e90aaaa-1111-2222-3333-444444444444-000000#john.roe@example.net",
+                        recipient: "john.roe@example.net",
+                        scope: "*",
+                        smtp: null,
+                      },
+                    ],
+                    decisions: [
+                      {
+                        recipient: "john.roe@example.net",
+                        eventId: "0100018b7e90aaaa-1111-2222-3333-444444444444-000000#john.roe@example.net",
+                        action: "suppress",
+                        scope: "*",
+                        cause: "complaint",
+                        expiresAt: "2027-05-19T11:00:00.000Z",
+                        outcome: "suppressed",
+                      },
+                    ],
+                  },
+                },
+                subscriptionConfirmed: {
+                  value: {
+                    sns: "SubscriptionConfirmation",
+                    topicArn: "arn:aws:sns:us-east-1:123456789012:ses-notifications",
+                    messageId: "165545c9-2a5c-472c-8df2-7ff2be2b3b1b",
+                    confirmed: true,
+                  },
+                },
+                unsubscribed: {
+                  value: {
+                    sns: "UnsubscribeConfirmation",
+                    topicArn: "arn:aws:sns:us-east-1:123456789012:ses-notifications",
+                    messageId: "47138184-6831-46b8-8f7c-afc488602d7d",
+                    confirmed: false,
+                  },
+                },
+              },
+            },
+          },
+        },
+        "400": {
+          description:
+            "Invalid JSON, not an SNS message, a `x-amz-sns-message-type` header that is missing or disagrees with `Type`, or a Notification whose `Message` is not an SES record. Not retried by SNS.",
+          content: {
+            "application/problem+json": {
+              schema: {
+                $ref: "#/components/schemas/ProblemDocument",
+              },
+              examples: {
+                typeMismatch: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/sns-type-mismatch",
+                    title: "Bad Request",
+                    status: 400,
+                    detail:
+                      'The x-amz-sns-message-type header ("SubscriptionConfirmation") does not match the body\'s Type (Notification).',
+                  },
+                },
+                notJson: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/invalid-input",
+                    title: "Bad Request",
+                    status: 400,
+                    detail: "The body is not valid JSON: Unexpected token 'o', \"nojson\" is not valid JSON",
+                  },
+                },
+              },
+            },
+          },
+        },
+        "401": {
+          description:
+            "The message is not accepted as coming from our SNS topics (not retried by SNS): `SNS_TOPIC_ARNS` unset, a topic not in it, no or an unsupported signature, a certificate URL outside `sns.<region>.amazonaws.com`, a certificate that is not valid, a signature that does not match, a message over an hour old, or a `SubscribeURL` that is not on the certificate's SNS host.",
+          content: {
+            "application/problem+json": {
+              schema: {
+                $ref: "#/components/schemas/ProblemDocument",
+              },
+              examples: {
+                notConfigured: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/sns-not-configured",
+                    title: "Unauthorized",
+                    status: 401,
+                    detail:
+                      "SNS_TOPIC_ARNS is not set: no SNS topic is allowed, so no SES webhook is accepted. Set it to the comma-separated topic ARNs.",
+                  },
+                },
+                topicNotAllowed: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/sns-topic-not-allowed",
+                    title: "Unauthorized",
+                    status: 401,
+                    detail:
+                      'The topic "arn:aws:sns:us-east-1:999999999999:ses-notifications" is not in SNS_TOPIC_ARNS.',
+                  },
+                },
+                certUrl: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/sns-cert-url",
+                    title: "Unauthorized",
+                    status: 401,
+                    detail:
+                      "SigningCertURL host s3.amazonaws.com is not an SNS endpoint (sns.<region>.amazonaws.com).",
+                  },
+                },
+                badSignature: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/sns-bad-signature",
+                    title: "Unauthorized",
+                    status: 401,
+                    detail: "The SNS signature does not match the message.",
+                  },
+                },
+                stale: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/sns-stale",
+                    title: "Unauthorized",
+                    status: 401,
+                    detail: "The SNS message is too old (sent 2026-11-20T09:00:01.000Z).",
+                  },
+                },
+              },
+            },
+          },
+        },
+        "404": {
+          description: "The provider has no webhook.",
+          content: {
+            "application/problem+json": {
+              schema: {
+                $ref: "#/components/schemas/ProblemDocument",
+              },
+              examples: {
+                unknownProvider: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/unknown-provider",
+                    title: "Not Found",
+                    status: 404,
+                    detail: 'Unknown provider "foo"; supported: ses.',
+                  },
+                },
+              },
+            },
+          },
+        },
+        "413": {
+          description:
+            "A body over 6 MiB, more than 3 000 events (`too-many-events`, nothing stored), or an event too large to store (`item-too-large`).",
+          content: {
+            "application/problem+json": {
+              schema: {
+                $ref: "#/components/schemas/ProblemDocument",
+              },
+              examples: {
+                bodyTooLarge: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/body-too-large",
+                    title: "Content Too Large",
+                    status: 413,
+                    detail: "The body is larger than 6291456 bytes.",
+                  },
+                },
+                tooManyEvents: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/too-many-events",
+                    title: "Content Too Large",
+                    status: 413,
+                    detail:
+                      "At most 3000 events per request; got 3001 events. Send smaller batches (npm run import splits files into chunks that fit).",
+                  },
+                },
+              },
+            },
+          },
+        },
+        "503": {
+          description:
+            "The store, the SNS certificate host or SNS's ConfirmSubscription is unavailable; SNS retries.",
+          headers: {
+            "Retry-After": {
+              schema: {
+                type: "string",
+              },
+              example: "1",
+            },
+          },
+          content: {
+            "application/problem+json": {
+              schema: {
+                $ref: "#/components/schemas/ProblemDocument",
+              },
+              examples: {
+                storeUnavailable: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/store-unavailable",
+                    title: "Service Unavailable",
+                    status: 503,
+                    detail: "The suppression store is unavailable; retry later.",
+                  },
+                },
+                certificateUnavailable: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/sns-unavailable",
+                    title: "Service Unavailable",
+                    status: 503,
+                    detail: "The SNS signing certificate could not be fetched; retry later.",
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+export const SECURITY_SCHEMES = {
+  bearerAuth: {
+    type: "http",
+    scheme: "bearer",
+    description: "The API key (`SUPPRESSION_API_KEY`) as `Authorization: Bearer <key>`.",
+  },
+};
+
+export const RESPONSES = {
+  Unauthorized: {
+    description: "Missing or wrong bearer key (or no key configured on the server).",
+    headers: {
+      "WWW-Authenticate": {
+        schema: {
+          type: "string",
+        },
+        example: 'Bearer realm="suppression-service"',
+      },
+    },
+    content: {
+      "application/problem+json": {
+        schema: {
+          $ref: "#/components/schemas/ProblemDocument",
+        },
+        examples: {
+          missingKey: {
+            value: {
+              type: "https://suppression-service.dev/problems/missing-api-key",
+              title: "Unauthorized",
+              status: 401,
+              detail: "Send the API key as `Authorization: Bearer <key>`.",
+            },
+          },
+          invalidKey: {
+            value: {
+              type: "https://suppression-service.dev/problems/invalid-api-key",
+              title: "Unauthorized",
+              status: 401,
+              detail: "The API key is not valid.",
+            },
+          },
+          notConfigured: {
+            value: {
+              type: "https://suppression-service.dev/problems/api-key-not-configured",
+              title: "Unauthorized",
+              status: 401,
+              detail: "No API key is configured on the server (set SUPPRESSION_API_KEY).",
+            },
+          },
+        },
+      },
+    },
+  },
+  StoreUnavailable: {
+    description: "The store is unavailable; retry.",
+    headers: {
+      "Retry-After": {
+        schema: {
+          type: "string",
+        },
+        example: "1",
+      },
+    },
+    content: {
+      "application/problem+json": {
+        schema: {
+          $ref: "#/components/schemas/ProblemDocument",
+        },
+        examples: {
+          storeUnavailable: {
+            value: {
+              type: "https://suppression-service.dev/problems/store-unavailable",
+              title: "Service Unavailable",
+              status: 503,
+              detail: "The suppression store is unavailable; retry later.",
+            },
+          },
+        },
+      },
+    },
+  },
+  MethodNotAllowed: {
+    description: "The path exists but not with this method.",
+    content: {
+      "application/problem+json": {
+        schema: {
+          $ref: "#/components/schemas/ProblemDocument",
+        },
+        examples: {
+          methodNotAllowed: {
+            value: {
+              type: "https://suppression-service.dev/problems/method-not-allowed",
+              title: "Method Not Allowed",
+              status: 405,
+              detail: "GET is not allowed on /v1/check.",
+            },
+          },
+        },
+      },
+    },
+  },
+  NotFound: {
+    description: "No route matches the path.",
+    content: {
+      "application/problem+json": {
+        schema: {
+          $ref: "#/components/schemas/ProblemDocument",
+        },
+        examples: {
+          unknownRoute: {
+            value: {
+              type: "https://suppression-service.dev/problems/unknown-route",
+              title: "Not Found",
+              status: 404,
+              detail: "No route for GET /nothing.",
+            },
+          },
+        },
+      },
+    },
+  },
+};

@@ -155,7 +155,7 @@ export function createWebhookHandler(deps: RuntimeDeps, options: WebhookOptions 
 }
 
 /**
- * `POST /webhooks/ses`: an SNS HTTP(S) subscription. Verifies the message (providers.md §1.7)
+ * `POST /webhooks/ses`: an SNS HTTP(S) subscription. Verifies the message (docs/providers/ses.md §1.7)
  * before acting on it, then: a Notification is parsed and ingested; a SubscriptionConfirmation is
  * confirmed by visiting its `SubscribeURL` (only on the signing certificate's SNS host, for our
  * topic); an UnsubscribeConfirmation is logged.

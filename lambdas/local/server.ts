@@ -321,7 +321,7 @@ export const HELP = `Usage: npm start [-- --help]    (npm run dev: the same, res
 
 Runs the service on node:http as API Gateway + Lambda would, with the embedded store (dynalite,
 data in ./.data) or a DynamoDB-compatible endpoint. Serves until SIGINT or SIGTERM. Takes no
-arguments: it is configured by the environment (README, "Configuration"):
+arguments: it is configured by the environment (docs/operations.md, "Configuration"):
   PORT (3000; 0 picks a free one), HOST (127.0.0.1), DATA_DIR (.data; :memory: keeps nothing),
   DYNAMODB_ENDPOINT, TABLE_NAME (suppressions), SUPPRESSION_API_KEY (generated and printed when unset),
   POLICY_FILE, SNS_TOPIC_ARNS, the providers' webhook secrets (SENDGRID_VERIFICATION_KEY, …),

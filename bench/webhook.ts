@@ -1,5 +1,5 @@
 /**
- * SendCloud retries a webhook not answered within 3 s (providers.md §6). Its largest requests are
+ * SendCloud retries a webhook not answered within 3 s (docs/providers/sendcloud.md §6). Its largest requests are
  * `request` events fanned out to many recipients, so this measures the real webhook handler on a
  * signed 100-recipient `request`, each run with new recipients (no duplicates to short-cut).
  */

@@ -1,7 +1,7 @@
 /**
  * `ses-events` Lambda: the SQS queue consumer for SES output (design.md §4). The queue is fed by the
  * SES SNS topic (the SNS document as the body, or the SES record itself with raw delivery) and by an
- * EventBridge rule for `aws.ses` events (the EventBridge event as the body); providers.md §1.6–1.7.
+ * EventBridge rule for `aws.ses` events (the EventBridge event as the body); docs/providers/ses.md §1.6–1.7.
  *
  * Each SQS message is handled on its own (Powertools `BatchProcessor`, partial batch responses):
  * parse → policy → store, and only a message whose events are all recorded is acknowledged.

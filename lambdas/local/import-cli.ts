@@ -2,7 +2,7 @@
  * `npm run import -- --provider <name> FILE…`: bulk backfills through `POST /v1/import/{provider}`.
  * Streams files of provider payloads (import-payloads.ts), sends them in chunks of at most
  * `MAX_EVENTS_PER_REQUEST` events one request at a time (import-client.ts), and prints exact totals.
- * `HELP` below is the user's documentation (also in the README, "Bulk import").
+ * `HELP` below is the user's documentation (also in docs/http-api.md, "Bulk import").
  */
 import { stat } from "node:fs/promises";
 import { pathToFileURL } from "node:url";

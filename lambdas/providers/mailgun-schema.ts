@@ -1,5 +1,5 @@
 /**
- * Zod schemas for what Mailgun posts to a webhook (providers.md §3): one JSON object per request,
+ * Zod schemas for what Mailgun posts to a webhook (docs/providers/mailgun.md §3): one JSON object per request,
  * `{"signature": {timestamp, token, signature[, parent-signature]}, "event-data": {...}}`.
  *
  * Loose objects throughout: Mailgun adds fields over time ("we do not recommend hardcoding the

@@ -1,5 +1,5 @@
 /**
- * Postmark webhook records (providers.md §4): one zod schema per `RecordType` we read. Every schema
+ * Postmark webhook records (docs/providers/postmark.md §4): one zod schema per `RecordType` we read. Every schema
  * is loose (Postmark adds fields) and reads only what the adapter uses.
  */
 import * as z from "zod";

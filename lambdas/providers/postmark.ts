@@ -1,5 +1,5 @@
 /**
- * Postmark webhooks (providers.md §4): verification and parsing.
+ * Postmark webhooks (docs/providers/postmark.md §4): verification and parsing.
  *
  * **Verify.** Postmark signs nothing; the webhook URL carries HTTP basic auth
  * (`https://<user>:<password>@<api>/webhooks/postmark`), sent as `Authorization: Basic …`. The user
@@ -145,7 +145,7 @@ const soft = (fallback: Reason, rule: string): BounceHandling => ({
 });
 
 /**
- * Every Postmark bounce type (Bounce API "bounce types", providers.md §4) → how it is read.
+ * Every Postmark bounce type (Bounce API "bounce types", docs/providers/postmark.md §4) → how it is read.
  * `classify` types run the classifier on `Details` and keep its answer unless it is vague (only a
  * reply-code class or a fall-back), in which case the type's `fallback` reason stands.
  */

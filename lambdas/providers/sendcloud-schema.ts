@@ -1,5 +1,5 @@
 /**
- * What SendCloud posts to a webhook (providers.md §6), decoded and validated.
+ * What SendCloud posts to a webhook (docs/providers/sendcloud.md §6), decoded and validated.
  *
  * SendCloud posts **one event per request** as `application/x-www-form-urlencoded` (every value a
  * string; the list fields of `request` — `recipientArray`, `emailIds` — serialized inside one form

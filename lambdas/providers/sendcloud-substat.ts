@@ -1,5 +1,5 @@
 /**
- * SendCloud `subStat` codes → our taxonomy (providers.md §0 and §6, design.md §2.2–2.4).
+ * SendCloud `subStat` codes → our taxonomy (docs/docs/providers.md §0 and docs/providers/sendcloud.md §6, design.md §2.2–2.4).
  *
  * Our subtypes come 1:1 from these codes, so the code decides the type and subtype, always. The
  * fine reason comes from the code when the code names it (401 → `suppressed`, 402 → `unsubscribed`,
@@ -58,7 +58,7 @@ const row = (
   description: string,
 ): SubStatRow => ({ type, subtype, reason, certain, description });
 
-/** SendCloud's subStat codes (providers.md §6), the source of our subtypes. */
+/** SendCloud's subStat codes (docs/providers/sendcloud.md §6), the source of our subtypes. */
 export const SUBSTAT_ROWS: ReadonlyMap<string, SubStatRow> = tableOf({
   "401": row("invalid", "blocklisted", "suppressed", true, "in SendCloud blacklist"),
   "402": row("invalid", "unsubscribed", "unsubscribed", true, "unsubscribe"),

@@ -1,5 +1,5 @@
 /**
- * SendCloud (Sohu / Aurora SendCloud) webhooks (providers.md §6): verification and parsing.
+ * SendCloud (Sohu / Aurora SendCloud) webhooks (docs/providers/sendcloud.md §6): verification and parsing.
  *
  * **Verify.** The form fields `timestamp` (epoch ms), `token` (50 random characters) and `signature`
  * = `hex(HMAC-SHA256(key = SENDCLOUD_APP_KEY, msg = timestamp + token))`, no separator, the

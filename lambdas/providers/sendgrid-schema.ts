@@ -1,5 +1,5 @@
 /**
- * Zod schema for the SendGrid Event Webhook body (providers.md §2): always a JSON array of event
+ * Zod schema for the SendGrid Event Webhook body (docs/providers/sendgrid.md §2): always a JSON array of event
  * objects. SendGrid adds fields over time and custom args (`unique_args`) appear as extra top-level
  * keys, so every event is a loose object and only the fields we read are checked.
  */
@@ -37,7 +37,7 @@ export const SendgridEventSchema = z.looseObject({
   event: z.string().min(1).max(64),
   email: z.string().max(1024),
   timestamp: UnixSecondsSchema.nullish(),
-  /** Unique per event, stable across redeliveries (providers.md §0): our `eventId`. */
+  /** Unique per event, stable across redeliveries (docs/providers.md §0): our `eventId`. */
   sg_event_id: z.string().min(1).max(512).nullish(),
   sg_message_id: z.string().max(512).nullish(),
   /** `bounce`: `"bounce"` (permanent) or `"blocked"` (the receiver refused, often temporarily). */

@@ -1,5 +1,5 @@
 /**
- * SendGrid Event Webhook adapter (providers.md §2, design.md §2–§3).
+ * SendGrid Event Webhook adapter (docs/providers/sendgrid.md §2, design.md §2–§3).
  *
  * **Verify** — Signed Event Webhook: ECDSA P-256 / SHA-256 over the
  * `X-Twilio-Email-Event-Webhook-Timestamp` header value followed by the exact body bytes (no

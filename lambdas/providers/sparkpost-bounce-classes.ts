@@ -1,5 +1,5 @@
 /**
- * SparkPost bounce classes → our taxonomy (providers.md §5, design.md §2.4–2.5).
+ * SparkPost bounce classes → our taxonomy (docs/providers/sparkpost.md §5, design.md §2.4–2.5).
  *
  * SparkPost classifies every bounce, out-of-band bounce and policy rejection with a numeric
  * `bounce_class` (https://support.sparkpost.com/docs/deliverability/bounce-classification-codes).

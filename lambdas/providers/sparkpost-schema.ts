@@ -1,5 +1,5 @@
 /**
- * SparkPost / Bird event webhook payloads (providers.md §5): one schema per event source.
+ * SparkPost / Bird event webhook payloads (docs/providers/sparkpost.md §5): one schema per event source.
  *
  * A request body is a JSON array ("batch") of `{"msys": {"<event class>": {…, "type": "<event>"}}}`;
  * `{"msys": {}}` is the ping SparkPost sends when a webhook is created or tested. Objects are loose:

@@ -1,5 +1,5 @@
 /**
- * SparkPost / Bird event webhooks (providers.md §5): basic authentication, then a JSON batch of
+ * SparkPost / Bird event webhooks (docs/providers/sparkpost.md §5): basic authentication, then a JSON batch of
  * `{"msys": {"<event class>": {…}}}` elements, each one event for one recipient.
  */
 import { canonicalizeAddress } from "../core/address.js";

@@ -75,7 +75,7 @@ export function requireSecret(
 }
 
 /**
- * One ESP (providers.md §2–§6): how to tell its requests are genuine, and how to read them.
+ * One ESP (docs/providers/<esp>.md): how to tell its requests are genuine, and how to read them.
  * Adapters hold no state and do no I/O but through `VerifyContext`.
  */
 export type ProviderAdapter = {

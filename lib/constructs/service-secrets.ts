@@ -6,7 +6,7 @@ import { PROVIDER_SECRET_NAMES } from "../../lambdas/handlers/secret-api-key.js"
 const NO_ROTATION_REASON =
   "No rotation Lambda: the value is shared with parties outside AWS (API callers, or the ESP that signs " +
   "webhooks), so rotating it is a coordinated operator procedure (put-secret-value; the functions see " +
-  "the new value within 5 minutes), documented in the README's Secrets section.";
+  "the new value within 5 minutes), documented in docs/deploy.md (Secrets).";
 
 /**
  * The service's secrets in Secrets Manager (encrypted with the account's `aws/secretsmanager` key),

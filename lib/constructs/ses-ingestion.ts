@@ -13,7 +13,7 @@ import { Construct } from "constructs";
 import { MAX_RECEIVE_COUNT, secureQueue, secureTopic } from "./secure-defaults.js";
 
 /**
- * The SES events that can change the suppression list (providers.md §1.8): everything else (sends,
+ * The SES events that can change the suppression list (docs/providers/ses.md §1.8): everything else (sends,
  * deliveries, opens, clicks, delays, rejects) would only be ignored by the consumer.
  */
 export const SES_EVENTS: readonly ses.EmailSendingEvent[] = [
@@ -22,7 +22,7 @@ export const SES_EVENTS: readonly ses.EmailSendingEvent[] = [
   ses.EmailSendingEvent.SUBSCRIPTION,
 ];
 
-/** The same events as EventBridge `detail-type`s (providers.md §1.6; "Subscribed" covers unsubscribes). */
+/** The same events as EventBridge `detail-type`s (docs/providers/ses.md §1.6; "Subscribed" covers unsubscribes). */
 export const SES_DETAIL_TYPES: readonly string[] = [
   "Email Bounced",
   "Email Complaint Received",

@@ -197,7 +197,7 @@ export async function send(baseUrl: string, request: FuzzRequest): Promise<Answe
   }
 }
 
-/** Statuses the API documents (README "HTTP API", lambdas/handlers/http/problem.ts). */
+/** Statuses the API documents (docs/http-api.md, lambdas/handlers/http/problem.ts). */
 const CLIENT_STATUSES = new Set([400, 401, 403, 404, 405, 406, 413]);
 
 /** Text that only a leaked internal error would put in an answer. */

@@ -285,7 +285,7 @@ describe("sendcloudAdapter.parse: malformed input → InputError", () => {
   });
 });
 
-describe("subStat codes → type / subtype / reason (providers.md §6)", () => {
+describe("subStat codes → type / subtype / reason (docs/providers/sendcloud.md §6)", () => {
   const CODES: readonly [string, "invalid" | "soft_bounce", string, string][] = [
     ["401", "invalid", "blocklisted", "suppressed"],
     ["402", "invalid", "unsubscribed", "unsubscribed"],

@@ -1,6 +1,6 @@
 /**
  * Test helpers for SES: load a fixture record and wrap it in each transport shape SES output arrives
- * in (providers.md §1.6–1.7). Everything is deterministic: ids are derived from the record, so the
+ * in (docs/providers/ses.md §1.6–1.7). Everything is deterministic: ids are derived from the record, so the
  * same record wrapped twice gives the same envelope.
  *
  * @example

@@ -9,7 +9,7 @@
  * the reply-code class decides for them.
  *
  * Deliberate choices where the registry and practice disagree:
- * - `X.2.1` "Mailbox disabled, not accepting messages" → `suspend` (the registry meaning; providers.md
+ * - `X.2.1` "Mailbox disabled, not accepting messages" → `suspend` (the registry meaning; docs/providers/ses.md §1.2
  *   maps 5.2.1 to mailbox_not_found, which is what `suspend` gives in both permanences).
  *   Sisimai says `filtered`; its own corpus is split between the two.
  * - `X.7.27` "Sender address has null MX" (RFC 7505) is a *sender*-side failure → `rejected`.

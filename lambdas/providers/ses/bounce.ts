@@ -1,5 +1,5 @@
 /**
- * SES bounce verdict → our taxonomy (providers.md §1.2, design.md §2.4–2.5), per bounced recipient.
+ * SES bounce verdict → our taxonomy (docs/providers/ses.md §1.2, design.md §2.4–2.5), per bounced recipient.
  *
  * SES's `bounceType`/`bounceSubType` is a strong input, cross-checked with the DSN when there is one:
  *
@@ -13,7 +13,7 @@
  * | Transient/MailboxFull | `mailbox_full` (soft/other) | `ses-mailbox-full` |
  * | Transient/MessageTooLarge | `mesg_too_big` (soft/other) | `ses-message-too-large` |
  * | Transient/ContentRejected | `spam_detected` (soft/spam_rejected) | `ses-content-rejected` |
- * | Transient/AttachmentRejected | `content_error` (soft/other, as providers.md's table) | `ses-attachment-rejected` |
+ * | Transient/AttachmentRejected | `content_error` (soft/other, as docs/providers/ses.md §1.2) | `ses-attachment-rejected` |
  * | Undetermined (and unknown types) | classifier, `permanent: false`, kept soft; else `undefined` soft/other | `ses-undetermined` |
  *
  * The Transient subtypes that name a reason still yield to the DSN when it proves a *hard* reason

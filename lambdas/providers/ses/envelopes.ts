@@ -1,5 +1,5 @@
 /**
- * The transports SES output arrives in (providers.md §1.6–1.7), unwrapped down to the SES records.
+ * The transports SES output arrives in (docs/providers/ses.md §1.6–1.7), unwrapped down to the SES records.
  * Envelopes are kept apart from the payload schemas (`schemas.ts`), as in Powertools parser, and
  * reuse Powertools' SNS/SQS/EventBridge schemas, relaxed only where a field we never read is
  * missing from hand-made or replayed payloads (`/v1/import`).

@@ -1,5 +1,5 @@
 /**
- * Amazon SES provider (providers.md §1): every shape SES output arrives in → normalized events.
+ * Amazon SES provider (docs/providers/ses.md §1): every shape SES output arrives in → normalized events.
  *
  * - `parseSes(body, opts)`: any body (bare record, SNS HTTP document, SNS → Lambda, SQS → Lambda,
  *   EventBridge) → events. Used where the whole body is vouched for: `POST /v1/import/ses` (API key)

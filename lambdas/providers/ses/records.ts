@@ -1,5 +1,5 @@
 /**
- * One SES record → normalized events, one per recipient (providers.md §1.8, design.md §2).
+ * One SES record → normalized events, one per recipient (docs/providers/ses.md §1.8, design.md §2).
  */
 import { createHash } from "node:crypto";
 import { canonicalizeAddress } from "../../core/address.js";
@@ -39,7 +39,7 @@ export type SkippedRecipient = {
 /** `ParsedNotification` plus the recipients that were skipped because their address is malformed. */
 export type SesParsedNotification = ParsedNotification & { readonly skipped: readonly SkippedRecipient[] };
 
-/** SES record types that are acknowledged and never become events (providers.md §1.5, §1.8). */
+/** SES record types that are acknowledged and never become events (docs/providers/ses.md §1.5, §1.8). */
 export const SES_IGNORED_TYPES: ReadonlySet<string> = new Set([
   "Reject",
   "Open",

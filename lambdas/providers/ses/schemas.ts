@@ -1,5 +1,5 @@
 /**
- * Zod schemas for Amazon SES sending notifications (providers.md §1), one schema per SES type.
+ * Zod schemas for Amazon SES sending notifications (docs/providers/ses.md §1), one schema per SES type.
  *
  * The same record comes from two producers: classic feedback notifications (`notificationType`:
  * Bounce, Complaint, Delivery) and event publishing (`eventType`: Send, Reject, Bounce, Complaint,
@@ -23,7 +23,7 @@ const ScopeSegmentSchema = z
   .regex(/^[^*/\s]+$/, "a contact list or topic name must not contain `*`, `/` or white space");
 
 /**
- * The `mail` object every SES record carries (providers.md §1.1). Only what we read is checked.
+ * The `mail` object every SES record carries (docs/providers/ses.md §1.1). Only what we read is checked.
  *
  * @example
  * SesMailSchema.parse({ timestamp: "2016-01-27T14:59:38.237Z", messageId: "0000…-000000",
@@ -46,7 +46,7 @@ export const SesBouncedRecipientSchema = z.looseObject({
 export type SesBouncedRecipient = z.infer<typeof SesBouncedRecipientSchema>;
 
 /**
- * The `bounce` object (providers.md §1.2). `bounceType`/`bounceSubType` stay open strings: an
+ * The `bounce` object (docs/providers/ses.md §1.2). `bounceType`/`bounceSubType` stay open strings: an
  * unknown value is handled as `Undetermined`, not refused.
  *
  * @example
@@ -65,7 +65,7 @@ export const SesBounceSchema = z.looseObject({
 export type SesBounce = z.infer<typeof SesBounceSchema>;
 
 /**
- * The `complaint` object (providers.md §1.3). `complaintFeedbackType` is absent when no ARF report
+ * The `complaint` object (docs/providers/ses.md §1.3). `complaintFeedbackType` is absent when no ARF report
  * was attached.
  *
  * @example
@@ -83,7 +83,7 @@ export const SesComplaintSchema = z.looseObject({
 export type SesComplaint = z.infer<typeof SesComplaintSchema>;
 
 /**
- * The `delivery` object (providers.md §1.4).
+ * The `delivery` object (docs/providers/ses.md §1.4).
  *
  * @example
  * SesDeliverySchema.parse({ timestamp: "2016-01-27T14:59:38.237Z", recipients: ["jane@example.com"],
@@ -106,7 +106,7 @@ export const SesTopicPreferencesSchema = z.looseObject({
 export type SesTopicPreferences = z.infer<typeof SesTopicPreferencesSchema>;
 
 /**
- * The `subscription` object of event publishing (providers.md §1.5). The recipient is not in it:
+ * The `subscription` object of event publishing (docs/providers/ses.md §1.5). The recipient is not in it:
  * it comes from `mail.destination`.
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * The URLs in an SNS HTTP(S) message that we may visit (providers.md §1.7): the `SigningCertURL`
+ * The URLs in an SNS HTTP(S) message that we may visit (docs/providers/ses.md §1.7): the `SigningCertURL`
  * (fetched to verify the signature) and a confirmation's `SubscribeURL` (visited to confirm). Both are
  * checked here, on the string alone, before anything is fetched.
  *
@@ -11,7 +11,7 @@
  * An SNS regional endpoint: `sns.<region>.amazonaws.com`, or `.amazonaws.com.cn` in China. The region
  * must look like one (`us-east-1`, `us-gov-west-1`, `cn-north-1`): a strict subset of the SDK
  * validators' `^sns\.[a-zA-Z0-9\-]{3,}\.amazonaws\.com(\.cn)?$`, which also matches S3 hosts such as
- * `sns.s3-us-west-2.amazonaws.com` (a bucket named `sns`, see providers.md §1.7 pitfall b).
+ * `sns.s3-us-west-2.amazonaws.com` (a bucket named `sns`, see docs/providers/ses.md §1.7 pitfall b).
  */
 export const SNS_HOST = /^sns\.[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.amazonaws\.com(?:\.cn)?$/;
 

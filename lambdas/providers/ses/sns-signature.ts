@@ -1,5 +1,5 @@
 /**
- * SNS HTTP(S) message verification (providers.md §1.7 "SNS signature verification"), small enough to
+ * SNS HTTP(S) message verification (docs/providers/ses.md §1.7 "SNS signature verification"), small enough to
  * read in one go. Order, cheapest and most telling first, and nothing fetched until every check that
  * needs no certificate has passed:
  *
@@ -110,7 +110,7 @@ const MESSAGE_TYPES: readonly SnsMessageType[] = [
   "UnsubscribeConfirmation",
 ];
 
-/** The signed fields per type, in the order they are signed (providers.md §1.7 step 3). */
+/** The signed fields per type, in the order they are signed (docs/providers/ses.md §1.7 step 3). */
 const SIGNED_FIELDS: Record<SnsMessageType, readonly string[]> = {
   Notification: ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"],
   SubscriptionConfirmation: [
@@ -208,7 +208,7 @@ export function stringToSign(doc: Record<string, unknown>): string {
 }
 
 /**
- * Verifies an SNS HTTP(S) message document as providers.md §1.7 says (see the module comment for the
+ * Verifies an SNS HTTP(S) message document as docs/providers/ses.md §1.7 says (see the module comment for the
  * order). Every check that needs no certificate runs before `fetchCertificate` is called.
  *
  * @throws SnsVerificationError with the failed check's `reason`.

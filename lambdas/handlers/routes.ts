@@ -13,5 +13,15 @@ export const HTTP_ROUTES = {
 export type RouteKey = keyof typeof HTTP_ROUTES;
 export type HttpFunction = (typeof HTTP_ROUTES)[RouteKey];
 
+/**
+ * Routes only the local server (`npm start`) serves: the OpenAPI document generated from
+ * lambdas/contract (docs/openapi.json). Not deployed: the generator uses classic zod, which no
+ * Lambda bundle carries, and the deployed API's routes are exactly design §5.3's.
+ */
+export const LOCAL_ROUTES = {
+  "GET /openapi.json": "openapi",
+} as const;
+export type LocalFunction = (typeof LOCAL_ROUTES)[keyof typeof LOCAL_ROUTES];
+
 /** API Gateway's catch-all route: deployed, unmatched requests reach the health function. */
 export const FALLBACK_ROUTE = "$default";

@@ -11,12 +11,12 @@ import { createCheckHandler } from "../handlers/check.js";
 import { createHealthHandler, unmatched } from "../handlers/health.js";
 import { MAX_BODY_BYTES } from "../handlers/http/body.js";
 import { HttpProblem } from "../handlers/http/problem.js";
-import { type HttpResponse, problem } from "../handlers/http/response.js";
-import type { HttpHandler } from "../handlers/http/route.js";
+import { type HttpResponse, json, problem } from "../handlers/http/response.js";
+import { type HttpHandler, httpRoute } from "../handlers/http/route.js";
 import { createRouter } from "../handlers/http/router.js";
 import { createImportHandler } from "../handlers/import.js";
 import { getPolicy } from "../handlers/policy-source.js";
-import { HTTP_ROUTES, type HttpFunction } from "../handlers/routes.js";
+import { HTTP_ROUTES, type HttpFunction, LOCAL_ROUTES, type LocalFunction } from "../handlers/routes.js";
 import { type RuntimeDeps, SERVICE_NAME } from "../handlers/runtime.js";
 import { createSuppressionsHandler } from "../handlers/suppressions.js";
 import { createWebhookHandler, type WebhookOptions } from "../handlers/webhook.js";
@@ -30,6 +30,7 @@ import {
 } from "../store/index.js";
 import { toApiGatewayEvent } from "./api-gateway-event.js";
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from "./embedded-dynamodb.js";
+import { openApiDocument } from "./openapi.js";
 
 export type LocalServerOptions = {
   /** 0 picks a free port. Default 3000. */
@@ -135,15 +136,17 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     tenant: "default",
     now: () => new Date(),
   };
-  const factories: Record<HttpFunction, (d: RuntimeDeps) => HttpHandler> = {
+  const factories: Record<HttpFunction | LocalFunction, (d: RuntimeDeps) => HttpHandler> = {
     health: createHealthHandler,
     check: createCheckHandler,
     suppressions: createSuppressionsHandler,
     import: createImportHandler,
     webhook: (d) => createWebhookHandler(d, options.webhookOptions),
+    openapi: createOpenApiHandler,
   };
+  const routes = { ...HTTP_ROUTES, ...LOCAL_ROUTES };
   const router = createRouter(
-    Object.fromEntries(Object.entries(HTTP_ROUTES).map(([key, fn]) => [key, factories[fn](deps)])),
+    Object.fromEntries(Object.entries(routes).map(([key, fn]) => [key, factories[fn](deps)])),
   );
 
   const server = createServer((req, res) => {
@@ -177,6 +180,15 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       return closing;
     },
   };
+}
+
+/** `GET /openapi.json` (local only): the OpenAPI document of the contract, as docs/openapi.json holds it. */
+function createOpenApiHandler(deps: RuntimeDeps): HttpHandler {
+  let document: unknown;
+  return httpRoute({ logger: deps.logger, auth: "none" }, async () => {
+    document ??= openApiDocument();
+    return json(200, document);
+  });
 }
 
 /**

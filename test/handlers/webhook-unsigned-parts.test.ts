@@ -8,49 +8,30 @@
  * signed part (computed here with the provider's own parser on the genuine request). Runs over real
  * sockets against the local server on its embedded store, with a fixed seed.
  */
-import { randomBytes, randomInt } from "node:crypto";
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { webhookAdapter } from "../../lambdas/providers/registry.js";
 import { parseSes } from "../../lambdas/providers/ses/index.js";
 import type { WebhookRequest } from "../../lambdas/providers/types.js";
-import { newSigningKey, signMailgun } from "../fixtures/mailgun/support.js";
-import { FORM, newAppKey, signSendCloud, toForm } from "../fixtures/sendcloud/support.js";
-import { sendgridSigner } from "../fixtures/sendgrid/signing.js";
+import { toForm } from "../fixtures/sendcloud/support.js";
 import { call, useLocalServer } from "../local/http-helpers.js";
-import { asSnsHttp, type Json, sesFixture, TOPIC_ARN } from "../support/ses-fixtures.js";
 import {
-  certificateFetcher,
-  makeSigningIdentity,
-  signSns,
-  snsTimestamp,
-  TEST_CERT_URL,
-} from "../support/sns-signing.js";
+  type Posted,
+  REQUESTS,
+  salt,
+  sesPosted,
+  sesRecord,
+  signedSns,
+  WEBHOOK_SERVER_OPTIONS,
+} from "../support/provider-requests.js";
+import { snsTimestamp } from "../support/sns-signing.js";
 
 const API_KEY = "test-key-unsigned-parts";
 const SEED = 20261201;
 const RUNS = 25;
 
-const identity = makeSigningIdentity();
-const sendgrid = sendgridSigner();
-const MAILGUN_KEY = newSigningKey();
-const SENDCLOUD_KEY = newAppKey();
-const PM_USER = `pm-${randomBytes(4).toString("hex")}`;
-const PM_PASSWORD = randomBytes(18).toString("base64url");
-const SP_USER = `sp-${randomBytes(4).toString("hex")}`;
-const SP_PASSWORD = randomBytes(18).toString("base64url");
-
-const basic = (user: string, password: string) =>
-  `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
-
-/** One request as it travels: path, headers and the exact body bytes. */
-type Posted = { readonly provider: string; readonly headers: Record<string, string>; readonly body: string };
-
 /** What an event is, for comparing what was ingested with what was signed. */
 type EventKey = { eventId: string; recipient: string; type: string };
-
-const salt = () => randomBytes(5).toString("hex");
-const nowS = () => Math.floor(Date.now() / 1000);
 
 /** The events a provider's parser reads from the genuine request: the signed part's events. */
 function signedEvents(posted: Posted): EventKey[] {
@@ -67,124 +48,15 @@ function signedEvents(posted: Posted): EventKey[] {
 const keysOf = (events: unknown): EventKey[] =>
   (events as EventKey[]).map(({ eventId, recipient, type }) => ({ eventId, recipient, type }));
 
-/** An SES fixture made fresh: dated `agoMs` before now, ids of its own, `from` replaced by `to`. */
-function sesRecord(name: string, from: string, to: string, agoMs = 60_000): Json {
-  const text = JSON.stringify(sesFixture(name))
-    .replace(/"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"/g, `"${snsTimestamp(-agoMs)}"`)
-    .replaceAll("-000000", `-${salt()}`)
-    .replaceAll(from, to);
-  return JSON.parse(text) as Json;
-}
-
-const sesBounce = (recipient: string) => sesRecord("bounce-permanent-general", "jane@example.com", recipient);
 /** What a forger would slip in: a complaint, dated now, for the victim. */
 const sesComplaint = (victim: string) => sesRecord("complaint-abuse", "richard@example.com", victim);
 const sesDelivery = (recipient: string) => sesRecord("delivery", "jane@example.com", recipient);
-
-const signedSns = (record: Json): Json =>
-  signSns({ ...asSnsHttp(record), Timestamp: snsTimestamp(-1000), MessageId: salt() }, identity, "2");
-
-const sesPosted = (doc: Json): Posted => ({
-  provider: "ses",
-  headers: { "content-type": "text/plain; charset=UTF-8", "x-amz-sns-message-type": String(doc.Type) },
-  body: JSON.stringify(doc),
-});
+const sesBounce = (recipient: string) => sesRecord("bounce-permanent-general", "jane@example.com", recipient);
 
 /** A fresh, genuinely signed request of each provider, for one recipient of its own. */
-const GENUINE: Record<string, (recipient: string) => Posted> = {
-  ses: (recipient) => sesPosted(signedSns(sesBounce(recipient))),
-  sendgrid: (recipient) => {
-    const body = JSON.stringify([
-      {
-        email: recipient,
-        event: "bounce",
-        type: "bounce",
-        reason: "550 5.1.1 The email account that you tried to reach does not exist",
-        status: "5.1.1",
-        timestamp: nowS() - 60,
-        sg_event_id: `sg-${salt()}`,
-        sg_message_id: `m-${salt()}`,
-      },
-    ]);
-    return {
-      provider: "sendgrid",
-      headers: { "content-type": "application/json", ...sendgrid.headers(body) },
-      body,
-    };
-  },
-  mailgun: (recipient) => {
-    const body = signMailgun(
-      {
-        signature: {},
-        "event-data": {
-          event: "failed",
-          severity: "permanent",
-          reason: "bounce",
-          id: `mg-${salt()}`,
-          recipient,
-          "delivery-status": { code: 550, message: "5.1.1 user unknown", description: "" },
-        },
-      },
-      MAILGUN_KEY,
-    );
-    return {
-      provider: "mailgun",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    };
-  },
-  postmark: (recipient) => ({
-    provider: "postmark",
-    headers: { "content-type": "application/json", authorization: basic(PM_USER, PM_PASSWORD) },
-    body: JSON.stringify({
-      RecordType: "Bounce",
-      ID: randomInt(1, 2 ** 47),
-      Type: "HardBounce",
-      TypeCode: 1,
-      MessageID: `${salt()}-0000-0000-0000-000000000000`,
-      Email: recipient,
-      BouncedAt: new Date(Date.now() - 60_000).toISOString(),
-      Details: "smtp;550 5.1.1 The email account that you tried to reach does not exist.",
-      Inactive: true,
-      CanActivate: true,
-      MessageStream: "outbound",
-    }),
-  }),
-  sparkpost: (recipient) => ({
-    provider: "sparkpost",
-    headers: { "content-type": "application/json", authorization: basic(SP_USER, SP_PASSWORD) },
-    body: JSON.stringify([
-      {
-        msys: {
-          message_event: {
-            type: "bounce",
-            bounce_class: "10",
-            event_id: `sp-${salt()}`,
-            rcpt_to: recipient,
-            raw_rcpt_to: recipient,
-            raw_reason: "550 5.1.1 <user>... User unknown",
-            reason: "550 5.1.1 ...@... User unknown",
-            timestamp: String(nowS() - 60),
-          },
-        },
-      },
-    ]),
-  }),
-  sendcloud: (recipient) => {
-    const fields = signSendCloud(
-      {
-        event: "invalid",
-        message: "invalid",
-        emailId: `${salt()}$${recipient}`,
-        recipient,
-        subStat: "406",
-        subStatDesc: "user not exist",
-      },
-      SENDCLOUD_KEY,
-    );
-    return { provider: "sendcloud", headers: { "content-type": FORM }, body: toForm(fields) };
-  },
-};
+const GENUINE: Record<string, (recipient: string) => Posted> = Object.fromEntries(
+  Object.entries(REQUESTS).map(([provider, kinds]) => [provider, kinds.genuine]),
+);
 
 /** Headers each provider reads (signature, credentials, type): changing them is not "unsigned". */
 const READ_HEADERS = new Set([
@@ -211,22 +83,7 @@ const queryParams = fc.dictionary(
 );
 
 describe("webhooks: nothing outside what a provider signs changes what is ingested", () => {
-  const running = useLocalServer(API_KEY, {
-    secrets: {
-      SENDGRID_VERIFICATION_KEY: sendgrid.verificationKey,
-      MAILGUN_SIGNING_KEY: MAILGUN_KEY,
-      POSTMARK_WEBHOOK_USER: PM_USER,
-      POSTMARK_WEBHOOK_PASSWORD: PM_PASSWORD,
-      SPARKPOST_WEBHOOK_USER: SP_USER,
-      SPARKPOST_WEBHOOK_PASSWORD: SP_PASSWORD,
-      SENDCLOUD_APP_KEY: SENDCLOUD_KEY,
-    },
-    webhookOptions: {
-      allowedTopicArns: () => [TOPIC_ARN],
-      fetchCertificate: certificateFetcher({ [TEST_CERT_URL]: identity.certificatePem }),
-      confirmSubscription: async () => undefined,
-    },
-  });
+  const running = useLocalServer(API_KEY, WEBHOOK_SERVER_OPTIONS);
 
   const post = (
     posted: Posted,

@@ -243,7 +243,7 @@ function located(file: string, error: unknown): InputFileError {
   return new InputFileError(`${file}: cannot be read (${message})`);
 }
 
-/** SendCloud's recipient list of a `request` (field names as sendcloud-schema.ts matches them). */
+/** SendCloud's recipient list of a `request` (field names as sendcloud/schema.ts matches them). */
 function sendcloudRecipients(event: unknown): number {
   if (!isRecord(event)) return 1;
   for (const [key, value] of Object.entries(event)) {

@@ -1,9 +1,9 @@
 import type { Provider } from "../core/taxonomy.js";
-import { mailgunAdapter } from "./mailgun.js";
-import { postmarkAdapter } from "./postmark.js";
-import { sendcloudAdapter } from "./sendcloud.js";
-import { sendgridAdapter } from "./sendgrid.js";
-import { sparkpostAdapter } from "./sparkpost.js";
+import { mailgunAdapter } from "./mailgun/index.js";
+import { postmarkAdapter } from "./postmark/index.js";
+import { sendcloudAdapter } from "./sendcloud/index.js";
+import { sendgridAdapter } from "./sendgrid/index.js";
+import { sparkpostAdapter } from "./sparkpost/index.js";
 import type { ProviderAdapter } from "./types.js";
 
 /** The ESPs with a webhook adapter (SES arrives through SNS/SQS/EventBridge instead: ses/). */

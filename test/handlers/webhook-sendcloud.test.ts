@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { SENDCLOUD_MAX_AGE_SECONDS } from "../../lambdas/providers/sendcloud.js";
+import { SENDCLOUD_MAX_AGE_SECONDS } from "../../lambdas/providers/sendcloud/index.js";
 import {
   FIXTURES,
   FORM,

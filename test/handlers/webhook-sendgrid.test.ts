@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { LocalServer } from "../../lambdas/local/server.js";
-import { SENDGRID_MAX_AGE_SECONDS } from "../../lambdas/providers/sendgrid.js";
+import { SENDGRID_MAX_AGE_SECONDS } from "../../lambdas/providers/sendgrid/index.js";
 import { type SendgridSigner, sendgridEvents, sendgridSigner } from "../fixtures/sendgrid/signing.js";
 import { type Answer, call, expectProblem, useLocalServer, withFlakyStore } from "../local/http-helpers.js";
 

@@ -15,8 +15,7 @@ import { InputError } from "../../lambdas/core/errors.js";
 import { NormalizedEventSchema, type ParsedNotification } from "../../lambdas/core/events.js";
 import type { Provider } from "../../lambdas/core/taxonomy.js";
 import { importParser } from "../../lambdas/providers/index.js";
-import { sendcloudAdapter } from "../../lambdas/providers/sendcloud.js";
-import { canonicalFields, formRecord } from "../../lambdas/providers/sendcloud-schema.js";
+import { canonicalFields, formRecord, sendcloudAdapter } from "../../lambdas/providers/sendcloud/index.js";
 import type { WebhookRequest } from "../../lambdas/providers/types.js";
 
 const HOSTILE = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "__defineGetter__"];

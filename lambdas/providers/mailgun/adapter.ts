@@ -1,24 +1,18 @@
-import { canonicalizeAddress } from "../core/address.js";
-import { classify, isVagueRule } from "../core/classifier/index.js";
-import type { Classification } from "../core/classifier/types.js";
-import { InputError } from "../core/errors.js";
-import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
-import { isRecord } from "../core/is-record.js";
-import { tableOf } from "../core/lookup.js";
-import { ALL_MAIL } from "../core/scope.js";
-import { type Reason, typeFor } from "../core/taxonomy.js";
-import {
-  type MailgunDeliveryStatus,
-  type MailgunEventData,
-  MailgunEventDataSchema,
-  MailgunSignedBodySchema,
-} from "./mailgun-schema.js";
-import { parseJsonBody } from "./shared/decode.js";
-import { NO_EXTRAS } from "./shared/event-defaults.js";
-import { checkedEventId } from "./shared/event-id.js";
-import { verifySignedToken } from "./shared/signed-token.js";
-import { joinDiagnostics, smtpFrom } from "./shared/smtp.js";
-import { parseAt } from "./shared/validate.js";
+import { canonicalizeAddress } from "../../core/address.js";
+import { classify, isVagueRule } from "../../core/classifier/index.js";
+import type { Classification } from "../../core/classifier/types.js";
+import { InputError } from "../../core/errors.js";
+import type { NormalizedEvent, ParsedNotification, Smtp } from "../../core/events.js";
+import { isRecord } from "../../core/is-record.js";
+import { tableOf } from "../../core/lookup.js";
+import { ALL_MAIL } from "../../core/scope.js";
+import { type Reason, typeFor } from "../../core/taxonomy.js";
+import { parseJsonBody } from "../shared/decode.js";
+import { NO_EXTRAS } from "../shared/event-defaults.js";
+import { checkedEventId } from "../shared/event-id.js";
+import { verifySignedToken } from "../shared/signed-token.js";
+import { joinDiagnostics, smtpFrom } from "../shared/smtp.js";
+import { parseAt } from "../shared/validate.js";
 import {
   type ParseContext,
   type ProviderAdapter,
@@ -26,7 +20,13 @@ import {
   type VerifyContext,
   WebhookAuthError,
   type WebhookRequest,
-} from "./types.js";
+} from "../types.js";
+import {
+  type MailgunDeliveryStatus,
+  type MailgunEventData,
+  MailgunEventDataSchema,
+  MailgunSignedBodySchema,
+} from "./schema.js";
 
 /** The setting holding the domain's (or account's) "HTTP webhook signing key". */
 export const MAILGUN_SIGNING_KEY = "MAILGUN_SIGNING_KEY";

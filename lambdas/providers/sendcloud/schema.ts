@@ -12,10 +12,10 @@
  * SendCloud adds fields (`userHeaders`, `labelName`, browser details) that we do not read.
  */
 import * as z from "zod";
-import { InputError } from "../core/errors.js";
-import { isRecord } from "../core/is-record.js";
-import { parseJsonBody, parseJsonText } from "./shared/decode.js";
-import type { WebhookRequest } from "./types.js";
+import { InputError } from "../../core/errors.js";
+import { isRecord } from "../../core/is-record.js";
+import { parseJsonBody, parseJsonText } from "../shared/decode.js";
+import type { WebhookRequest } from "../types.js";
 
 /** Longest token we remember (SendCloud's are 50 characters); bounds the replay-guard key. */
 export const MAX_TOKEN_LENGTH = 256;

@@ -38,15 +38,29 @@
  * text per type ("ex: unknown user, mailbox not found") and is never classified. Where the type is
  * soft, `Inactive: true` (Postmark stopped sending to the address) makes the failure permanent.
  */
-import { canonicalizeAddress } from "../core/address.js";
-import { classify, isVagueRule } from "../core/classifier/index.js";
-import type { Classification } from "../core/classifier/types.js";
-import { InputError } from "../core/errors.js";
-import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
-import { isRecord } from "../core/is-record.js";
-import { tableOf } from "../core/lookup.js";
-import { ALL_MAIL, isScope } from "../core/scope.js";
-import { type Reason, typeFor } from "../core/taxonomy.js";
+import { canonicalizeAddress } from "../../core/address.js";
+import { classify, isVagueRule } from "../../core/classifier/index.js";
+import type { Classification } from "../../core/classifier/types.js";
+import { InputError } from "../../core/errors.js";
+import type { NormalizedEvent, ParsedNotification, Smtp } from "../../core/events.js";
+import { isRecord } from "../../core/is-record.js";
+import { tableOf } from "../../core/lookup.js";
+import { ALL_MAIL, isScope } from "../../core/scope.js";
+import { type Reason, typeFor } from "../../core/taxonomy.js";
+import { checkBasicAuth } from "../shared/basic-auth.js";
+import { parseJsonBody } from "../shared/decode.js";
+import { NO_EXTRAS } from "../shared/event-defaults.js";
+import { checkedEventId } from "../shared/event-id.js";
+import { smtpFrom } from "../shared/smtp.js";
+import { parseAt } from "../shared/validate.js";
+import {
+  type ParseContext,
+  type ProviderAdapter,
+  requireSecret,
+  type VerifyContext,
+  WebhookAuthError,
+  type WebhookRequest,
+} from "../types.js";
 import {
   type PostmarkBounce,
   PostmarkBouncePageSchema,
@@ -56,21 +70,7 @@ import {
   type PostmarkSubscriptionChange,
   PostmarkSubscriptionChangeSchema,
   postmarkIdReviver,
-} from "./postmark-schema.js";
-import { checkBasicAuth } from "./shared/basic-auth.js";
-import { parseJsonBody } from "./shared/decode.js";
-import { NO_EXTRAS } from "./shared/event-defaults.js";
-import { checkedEventId } from "./shared/event-id.js";
-import { smtpFrom } from "./shared/smtp.js";
-import { parseAt } from "./shared/validate.js";
-import {
-  type ParseContext,
-  type ProviderAdapter,
-  requireSecret,
-  type VerifyContext,
-  WebhookAuthError,
-  type WebhookRequest,
-} from "./types.js";
+} from "./schema.js";
 
 /** The basic-auth user name embedded in the webhook URL configured in Postmark. */
 export const POSTMARK_WEBHOOK_USER = "POSTMARK_WEBHOOK_USER";

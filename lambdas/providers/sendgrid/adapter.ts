@@ -31,20 +31,20 @@
  * `sendgrid-derived:`); an id repeated within one batch is emitted once.
  */
 import { createHash, createPublicKey, verify as ecdsaVerify, type KeyObject } from "node:crypto";
-import { canonicalizeAddress } from "../core/address.js";
-import { classify, isVagueRule } from "../core/classifier/index.js";
-import { InputError } from "../core/errors.js";
-import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
-import { tableOf } from "../core/lookup.js";
-import { ALL_MAIL } from "../core/scope.js";
-import { type Reason, typeFor } from "../core/taxonomy.js";
-import { SendgridBatchSchema, type SendgridEvent, SendgridEventSchema } from "./sendgrid-schema.js";
-import { parseJsonBody } from "./shared/decode.js";
-import { NO_EXTRAS } from "./shared/event-defaults.js";
-import { checkedEventId } from "./shared/event-id.js";
-import { smtpFrom } from "./shared/smtp.js";
-import { parseAt } from "./shared/validate.js";
-import { type ProviderAdapter, requireSecret, WebhookAuthError, type WebhookRequest } from "./types.js";
+import { canonicalizeAddress } from "../../core/address.js";
+import { classify, isVagueRule } from "../../core/classifier/index.js";
+import { InputError } from "../../core/errors.js";
+import type { NormalizedEvent, ParsedNotification, Smtp } from "../../core/events.js";
+import { tableOf } from "../../core/lookup.js";
+import { ALL_MAIL } from "../../core/scope.js";
+import { type Reason, typeFor } from "../../core/taxonomy.js";
+import { parseJsonBody } from "../shared/decode.js";
+import { NO_EXTRAS } from "../shared/event-defaults.js";
+import { checkedEventId } from "../shared/event-id.js";
+import { smtpFrom } from "../shared/smtp.js";
+import { parseAt } from "../shared/validate.js";
+import { type ProviderAdapter, requireSecret, WebhookAuthError, type WebhookRequest } from "../types.js";
+import { SendgridBatchSchema, type SendgridEvent, SendgridEventSchema } from "./schema.js";
 
 /** The setting that holds the Signed Event Webhook verification key. */
 export const SENDGRID_VERIFICATION_KEY = "SENDGRID_VERIFICATION_KEY";

@@ -3,7 +3,7 @@
  * is loose (Postmark adds fields) and reads only what the adapter uses.
  */
 import * as z from "zod";
-import { parseJsonText } from "./shared/decode.js";
+import { parseJsonText } from "../shared/decode.js";
 
 /** Longest string field we accept in an id or stream (Postmark's are uuids and short names). */
 const MAX_ID = 200;

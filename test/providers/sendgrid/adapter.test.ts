@@ -1,16 +1,20 @@
 import { generateKeyPairSync, sign } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../lambdas/core/errors.js";
-import { type NormalizedEvent, NormalizedEventSchema } from "../../lambdas/core/events.js";
+import { InputError } from "../../../lambdas/core/errors.js";
+import { type NormalizedEvent, NormalizedEventSchema } from "../../../lambdas/core/events.js";
 import {
   classifySendgridBounce,
   classifySendgridDrop,
   SENDGRID_MAX_AGE_SECONDS,
   sendgridAdapter,
-} from "../../lambdas/providers/sendgrid.js";
-import { type VerifyContext, WebhookAuthError, type WebhookRequest } from "../../lambdas/providers/types.js";
-import { sendgridEvents, sendgridFixture, sendgridSigner } from "../fixtures/sendgrid/signing.js";
+} from "../../../lambdas/providers/sendgrid/index.js";
+import {
+  type VerifyContext,
+  WebhookAuthError,
+  type WebhookRequest,
+} from "../../../lambdas/providers/types.js";
+import { sendgridEvents, sendgridFixture, sendgridSigner } from "../../fixtures/sendgrid/signing.js";
 
 const NOW = new Date("2025-11-24T13:13:20.000Z");
 const NOW_S = NOW.getTime() / 1000;

@@ -20,10 +20,10 @@
  * Classes 60 (auto-reply), 80 (subscribe) and 100 (challenge-response) are not failures: ignored.
  * Class 90 (the recipient asked to unsubscribe by replying) is an `unsubscribe` event.
  */
-import { classify, isVagueRule } from "../core/classifier/index.js";
-import type { Classification } from "../core/classifier/types.js";
-import type { Smtp } from "../core/events.js";
-import { REASONS, type Reason, typeFor } from "../core/taxonomy.js";
+import { classify, isVagueRule } from "../../core/classifier/index.js";
+import type { Classification } from "../../core/classifier/types.js";
+import type { Smtp } from "../../core/events.js";
+import { REASONS, type Reason, typeFor } from "../../core/taxonomy.js";
 
 export type SparkPostCategory = "Undetermined" | "Hard" | "Soft" | "Admin" | "Block";
 

@@ -1,14 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../lambdas/core/errors.js";
-import { type NormalizedEvent, NormalizedEventSchema } from "../../lambdas/core/events.js";
+import { InputError } from "../../../lambdas/core/errors.js";
+import { type NormalizedEvent, NormalizedEventSchema } from "../../../lambdas/core/events.js";
 import {
   classifyMailgunFailure,
   MAILGUN_MAX_AGE_SECONDS,
   mailgunAdapter,
-} from "../../lambdas/providers/mailgun.js";
-import type { ReplayGuard, WebhookRequest } from "../../lambdas/providers/types.js";
-import { WebhookAuthError } from "../../lambdas/providers/types.js";
+} from "../../../lambdas/providers/mailgun/index.js";
+import type { ReplayGuard, WebhookRequest } from "../../../lambdas/providers/types.js";
+import { WebhookAuthError } from "../../../lambdas/providers/types.js";
 import {
   type MailgunBody,
   mailgunFixture,
@@ -16,7 +16,7 @@ import {
   newSigningKey,
   newToken,
   signMailgun,
-} from "../fixtures/mailgun/support.js";
+} from "../../fixtures/mailgun/support.js";
 
 const ctx = { tenant: "acme", receivedAt: new Date("2026-11-24T12:00:00Z") };
 

@@ -62,7 +62,7 @@ export const SparkPostEventSchema = z.looseObject({
   rcpt_to: z.string().nullish(),
   /** The recipient as given in the transmission. */
   raw_rcpt_to: z.string().nullish(),
-  /** Bounce classification code as a string ("10", "25"…): see sparkpost-bounce-classes.ts. */
+  /** Bounce classification code as a string ("10", "25"…): see bounce-classes.ts. */
   bounce_class: StringLike.nullish(),
   /** The SMTP reply code ("550"). */
   error_code: StringLike.nullish(),

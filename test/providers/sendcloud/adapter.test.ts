@@ -1,18 +1,20 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../lambdas/core/errors.js";
-import { type NormalizedEvent, NormalizedEventSchema } from "../../lambdas/core/events.js";
-import { typeFor } from "../../lambdas/core/taxonomy.js";
+import { InputError } from "../../../lambdas/core/errors.js";
+import { type NormalizedEvent, NormalizedEventSchema } from "../../../lambdas/core/events.js";
+import { typeFor } from "../../../lambdas/core/taxonomy.js";
 import {
+  canonicalFields,
+  classifySendCloudBounce,
+  listItems,
   SENDCLOUD_APP_KEY,
   SENDCLOUD_MAX_AGE_SECONDS,
+  SUBSTAT_ROWS,
   sendcloudAdapter,
   sendcloudKind,
-} from "../../lambdas/providers/sendcloud.js";
-import { canonicalFields, listItems } from "../../lambdas/providers/sendcloud-schema.js";
-import { classifySendCloudBounce, SUBSTAT_ROWS } from "../../lambdas/providers/sendcloud-substat.js";
-import type { ReplayGuard, WebhookRequest } from "../../lambdas/providers/types.js";
-import { WebhookAuthError } from "../../lambdas/providers/types.js";
+} from "../../../lambdas/providers/sendcloud/index.js";
+import type { ReplayGuard, WebhookRequest } from "../../../lambdas/providers/types.js";
+import { WebhookAuthError } from "../../../lambdas/providers/types.js";
 import {
   FIXTURES,
   FORM,
@@ -23,7 +25,7 @@ import {
   sendcloudSignatureOf,
   signSendCloud,
   toForm,
-} from "../fixtures/sendcloud/support.js";
+} from "../../fixtures/sendcloud/support.js";
 
 const ctx = { tenant: "acme", receivedAt: new Date("2026-11-24T12:00:00Z") };
 

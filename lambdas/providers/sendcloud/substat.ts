@@ -29,12 +29,12 @@
  * Rules: `sendcloud-substat-<code>` when the code decided the reason, the classifier's rule id when
  * the diagnostic refined it, `sendcloud-substat-missing` / `sendcloud-substat-unknown` otherwise.
  */
-import { classify, isVagueRule } from "../core/classifier/index.js";
-import type { Classification } from "../core/classifier/types.js";
-import type { Smtp } from "../core/events.js";
-import { tableOf } from "../core/lookup.js";
-import { type BounceType, type Reason, type Subtype, typeFor } from "../core/taxonomy.js";
-import { withoutDiagnosticType } from "./shared/smtp.js";
+import { classify, isVagueRule } from "../../core/classifier/index.js";
+import type { Classification } from "../../core/classifier/types.js";
+import type { Smtp } from "../../core/events.js";
+import { tableOf } from "../../core/lookup.js";
+import { type BounceType, type Reason, type Subtype, typeFor } from "../../core/taxonomy.js";
+import { withoutDiagnosticType } from "../shared/smtp.js";
 
 export type SendCloudBounceVerdict = Pick<Classification, "type" | "subtype" | "reason" | "rule">;
 

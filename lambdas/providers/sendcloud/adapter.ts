@@ -17,14 +17,14 @@
  *
  * **Parse.** One event per request (form fields, or a JSON object); `/v1/import/sendcloud` also takes
  * a JSON array of events. Event names and field names are matched case-insensitively, in every
- * spelling SendCloud's pages use (`sendcloud-schema.ts`). Mapping (scope always `*`: SendCloud's
+ * spelling SendCloud's pages use (`schema.ts`). Mapping (scope always `*`: SendCloud's
  * unsubscribes are account-wide):
  *
  * | SendCloud event | normalized | rule |
  * | --- | --- | --- |
  * | `request` (one per recipient of `recipientArray`) | `request` | `sendcloud-request` |
  * | `deliver` / `delivered` | `delivered` | `sendcloud-deliver` |
- * | `invalid` / `invalid_email` | `invalid/<subStat row>` (`sendcloud-substat.ts`) | per subStat |
+ * | `invalid` / `invalid_email` | `invalid/<subStat row>` (`substat.ts`) | per subStat |
  * | `soft_bounce` | `soft_bounce/<subStat row>` | per subStat |
  * | `report_spam` / `spam-report` | `complaint` (no feedback type given) | `sendcloud-report-spam` |
  * | `unsubscribe` | `unsubscribe`, scope `*` | `sendcloud-unsubscribe` |
@@ -42,26 +42,17 @@
  * `apiUser` (the SendCloud API_USER) is a tenant hint only: the tenant stays the request context's.
  */
 import { createHmac } from "node:crypto";
-import { canonicalizeAddress } from "../core/address.js";
-import { InputError } from "../core/errors.js";
-import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
-import { tableOf } from "../core/lookup.js";
-import { ALL_MAIL } from "../core/scope.js";
-import { UNSUBSCRIBE_REASONS, type UnsubscribeReason } from "../core/taxonomy.js";
-import {
-  canonicalFields,
-  listItems,
-  readSendCloudBody,
-  type SendCloudEvent,
-  SendCloudEventSchema,
-  SendCloudSignedSchema,
-} from "./sendcloud-schema.js";
-import { classifySendCloudBounce } from "./sendcloud-substat.js";
-import { NO_EXTRAS } from "./shared/event-defaults.js";
-import { checkedEventId } from "./shared/event-id.js";
-import { verifySignedToken } from "./shared/signed-token.js";
-import { joinDiagnostics, smtpFrom } from "./shared/smtp.js";
-import { parseAt } from "./shared/validate.js";
+import { canonicalizeAddress } from "../../core/address.js";
+import { InputError } from "../../core/errors.js";
+import type { NormalizedEvent, ParsedNotification, Smtp } from "../../core/events.js";
+import { tableOf } from "../../core/lookup.js";
+import { ALL_MAIL } from "../../core/scope.js";
+import { UNSUBSCRIBE_REASONS, type UnsubscribeReason } from "../../core/taxonomy.js";
+import { NO_EXTRAS } from "../shared/event-defaults.js";
+import { checkedEventId } from "../shared/event-id.js";
+import { verifySignedToken } from "../shared/signed-token.js";
+import { joinDiagnostics, smtpFrom } from "../shared/smtp.js";
+import { parseAt } from "../shared/validate.js";
 import {
   type ParseContext,
   type ProviderAdapter,
@@ -69,7 +60,16 @@ import {
   type VerifyContext,
   WebhookAuthError,
   type WebhookRequest,
-} from "./types.js";
+} from "../types.js";
+import {
+  canonicalFields,
+  listItems,
+  readSendCloudBody,
+  type SendCloudEvent,
+  SendCloudEventSchema,
+  SendCloudSignedSchema,
+} from "./schema.js";
+import { classifySendCloudBounce } from "./substat.js";
 
 /** The setting holding the APP KEY from SendCloud's WebHook settings page (发送设置 → WebHook). */
 export const SENDCLOUD_APP_KEY = "SENDCLOUD_APP_KEY";

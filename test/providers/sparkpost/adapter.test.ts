@@ -2,20 +2,25 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../lambdas/core/errors.js";
-import { type NormalizedEvent, NormalizedEventSchema } from "../../lambdas/core/events.js";
-import { parseSparkPost, sparkpostAdapter } from "../../lambdas/providers/sparkpost.js";
+import { InputError } from "../../../lambdas/core/errors.js";
+import { type NormalizedEvent, NormalizedEventSchema } from "../../../lambdas/core/events.js";
 import {
   BOUNCE_CLASSES,
   bounceClassOf,
   classifySparkPostBounce,
   classifySparkPostPolicyRejection,
-} from "../../lambdas/providers/sparkpost-bounce-classes.js";
-import { isoOfTimestamp } from "../../lambdas/providers/sparkpost-schema.js";
-import { type VerifyContext, WebhookAuthError, type WebhookRequest } from "../../lambdas/providers/types.js";
+  isoOfTimestamp,
+  parseSparkPost,
+  sparkpostAdapter,
+} from "../../../lambdas/providers/sparkpost/index.js";
+import {
+  type VerifyContext,
+  WebhookAuthError,
+  type WebhookRequest,
+} from "../../../lambdas/providers/types.js";
 
 type Json = Record<string, unknown>;
-const FIXTURES = fileURLToPath(new URL("../fixtures/sparkpost/", import.meta.url));
+const FIXTURES = fileURLToPath(new URL("../../fixtures/sparkpost/", import.meta.url));
 const fixture = (name: string): Json[] =>
   JSON.parse(readFileSync(`${FIXTURES}${name}.json`, "utf8")) as Json[];
 /** The one event inside a one-element fixture batch. */

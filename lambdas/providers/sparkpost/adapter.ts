@@ -2,31 +2,31 @@
  * SparkPost / Bird event webhooks (docs/providers/sparkpost.md §5): basic authentication, then a JSON batch of
  * `{"msys": {"<event class>": {…}}}` elements, each one event for one recipient.
  */
-import { canonicalizeAddress } from "../core/address.js";
-import { InputError, type InputIssue } from "../core/errors.js";
-import type { NormalizedEvent, ParsedNotification, Smtp } from "../core/events.js";
-import { ALL_MAIL } from "../core/scope.js";
-import { REPLY_CODE } from "../core/smtp-codes.js";
-import { feedbackTypeOf } from "./ses/records.js";
-import { checkBasicAuth } from "./shared/basic-auth.js";
-import { parseJsonBody } from "./shared/decode.js";
-import { NO_EXTRAS } from "./shared/event-defaults.js";
-import { checkedEventId } from "./shared/event-id.js";
-import { smtpFrom } from "./shared/smtp.js";
-import { parseAt } from "./shared/validate.js";
+import { canonicalizeAddress } from "../../core/address.js";
+import { InputError, type InputIssue } from "../../core/errors.js";
+import type { NormalizedEvent, ParsedNotification, Smtp } from "../../core/events.js";
+import { ALL_MAIL } from "../../core/scope.js";
+import { REPLY_CODE } from "../../core/smtp-codes.js";
+import { feedbackTypeOf } from "../ses/records.js";
+import { checkBasicAuth } from "../shared/basic-auth.js";
+import { parseJsonBody } from "../shared/decode.js";
+import { NO_EXTRAS } from "../shared/event-defaults.js";
+import { checkedEventId } from "../shared/event-id.js";
+import { smtpFrom } from "../shared/smtp.js";
+import { parseAt } from "../shared/validate.js";
+import { type ProviderAdapter, requireSecret, WebhookAuthError, type WebhookRequest } from "../types.js";
 import {
   bounceClassOf,
   classifySparkPostBounce,
   classifySparkPostPolicyRejection,
-} from "./sparkpost-bounce-classes.js";
+} from "./bounce-classes.js";
 import {
   isoOfTimestamp,
   SPARKPOST_EVENT_CLASSES,
   SparkPostElementSchema,
   type SparkPostEvent,
   SparkPostEventSchema,
-} from "./sparkpost-schema.js";
-import { type ProviderAdapter, requireSecret, WebhookAuthError, type WebhookRequest } from "./types.js";
+} from "./schema.js";
 
 /** The basic-auth user name set on the SparkPost webhook (`auth_credentials.username`). */
 export const SPARKPOST_USER_SETTING = "SPARKPOST_WEBHOOK_USER";
@@ -148,7 +148,7 @@ function invalid(message: string, issues: InputIssue[], cause?: unknown): never 
  * - `{"msys": {}}` (the ping sent when a webhook is created or tested) → nothing, not even `ignored`.
  * - `message_event`: `injection` → `request`; `delivery` → `delivered`; `bounce`, `out_of_band`,
  *   `policy_rejection` → `invalid` / `soft_bounce` by `bounce_class` and the diagnostic (see
- *   sparkpost-bounce-classes.ts; classes 60/80/100 ignored, 90 → `unsubscribe`); `spam_complaint` →
+ *   bounce-classes.ts; classes 60/80/100 ignored, 90 → `unsubscribe`); `spam_complaint` →
  *   `complaint` with `feedbackType` from `fbtype` (`not-spam` kept: the policy decides); `delay`,
  *   `sms_status` and unknown types → ignored.
  * - `unsubscribe_event`: `list_unsubscribe`, `link_unsubscribe` → `unsubscribe`, scope `*`

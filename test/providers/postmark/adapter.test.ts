@@ -1,21 +1,25 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { InputError } from "../../lambdas/core/errors.js";
-import { type NormalizedEvent, NormalizedEventSchema } from "../../lambdas/core/events.js";
+import { InputError } from "../../../lambdas/core/errors.js";
+import { type NormalizedEvent, NormalizedEventSchema } from "../../../lambdas/core/events.js";
 import {
   POSTMARK_BOUNCE_TYPES,
   POSTMARK_TYPE_CODES,
   POSTMARK_WEBHOOK_PASSWORD,
   POSTMARK_WEBHOOK_USER,
   postmarkAdapter,
-} from "../../lambdas/providers/postmark.js";
-import { basicCredentials } from "../../lambdas/providers/shared/basic-auth.js";
-import { type VerifyContext, WebhookAuthError, type WebhookRequest } from "../../lambdas/providers/types.js";
+} from "../../../lambdas/providers/postmark/index.js";
+import { basicCredentials } from "../../../lambdas/providers/shared/basic-auth.js";
+import {
+  type VerifyContext,
+  WebhookAuthError,
+  type WebhookRequest,
+} from "../../../lambdas/providers/types.js";
 
 type Json = Record<string, unknown>;
 
-const FIXTURES = new URL("../fixtures/postmark/", import.meta.url);
+const FIXTURES = new URL("../../fixtures/postmark/", import.meta.url);
 /** The exact bytes of `test/fixtures/postmark/<name>.json` (big `ID`s keep their digits). */
 const fixtureText = (name: string): string => readFileSync(new URL(`${name}.json`, FIXTURES), "utf8");
 /** The fixture as an object (only for fixtures whose ids fit a number). */

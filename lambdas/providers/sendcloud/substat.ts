@@ -1,5 +1,5 @@
 /**
- * SendCloud `subStat` codes → our taxonomy (docs/docs/providers.md §0 and docs/providers/sendcloud.md §6, design.md §2.2–2.4).
+ * SendCloud `subStat` codes → our taxonomy (docs/providers.md §0 and docs/providers/sendcloud.md §6, design.md §2.2–2.4).
  *
  * Our subtypes come 1:1 from these codes, so the code decides the type and subtype, always. The
  * fine reason comes from the code when the code names it (401 → `suppressed`, 402 → `unsubscribed`,

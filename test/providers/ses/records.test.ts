@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../lambdas/core/errors.js";
-import { type NormalizedEvent, NormalizedEventSchema } from "../../lambdas/core/events.js";
-import { parseSes, parseSesRecord } from "../../lambdas/providers/ses/index.js";
-import { type Json, sesFixture } from "../support/ses-fixtures.js";
+import { InputError } from "../../../lambdas/core/errors.js";
+import { type NormalizedEvent, NormalizedEventSchema } from "../../../lambdas/core/events.js";
+import { parseSes, parseSesRecord } from "../../../lambdas/providers/ses/index.js";
+import { type Json, sesFixture } from "../../support/ses-fixtures.js";
 
 const opts = { tenant: "acme" };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { signingCertUrlProblem, subscribeUrlProblem } from "../../lambdas/providers/ses/sns-cert-url.js";
+import { signingCertUrlProblem, subscribeUrlProblem } from "../../../lambdas/providers/ses/sns-cert-url.js";
 import {
   cachingFetcher,
   SnsCertificateUnavailableError,
@@ -8,15 +8,21 @@ import {
   stringToSign,
   type VerifyOptions,
   verifySnsMessage,
-} from "../../lambdas/providers/ses/sns-signature.js";
-import { asSnsConfirmation, asSnsHttp, type Json, sesFixture, TOPIC_ARN } from "../support/ses-fixtures.js";
+} from "../../../lambdas/providers/ses/sns-signature.js";
+import {
+  asSnsConfirmation,
+  asSnsHttp,
+  type Json,
+  sesFixture,
+  TOPIC_ARN,
+} from "../../support/ses-fixtures.js";
 import {
   certificateFetcher,
   makeSigningIdentity,
   signSns,
   snsTimestamp,
   TEST_CERT_URL,
-} from "../support/sns-signing.js";
+} from "../../support/sns-signing.js";
 
 const identity = makeSigningIdentity();
 const NOW = new Date();

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../lambdas/core/errors.js";
-import { parseSes, unwrapSes } from "../../lambdas/providers/ses/index.js";
+import { InputError } from "../../../lambdas/core/errors.js";
+import { parseSes, unwrapSes } from "../../../lambdas/providers/ses/index.js";
 import {
   ACCOUNT,
   allShapes,
@@ -14,7 +14,7 @@ import {
   SES_FIXTURES_DIR,
   sesFixture,
   TOPIC_ARN,
-} from "../support/ses-fixtures.js";
+} from "../../support/ses-fixtures.js";
 
 const opts = { tenant: "acme" };
 const RECORDS = readdirSync(SES_FIXTURES_DIR)

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../lambdas/core/errors.js";
-import { NormalizedEventSchema } from "../../lambdas/core/events.js";
-import { parseSes } from "../../lambdas/providers/ses/index.js";
-import { allShapes, type Json, sesFixture } from "../support/ses-fixtures.js";
+import { InputError } from "../../../lambdas/core/errors.js";
+import { NormalizedEventSchema } from "../../../lambdas/core/events.js";
+import { parseSes } from "../../../lambdas/providers/ses/index.js";
+import { allShapes, type Json, sesFixture } from "../../support/ses-fixtures.js";
 
 const opts = { tenant: "acme" };
 

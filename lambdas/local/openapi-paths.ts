@@ -5,6 +5,7 @@
  * The enums of the parameters are the code's lists.
  */
 import { SNS_CONTROL_TYPES } from "../contract/ingestion.js";
+import { MAX_EVENTS_PER_REQUEST } from "../handlers/webhook-request.js";
 import { SUPPORTED_PROVIDERS } from "../providers/index.js";
 import { ADAPTER_PROVIDERS } from "../providers/registry.js";
 
@@ -13,7 +14,7 @@ export const DOCUMENT_HEAD = {
     title: "suppression-service HTTP API",
     version: "0.1.0",
     description:
-      "The HTTP routes of suppression-service (design.md §5.3), as served by `lambdas/handlers/routes.ts` locally and behind API Gateway. Every answer is JSON with `cache-control: no-store`; every error is `application/problem+json` (RFC 9457). A path that matches no route answers 404 (`unknown-route`), a routed path with another method 405 (`method-not-allowed`); an unexpected server fault answers 500 (`internal`). `POST /webhooks/{provider}` serves `ses` (an SNS HTTP(S) subscription) today; the other providers of design §5.3 answer 404 until they are added.",
+      "The HTTP routes of suppression-service (design.md §5.3), as served by `lambdas/handlers/routes.ts` locally and behind API Gateway. Every answer is JSON with `cache-control: no-store`; every error is `application/problem+json` (RFC 9457). A path that matches no route answers 404 (`unknown-route`), a routed path with another method 405 (`method-not-allowed`); an unexpected server fault answers 500 (`internal`). `POST /webhooks/{provider}` serves every provider: `ses` as an SNS HTTP(S) subscription, the other ESPs with their own signatures or credentials.",
     license: {
       name: "MIT",
       identifier: "MIT",
@@ -670,54 +671,10 @@ export const PATHS = {
           $ref: "#/components/responses/Unauthorized",
         },
         "404": {
-          description: "The provider has no import parser.",
-          content: {
-            "application/problem+json": {
-              schema: {
-                $ref: "#/components/schemas/ProblemDocument",
-              },
-              examples: {
-                unknownProvider: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/unknown-provider",
-                    title: "Not Found",
-                    status: 404,
-                    detail: 'Unknown provider "foo"; supported: ses.',
-                  },
-                },
-              },
-            },
-          },
+          $ref: "#/components/responses/UnknownProvider",
         },
         "413": {
-          description:
-            "A body over 6 MiB, more than 3 000 events (`too-many-events`, nothing stored), or an event too large to store (`item-too-large`).",
-          content: {
-            "application/problem+json": {
-              schema: {
-                $ref: "#/components/schemas/ProblemDocument",
-              },
-              examples: {
-                bodyTooLarge: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/body-too-large",
-                    title: "Content Too Large",
-                    status: 413,
-                    detail: "The body is larger than 6291456 bytes.",
-                  },
-                },
-                tooManyEvents: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/too-many-events",
-                    title: "Content Too Large",
-                    status: 413,
-                    detail:
-                      "At most 3000 events per request; got 3001 events. Send smaller batches (npm run import splits files into chunks that fit).",
-                  },
-                },
-              },
-            },
-          },
+          $ref: "#/components/responses/IngestTooLarge",
         },
         "503": {
           $ref: "#/components/responses/StoreUnavailable",
@@ -940,54 +897,10 @@ export const PATHS = {
           },
         },
         "404": {
-          description: "The provider has no webhook.",
-          content: {
-            "application/problem+json": {
-              schema: {
-                $ref: "#/components/schemas/ProblemDocument",
-              },
-              examples: {
-                unknownProvider: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/unknown-provider",
-                    title: "Not Found",
-                    status: 404,
-                    detail: 'Unknown provider "foo"; supported: ses.',
-                  },
-                },
-              },
-            },
-          },
+          $ref: "#/components/responses/UnknownProvider",
         },
         "413": {
-          description:
-            "A body over 6 MiB, more than 3 000 events (`too-many-events`, nothing stored), or an event too large to store (`item-too-large`).",
-          content: {
-            "application/problem+json": {
-              schema: {
-                $ref: "#/components/schemas/ProblemDocument",
-              },
-              examples: {
-                bodyTooLarge: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/body-too-large",
-                    title: "Content Too Large",
-                    status: 413,
-                    detail: "The body is larger than 6291456 bytes.",
-                  },
-                },
-                tooManyEvents: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/too-many-events",
-                    title: "Content Too Large",
-                    status: 413,
-                    detail:
-                      "At most 3000 events per request; got 3001 events. Send smaller batches (npm run import splits files into chunks that fit).",
-                  },
-                },
-              },
-            },
-          },
+          $ref: "#/components/responses/IngestTooLarge",
         },
         "503": {
           description:
@@ -1040,6 +953,54 @@ export const SECURITY_SCHEMES = {
 };
 
 export const RESPONSES = {
+  UnknownProvider: {
+    description: "The path names a provider the service does not support.",
+    content: {
+      "application/problem+json": {
+        schema: {
+          $ref: "#/components/schemas/ProblemDocument",
+        },
+        examples: {
+          unknownProvider: {
+            value: {
+              type: "https://suppression-service.dev/problems/unknown-provider",
+              title: "Not Found",
+              status: 404,
+              detail: `Unknown provider "foo"; supported: ${SUPPORTED_PROVIDERS.join(", ")}.`,
+            },
+          },
+        },
+      },
+    },
+  },
+  IngestTooLarge: {
+    description: `A body over 6 MiB, more than ${MAX_EVENTS_PER_REQUEST} events (\`too-many-events\`, nothing stored), or an event too large to store (\`item-too-large\`).`,
+    content: {
+      "application/problem+json": {
+        schema: {
+          $ref: "#/components/schemas/ProblemDocument",
+        },
+        examples: {
+          bodyTooLarge: {
+            value: {
+              type: "https://suppression-service.dev/problems/body-too-large",
+              title: "Content Too Large",
+              status: 413,
+              detail: "The body is larger than 6291456 bytes.",
+            },
+          },
+          tooManyEvents: {
+            value: {
+              type: "https://suppression-service.dev/problems/too-many-events",
+              title: "Content Too Large",
+              status: 413,
+              detail: `At most ${MAX_EVENTS_PER_REQUEST} events per request; got ${MAX_EVENTS_PER_REQUEST + 1} events. Send smaller batches (npm run import splits files into chunks that fit).`,
+            },
+          },
+        },
+      },
+    },
+  },
   Unauthorized: {
     description: "Missing or wrong bearer key (or no key configured on the server).",
     headers: {

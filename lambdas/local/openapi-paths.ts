@@ -9,6 +9,59 @@ import { MAX_EVENTS_PER_REQUEST } from "../handlers/webhook-request.js";
 import { SUPPORTED_PROVIDERS } from "../providers/index.js";
 import { ADAPTER_PROVIDERS } from "../providers/registry.js";
 
+/** The SES bounce of the import examples, as the answer reports it. */
+const EXAMPLE_EVENT_ID = "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org";
+const EXAMPLE_EVENT = {
+  provider: "ses",
+  occurredAt: "2026-11-20T10:00:00.000Z",
+  feedbackType: null,
+  unsubscribeReason: null,
+  resubscribe: false,
+  type: "invalid",
+  subtype: "mailbox_not_found",
+  reason: "user_unknown",
+  rule: "text-user-unknown",
+  eventId: EXAMPLE_EVENT_ID,
+  recipient: "jane.doe@example.org",
+  scope: "*",
+  smtp: {
+    code: "550",
+    enhanced: "5.1.1",
+    diagnostic:
+      "smtp; 550 5.1.1 <jane.doe@example.org>: Recipient address rejected: User unknown in virtual mailbox table",
+  },
+} as const;
+
+/**
+ * An import answer for `EXAMPLE_EVENT`: stored (`outcome` given), seen before, or a dry run (no
+ * `outcome`, nothing counted).
+ */
+function importAnswer(options: {
+  accepted?: number;
+  duplicates?: number;
+  dryRun?: boolean;
+  outcome?: "suppressed" | "duplicate";
+}) {
+  return {
+    accepted: options.accepted ?? 0,
+    duplicates: options.duplicates ?? 0,
+    ignored: 0,
+    dryRun: options.dryRun ?? false,
+    events: [EXAMPLE_EVENT],
+    decisions: [
+      {
+        recipient: EXAMPLE_EVENT.recipient,
+        eventId: EXAMPLE_EVENT_ID,
+        action: "suppress",
+        scope: "*",
+        cause: "bounce",
+        expiresAt: "2027-11-20T10:00:00.000Z",
+        ...(options.outcome ? { outcome: options.outcome } : {}),
+      },
+    ],
+  };
+}
+
 export const DOCUMENT_HEAD = {
   info: {
     title: "suppression-service HTTP API",
@@ -477,134 +530,9 @@ export const PATHS = {
                 $ref: "#/components/schemas/IngestSummary",
               },
               examples: {
-                stored: {
-                  value: {
-                    accepted: 1,
-                    duplicates: 0,
-                    ignored: 0,
-                    dryRun: false,
-                    events: [
-                      {
-                        provider: "ses",
-                        occurredAt: "2026-11-20T10:00:00.000Z",
-                        feedbackType: null,
-                        unsubscribeReason: null,
-                        resubscribe: false,
-                        type: "invalid",
-                        subtype: "mailbox_not_found",
-                        reason: "user_unknown",
-                        rule: "text-user-unknown",
-                        eventId:
-                          "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org",
-                        recipient: "jane.doe@example.org",
-                        scope: "*",
-                        smtp: {
-                          code: "550",
-                          enhanced: "5.1.1",
-                          diagnostic:
-                            "smtp; 550 5.1.1 <jane.doe@example.org>: Recipient address rejected: User unknown in virtual mailbox table",
-                        },
-                      },
-                    ],
-                    decisions: [
-                      {
-                        recipient: "jane.doe@example.org",
-                        eventId:
-                          "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org",
-                        action: "suppress",
-                        scope: "*",
-                        cause: "bounce",
-                        expiresAt: "2027-11-20T10:00:00.000Z",
-                        outcome: "suppressed",
-                      },
-                    ],
-                  },
-                },
-                replayed: {
-                  value: {
-                    accepted: 0,
-                    duplicates: 1,
-                    ignored: 0,
-                    dryRun: false,
-                    events: [
-                      {
-                        provider: "ses",
-                        occurredAt: "2026-11-20T10:00:00.000Z",
-                        feedbackType: null,
-                        unsubscribeReason: null,
-                        resubscribe: false,
-                        type: "invalid",
-                        subtype: "mailbox_not_found",
-                        reason: "user_unknown",
-                        rule: "text-user-unknown",
-                        eventId:
-                          "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org",
-                        recipient: "jane.doe@example.org",
-                        scope: "*",
-                        smtp: {
-                          code: "550",
-                          enhanced: "5.1.1",
-                          diagnostic:
-                            "smtp; 550 5.1.1 <jane.doe@example.org>: Recipient address rejected: User unknown in virtual mailbox table",
-                        },
-                      },
-                    ],
-                    decisions: [
-                      {
-                        recipient: "jane.doe@example.org",
-                        eventId:
-                          "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org",
-                        action: "suppress",
-                        scope: "*",
-                        cause: "bounce",
-                        expiresAt: "2027-11-20T10:00:00.000Z",
-                        outcome: "duplicate",
-                      },
-                    ],
-                  },
-                },
-                dryRun: {
-                  value: {
-                    accepted: 0,
-                    duplicates: 0,
-                    ignored: 0,
-                    dryRun: true,
-                    events: [
-                      {
-                        provider: "ses",
-                        occurredAt: "2026-11-20T10:00:00.000Z",
-                        feedbackType: null,
-                        unsubscribeReason: null,
-                        resubscribe: false,
-                        type: "invalid",
-                        subtype: "mailbox_not_found",
-                        reason: "user_unknown",
-                        rule: "text-user-unknown",
-                        eventId:
-                          "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org",
-                        recipient: "jane.doe@example.org",
-                        scope: "*",
-                        smtp: {
-                          code: "550",
-                          enhanced: "5.1.1",
-                          diagnostic:
-                            "smtp; 550 5.1.1 <jane.doe@example.org>: Recipient address rejected: User unknown in virtual mailbox table",
-                        },
-                      },
-                    ],
-                    decisions: [
-                      {
-                        recipient: "jane.doe@example.org",
-                        eventId:
-                          "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org",
-                        action: "suppress",
-                        scope: "*",
-                        cause: "bounce",
-                        expiresAt: "2027-11-20T10:00:00.000Z",
-                      },
-                    ],
-                  },
-                },
+                stored: { value: importAnswer({ accepted: 1, outcome: "suppressed" }) },
+                replayed: { value: importAnswer({ duplicates: 1, outcome: "duplicate" }) },
+                dryRun: { value: importAnswer({ dryRun: true }) },
               },
             },
           },

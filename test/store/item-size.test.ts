@@ -3,7 +3,7 @@
  * writing anything (StoreItemTooLargeError naming the field, never the address), the engines' own
  * refusal maps to the same error, and the store's measure agrees with the engines at the limit.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toDocumentClient } from "../../lambdas/store/client.js";
@@ -12,7 +12,7 @@ import { itemSize, MAX_ITEM_BYTES } from "../../lambdas/store/item-size.js";
 import { addressPk, eventSk } from "../../lambdas/store/keys.js";
 import { ensureTable } from "../../lambdas/store/schema.js";
 import type { SuppressionStore } from "../../lambdas/store/store.js";
-import { ENGINES, type RunningEngine } from "../support/engines.js";
+import { ENGINES, localClient, type RunningEngine } from "../support/engines.js";
 import { decisionFor, events, freshAddress, nowSeconds, type Probe, probedStore } from "./helpers.js";
 
 const TABLE = "item-size-test";
@@ -47,12 +47,7 @@ describe.each(ENGINES)("oversized items on $name", (engine) => {
     running = await engine.start();
     await ensureTable(running.client, TABLE);
     ({ store, probe } = probedStore(running.endpoint, TABLE));
-    raw = new DynamoDBClient({
-      endpoint: running.endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-      maxAttempts: 1,
-    });
+    raw = localClient(running.endpoint, 1);
   });
   afterAll(async () => {
     raw?.destroy();

@@ -27,7 +27,7 @@ import type { HttpHandler } from "../lambdas/handlers/http/route.js";
 import { createImportHandler } from "../lambdas/handlers/import.js";
 import { MAX_EVENTS_PER_REQUEST } from "../lambdas/handlers/webhook-request.js";
 import { startEmbeddedDynamoDb } from "../lambdas/local/embedded-dynamodb.js";
-import { importParser } from "../lambdas/providers/index.js";
+import { ADAPTERS } from "../lambdas/providers/registry.js";
 import { ensureTable, INGEST_WRITE_CONCURRENCY, type SuppressionStore } from "../lambdas/store/index.js";
 import { FUNCTION_SPECS } from "../lib/functions.js";
 import { BENCH_API_KEY, benchClient, benchDeps, startTable, storeOn, TENANT } from "./dynamo.js";
@@ -106,9 +106,7 @@ function importEvent(body: string): APIGatewayProxyEventV2 {
 
 /** The same payload parsed as the handler would, for the baseline (outside the timing). */
 function parsedEvents(body: string): NormalizedEvent[] {
-  const parse = importParser("sendgrid");
-  if (!parse) throw new Error("no sendgrid import parser");
-  return parse(
+  return ADAPTERS.sendgrid.parseImport(
     { rawBody: Buffer.from(body), headers: { "content-type": "application/json" }, query: {} },
     { tenant: TENANT, receivedAt: new Date() },
   ).events;

@@ -1,7 +1,7 @@
 /**
  * The vocabulary every HTTP answer uses (design.md §2, §5.3), as zod schemas registered under their
- * OpenAPI component names. The lists come from core (taxonomy, ledger), so the document cannot
- * drift from the classifier.
+ * OpenAPI component names. The lists come from core (taxonomy, ledger) and the provider registry,
+ * so the document cannot drift from the classifier or the routes.
  */
 import * as z from "zod";
 import { ScopeSchema, SmtpSchema } from "../core/events.js";
@@ -9,11 +9,11 @@ import { CAUSES } from "../core/ledger/types.js";
 import {
   EVENT_TYPE_IDS,
   FEEDBACK_TYPES,
-  PROVIDERS,
   REASON_IDS,
   SUBTYPE_IDS,
   UNSUBSCRIBE_REASON_IDS,
 } from "../core/taxonomy.js";
+import { PROVIDERS } from "../providers/registry.js";
 
 export const Scope = ScopeSchema.meta({
   id: "Scope",

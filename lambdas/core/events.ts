@@ -1,10 +1,11 @@
 import * as z from "zod";
+import type { Provider } from "../providers/registry.js";
 import { MAX_DIAGNOSTIC_CHARS, MAX_EVENT_ID_CHARS } from "./limits.js";
 import { MAX_SCOPE_LENGTH, SCOPE_PATTERN } from "./scope.js";
 import {
   EVENT_TYPE_IDS,
   FEEDBACK_TYPES,
-  PROVIDERS,
+  PROVIDER_NAME,
   REASON_IDS,
   SUBTYPE_IDS,
   UNSUBSCRIBE_REASON_IDS,
@@ -42,7 +43,8 @@ export type Smtp = z.infer<typeof SmtpSchema>;
  */
 export const NormalizedEventSchema = z.object({
   tenant: z.string().min(1).max(128),
-  provider: z.enum(PROVIDERS),
+  /** A provider of lambdas/providers/registry.ts (the adapter that read the event). */
+  provider: z.string().regex(PROVIDER_NAME),
   /** The provider's id for this event and recipient: the idempotency key. */
   eventId: z.string().min(1).max(MAX_EVENT_ID_CHARS),
   /** Canonical address (see `canonicalizeAddress`). */
@@ -60,7 +62,13 @@ export const NormalizedEventSchema = z.object({
   /** An `unsubscribe` with `resubscribe: true` lifts the unsubscribe of its scope instead. */
   resubscribe: z.boolean(),
 });
-export type NormalizedEvent = z.infer<typeof NormalizedEventSchema>;
+/**
+ * One normalized event. `provider` is typed by the registry's names (a type-only import: the domain
+ * loads no provider, and checks the name's shape only).
+ */
+export type NormalizedEvent = Omit<z.infer<typeof NormalizedEventSchema>, "provider"> & {
+  readonly provider: Provider;
+};
 
 /** What a provider's parser returns for one request body. */
 export type ParsedNotification = {

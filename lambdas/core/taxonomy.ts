@@ -181,6 +181,8 @@ export const UNSUBSCRIBE_REASON_IDS = Object.keys(UNSUBSCRIBE_REASONS) as [
   ...UnsubscribeReason[],
 ];
 
-/** The providers whose notifications we ingest. */
-export const PROVIDERS = ["ses", "sendgrid", "mailgun", "postmark", "sparkpost", "sendcloud"] as const;
-export type Provider = (typeof PROVIDERS)[number];
+/**
+ * The shape of a provider's name (`ses`, `sendgrid`…). The domain knows no provider by name: the one
+ * list is lambdas/providers/registry.ts, and the contract's `Provider` enum derives from it.
+ */
+export const PROVIDER_NAME = /^[a-z][a-z0-9]{1,31}$/;

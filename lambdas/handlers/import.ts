@@ -1,7 +1,7 @@
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { InputError } from "../core/errors.js";
-import { importParser, SUPPORTED_PROVIDERS } from "../providers/index.js";
-import { HttpProblem } from "./http/problem.js";
+import type { ParsedNotification } from "../core/events.js";
+import { adapterOf } from "../providers/registry.js";
 import { json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
 import { ingestDeps } from "./ingest-runtime.js";
@@ -13,7 +13,13 @@ import {
   recordIngestMetrics,
 } from "./metrics.js";
 import { type RuntimeDeps, SERVICE_NAME } from "./runtime.js";
-import { limitEvents, limitSesRecipients, webhookRequest } from "./webhook-request.js";
+import {
+  limitEvents,
+  MAX_EVENTS_PER_REQUEST,
+  providerProblem,
+  unknownProvider,
+  webhookRequest,
+} from "./webhook-request.js";
 
 function dryRunFlag(value: string | undefined): boolean {
   if (value === undefined || value === "" || value === "false" || value === "0") return false;
@@ -23,20 +29,11 @@ function dryRunFlag(value: string | undefined): boolean {
   ]);
 }
 
-/** The body as JSON for the recipient pre-count, or `undefined` (the parser then says what is wrong). */
-function sesDocument(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString("utf8"));
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * `POST /v1/import/{provider}`: ingests a provider payload without its transport signature
  * (backfills, replays, tests). `?dryRun=true` answers the normalized events and the policy's
  * decisions without storing anything. More than `MAX_EVENTS_PER_REQUEST` events is a 413 before
- * anything is stored (for SES, counted from the recipients before the records are parsed);
+ * anything is stored (an SES body is counted by its recipients before its records are parsed);
  * `npm run import` sends big files in chunks that fit.
  *
  * @example
@@ -54,20 +51,17 @@ export function createImportHandler(deps: RuntimeDeps, options: IngestHandlerOpt
   } as const;
   return httpRoute(route, async (event) => {
     const provider = event.pathParameters?.provider ?? "";
-    const parse = importParser(provider);
-    if (!parse) {
-      throw new HttpProblem(
-        404,
-        `Unknown provider "${provider}"; supported: ${SUPPORTED_PROVIDERS.join(", ")}.`,
-        {
-          slug: "unknown-provider",
-        },
-      );
-    }
+    const adapter = adapterOf(provider);
+    if (!adapter) throw unknownProvider(provider);
     const dryRun = dryRunFlag(event.queryStringParameters?.dryRun);
     const request = webhookRequest(event);
-    if (provider === "ses") limitSesRecipients(sesDocument(request.rawBody));
-    const parsed = limitEvents(parse(request, { tenant: deps.tenant, receivedAt: deps.now() }));
+    const context = { tenant: deps.tenant, receivedAt: deps.now(), maxEvents: MAX_EVENTS_PER_REQUEST };
+    let parsed: ParsedNotification;
+    try {
+      parsed = limitEvents(adapter.parseImport(request, context));
+    } catch (error) {
+      throw providerProblem(error) ?? error;
+    }
     const summary = await ingest(parsed, { store: deps.store(), policy: deps.policy(), dryRun });
     deps.logger.info("imported", {
       provider,

@@ -7,13 +7,14 @@
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { PROVIDERS } from "../core/taxonomy.js";
+import { isProvider } from "../providers/registry.js";
 import { toProblem } from "./http/problem-middleware.js";
 import type { HttpResponse } from "./http/response.js";
 import type { IngestSummary } from "./ingestion.js";
+import { METRICS_NAMESPACE } from "./names.js";
 
-/** The CloudWatch namespace of the deployed functions' metrics. */
-export const METRICS_NAMESPACE = "SuppressionService";
+/** Written once in names.ts (data only: the SQS consumer and lib/ read it without this module). */
+export { METRICS_NAMESPACE };
 
 /** The per-request metrics of `POST /v1/import/{provider}` and `POST /webhooks/{provider}`. */
 export const INGEST_METRICS = {
@@ -54,8 +55,7 @@ export function recordIngestMetrics(
   if (metrics === undefined) return;
   // The path names the provider, so a caller could invent any number of them: only ours become a
   // dimension value (each value is a metric series, billed), everything else is "unknown".
-  const known = (PROVIDERS as readonly string[]).includes(provider);
-  metrics.addDimensions({ route, provider: known ? provider : "unknown" });
+  metrics.addDimensions({ route, provider: isProvider(provider) ? provider : "unknown" });
   const counts =
     outcome === "refused"
       ? { accepted: 0, duplicates: 0, ignored: 0, refused: 1 }

@@ -12,3 +12,6 @@
  * new Logger({ serviceName: SERVICE_NAME }); // every log line carries "service": "suppression-service"
  */
 export const SERVICE_NAME = "suppression-service";
+
+/** The CloudWatch namespace of the deployed functions' metrics. */
+export const METRICS_NAMESPACE = "SuppressionService";

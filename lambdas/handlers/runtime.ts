@@ -35,16 +35,20 @@ export { SERVICE_NAME };
 /**
  * The container's dependencies, read from the environment once and kept between invocations (the
  * secrets are re-read from Secrets Manager every `SECRET_MAX_AGE_SECONDS`, see secret-api-key.ts).
- * `policy` is a parameter so that functions that only read (the check) never load the policy
- * document, or zod with it: see `ingest-runtime.ts` for the functions that write.
+ * `policy` and `providerSecretNames` are parameters so that functions that only read (the check)
+ * never load the policy document, zod, or the provider registry: see `ingest-runtime.ts` for the
+ * functions that write. Without names, no provider secret is read.
  */
-export function containerDeps(policy: () => Policy): RuntimeDeps {
+export function containerDeps(
+  policy: () => Policy,
+  providerSecretNames: readonly string[] = [],
+): RuntimeDeps {
   let store: SuppressionStore | undefined;
   const logger = new Logger({ serviceName: SERVICE_NAME });
   const onStale = (error: unknown) =>
     logger.warn("A secret could not be re-read; serving the previous value", { error });
   const apiKey = createApiKeySource({ onStale });
-  const providerSecrets = createProviderSecretsSource({ onStale });
+  const providerSecrets = createProviderSecretsSource(providerSecretNames, { onStale });
   return {
     logger,
     store: () => {

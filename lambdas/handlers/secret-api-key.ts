@@ -6,8 +6,9 @@
  * - The bearer API key: the secret named by `SUPPRESSION_API_KEY_SECRET_ARN` (a plain string). Without
  *   that variable (local runs, tests) the key is `SUPPRESSION_API_KEY`, as before.
  * - The providers' webhook secrets: the JSON secret named by `PROVIDER_SECRETS_SECRET_ARN`
- *   (`transform: "json"`), one key per variable of `PROVIDER_SECRET_NAMES`. Without it, the same
- *   names are read from the environment.
+ *   (`transform: "json"`), one key per name the caller gives (`PROVIDER_SECRET_NAMES`, derived
+ *   from the adapters in lambdas/providers/registry.ts: only the ingest functions load it). Without
+ *   it, the same names are read from the environment.
  *
  * An empty value means "not configured" (the API refuses every request; a provider rejects its
  * webhooks). Rotation: a changed secret is read by each running container at its first request
@@ -42,19 +43,8 @@ export type SecretGetter = (secretId: string, options: SecretReadOptions) => Pro
 export const API_KEY_SECRET_ARN_ENV = "SUPPRESSION_API_KEY_SECRET_ARN";
 export const PROVIDER_SECRETS_SECRET_ARN_ENV = "PROVIDER_SECRETS_SECRET_ARN";
 
-/** The provider secrets of design.md §5.2; the stack creates its JSON secret with exactly these keys. */
-export const PROVIDER_SECRET_NAMES = [
-  "SENDGRID_VERIFICATION_KEY",
-  "MAILGUN_SIGNING_KEY",
-  "POSTMARK_WEBHOOK_USER",
-  "POSTMARK_WEBHOOK_PASSWORD",
-  "SPARKPOST_WEBHOOK_USER",
-  "SPARKPOST_WEBHOOK_PASSWORD",
-  "SENDCLOUD_APP_KEY",
-] as const;
-
-export type ProviderSecretName = (typeof PROVIDER_SECRET_NAMES)[number];
-export type ProviderSecrets = Readonly<Partial<Record<ProviderSecretName, string>>>;
+/** Provider secrets by name; a name without a usable value is absent. */
+export type ProviderSecrets = Readonly<Record<string, string>>;
 
 export type SecretSourceOptions = {
   /** @default process.env */
@@ -139,21 +129,22 @@ export function createApiKeySource(options: SecretSourceOptions = {}): () => Pro
 }
 
 /**
- * A source of the providers' webhook secrets: the JSON object in the secret named by
- * `PROVIDER_SECRETS_SECRET_ARN` (cached for `SECRET_MAX_AGE_SECONDS`; unknown keys, non-strings
+ * A source of the providers' webhook secrets `names`: the JSON object in the secret named by
+ * `PROVIDER_SECRETS_SECRET_ARN` (cached for `SECRET_MAX_AGE_SECONDS`; other keys, non-strings
  * and empty strings are left out), else the same names from the environment.
  *
  * @throws Error when the secret is not a JSON object (a misconfiguration worth failing loudly for)
  * and no earlier value is at hand.
  */
 export function createProviderSecretsSource(
+  names: readonly string[],
   options: SecretSourceOptions = {},
 ): () => Promise<ProviderSecrets> {
   const env = options.env ?? process.env;
   const getSecret = options.getSecret ?? powertoolsGetSecret;
-  const pick = (read: (name: ProviderSecretName) => unknown): ProviderSecrets => {
-    const out: Partial<Record<ProviderSecretName, string>> = {};
-    for (const name of PROVIDER_SECRET_NAMES) {
+  const pick = (read: (name: string) => unknown): ProviderSecrets => {
+    const out: Record<string, string> = {};
+    for (const name of names) {
       const value = read(name);
       const usable = typeof value === "string" ? nonEmpty(value) : undefined;
       if (usable !== undefined) out[name] = usable;

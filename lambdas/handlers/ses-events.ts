@@ -39,11 +39,11 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { InputError } from "../core/errors.js";
-import { parseSes, type SesParseResult } from "../providers/ses/index.js";
+import { parseSes, type SesParseResult } from "../providers/ses/parse.js";
 import { StoreFaultError, StoreItemTooLargeError, StoreUnavailableError } from "../store/errors.js";
 import { ingestDeps } from "./ingest-runtime.js";
 import { ingest } from "./ingestion.js";
-import { METRICS_NAMESPACE } from "./metrics.js";
+import { METRICS_NAMESPACE } from "./names.js";
 import { type RuntimeDeps, SERVICE_NAME } from "./runtime.js";
 
 export type SesEventsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;

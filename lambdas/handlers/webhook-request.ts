@@ -1,7 +1,12 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { ParsedNotification } from "../core/events.js";
-import { isRecord } from "../core/is-record.js";
-import type { WebhookRequest } from "../providers/types.js";
+import { PROVIDERS } from "../providers/registry.js";
+import {
+  ProviderUnavailableError,
+  TooManyEventsError,
+  WebhookAuthError,
+  type WebhookRequest,
+} from "../providers/types.js";
 import { rawBody } from "./http/body.js";
 import { HttpProblem } from "./http/problem.js";
 
@@ -45,92 +50,51 @@ export function webhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
   return { rawBody: rawBody(event), headers, query };
 }
 
-/** The 413 for a request carrying `count` events (or recipients) over the limit. */
-function tooManyEvents(count: number, what: string): HttpProblem {
-  return new HttpProblem(
-    413,
-    `At most ${MAX_EVENTS_PER_REQUEST} events per request; got ${count} ${what}. Send smaller batches (npm run import splits files into chunks that fit).`,
-    { slug: "too-many-events" },
-  );
+/** The 404 of an ingest path that names no provider of the registry. */
+export function unknownProvider(provider: string): HttpProblem {
+  return new HttpProblem(404, `Unknown provider "${provider}"; supported: ${PROVIDERS.join(", ")}.`, {
+    slug: "unknown-provider",
+  });
 }
 
 /**
- * Refuses a request with more events than one call may carry: 413 problem+json `too-many-events`,
- * thrown before anything is stored. Every ingest route calls it on the parsed payload.
+ * The answer to a provider adapter's error, or `undefined` for any other error (left to the route's
+ * problem middleware). Refusals carry the status that stops that provider's retries; what the check
+ * needed and did not get is a 503 with `Retry-After`, so the provider retries.
  *
- * @throws HttpProblem 413 when `parsed.events.length > MAX_EVENTS_PER_REQUEST`.
+ * @example
+ * catch (error) { throw providerProblem(error) ?? error; }
+ */
+export function providerProblem(error: unknown): HttpProblem | undefined {
+  if (error instanceof WebhookAuthError) {
+    return new HttpProblem(error.status, error.message, { slug: error.slug, cause: error });
+  }
+  if (error instanceof ProviderUnavailableError) {
+    return new HttpProblem(503, error.message, {
+      slug: error.slug,
+      headers: { "retry-after": "1" },
+      cause: error,
+    });
+  }
+  if (error instanceof TooManyEventsError) {
+    return new HttpProblem(413, error.message, { slug: "too-many-events", cause: error });
+  }
+  return undefined;
+}
+
+/**
+ * Refuses a request with more events than one call may carry (413 `too-many-events` through
+ * `providerProblem`), thrown before anything is stored. Every ingest route calls it on the parsed
+ * payload.
+ *
+ * @throws TooManyEventsError when `parsed.events.length > MAX_EVENTS_PER_REQUEST`.
  * @example
  * const parsed = limitEvents(adapter.parse(request, { tenant, receivedAt: now }));
  * await ingest(parsed, { store, policy, dryRun: false });
  */
 export function limitEvents(parsed: ParsedNotification): ParsedNotification {
-  if (parsed.events.length > MAX_EVENTS_PER_REQUEST) throw tooManyEvents(parsed.events.length, "events");
+  if (parsed.events.length > MAX_EVENTS_PER_REQUEST) {
+    throw new TooManyEventsError(MAX_EVENTS_PER_REQUEST, parsed.events.length);
+  }
   return parsed;
-}
-
-/** How deep `sesRecipientCount` follows envelopes (SQS record → body → SNS document → Message → record). */
-const MAX_ENVELOPE_DEPTH = 8;
-
-const lengthOf = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
-
-/** A string layer (`Message`, `body`) parsed when it holds a JSON object; anything else counts 0. */
-function parsedLayer(text: string): unknown {
-  if (!text.trimStart().startsWith("{")) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function countIn(value: unknown, depth: number): number {
-  if (depth > MAX_ENVELOPE_DEPTH) return 0;
-  if (typeof value === "string") return countIn(parsedLayer(value), depth + 1);
-  if (Array.isArray(value)) return value.reduce<number>((sum, v) => sum + countIn(v, depth + 1), 0);
-  if (!isRecord(value)) return 0;
-  if ("eventType" in value || "notificationType" in value) {
-    const field = (name: string): Record<string, unknown> => {
-      const part = value[name];
-      return isRecord(part) ? part : {};
-    };
-    return (
-      lengthOf(field("bounce").bouncedRecipients) +
-      lengthOf(field("complaint").complainedRecipients) +
-      lengthOf(field("delivery").recipients)
-    );
-  }
-  let sum = 0;
-  for (const layer of ["Records", "Sns", "Message", "body", "detail"]) {
-    if (layer in value) sum += countIn(value[layer], depth + 1);
-  }
-  return sum;
-}
-
-/**
- * The recipients an SES body lists in its bounces, complaints and deliveries — each becomes one
- * event — counted through every envelope SES output arrives in (SNS HTTP document, SNS → Lambda,
- * SQS → Lambda, EventBridge, a bare record; JSON-string layers are parsed). Cheap: no validation,
- * no classification. Malformed layers count 0 (the real parser reports them).
- *
- * @example
- * sesRecipientCount({ notificationType: "Bounce", bounce: { bouncedRecipients: [{}, {}] } }); // 2
- * sesRecipientCount({ Records: [{ eventSource: "aws:sqs", body: '{"eventType":"Delivery","delivery":{"recipients":["a@b.example"]}}' }] }); // 1
- */
-export function sesRecipientCount(body: unknown): number {
-  return countIn(body, 0);
-}
-
-/**
- * Refuses an SES body that lists more recipients than one request may carry (413 `too-many-events`)
- * before the records are validated and classified: an SES record with 100 000 `bouncedRecipients`
- * fits in 6 MB, and parsing it all only to refuse it would waste the deadline. A string is parsed
- * as JSON first (an SNS `Message`, or a whole body as text).
- *
- * @throws HttpProblem 413 when `sesRecipientCount(body) > MAX_EVENTS_PER_REQUEST`.
- * @example
- * limitSesRecipients(verified.message); // POST /webhooks/ses, before parseSesSnsMessage
- */
-export function limitSesRecipients(body: unknown): void {
-  const count = sesRecipientCount(body);
-  if (count > MAX_EVENTS_PER_REQUEST) throw tooManyEvents(count, "recipients");
 }

@@ -9,13 +9,12 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { Presets, SingleBar } from "cli-progress";
 import { MAX_EVENTS_PER_REQUEST } from "../handlers/webhook-request.js";
+import { isProvider, PROVIDERS, type Provider } from "../providers/registry.js";
 import { type PostResult, postChunk, type RetryPolicy } from "./import-client.js";
 import {
   type Chunk,
   ChunkBuilder,
   chunkBody,
-  IMPORT_PROVIDERS,
-  type ImportProvider,
   InputFileError,
   itemsOf,
   readPayloads,
@@ -39,7 +38,7 @@ A payload is what the provider posts or exports:
   sendcloud  an event as JSON (a "request" counts one event per recipient)
 
 Options:
-  -p, --provider <name>   ${IMPORT_PROVIDERS.join(" | ")} (required)
+  -p, --provider <name>   ${PROVIDERS.join(" | ")} (required)
       --url <url>         the service (default http://127.0.0.1:3000)
       --api-key <key>     bearer key (default: $SUPPRESSION_API_KEY; prefer the variable:
                           arguments are visible to other users of the machine)
@@ -68,7 +67,7 @@ const MAX_CONSECUTIVE_FAILURES = 3;
 
 /** Everything one import run needs. */
 export type ImportOptions = {
-  readonly provider: ImportProvider;
+  readonly provider: Provider;
   readonly url: string;
   readonly apiKey: string;
   readonly files: readonly string[];
@@ -299,8 +298,8 @@ export function parseImportArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (values.help) return "help";
   const provider = values.provider;
   if (provider === undefined) throw new Stop(2, "--provider is required");
-  if (!(IMPORT_PROVIDERS as readonly string[]).includes(provider)) {
-    throw new Stop(2, `--provider is one of ${IMPORT_PROVIDERS.join(", ")}; got ${provider}`);
+  if (!isProvider(provider)) {
+    throw new Stop(2, `--provider is one of ${PROVIDERS.join(", ")}; got ${provider}`);
   }
   const apiKey = values["api-key"] ?? env.SUPPRESSION_API_KEY ?? "";
   if (apiKey === "") throw new Stop(2, "no API key: set SUPPRESSION_API_KEY or pass --api-key");
@@ -310,7 +309,7 @@ export function parseImportArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
     throw new Stop(2, `--url must be an http(s) URL; got ${url}`);
   }
   return {
-    provider: provider as ImportProvider,
+    provider,
     url,
     apiKey,
     files: positionals,

@@ -6,23 +6,18 @@
  *   a JSON document, several (JSON Lines, or concatenated), or a JSON array, whose elements are then
  *   the values. Each value's own text is parsed, keeping every number's exact digits (Postmark's
  *   int64 `ID`s must reach the server as written), so memory is one value, not one file.
- * - **Items** are what a request body may hold several of, per provider: a SendGrid, SparkPost or
- *   SendCloud event; a Mailgun event or webhook body (an Events API page is split into its
- *   `items`); a Postmark record (a Bounces API page into its `Bounces`); an SES Lambda record, or any
- *   other SES shape (bare record, SNS document, EventBridge event) wrapped as an SQS record.
- * - **Chunks** group items up to an event budget (an item counts the events it will become: an SES
- *   record its recipients, a SendCloud `request` its recipients, anything else 1) and a byte
- *   budget under the 6 MB body limit. The server stays the judge: a chunk answered 413 is split.
+ * - **Items** are what a request body may hold several of, as each provider's adapter splits a
+ *   payload (`importUnits`, in lambdas/providers/<esp>/): a SendGrid, SparkPost or SendCloud event;
+ *   a Mailgun event (an Events API page is split into its `items`); a Postmark record (a Bounces API
+ *   page into its `Bounces`); an SES Lambda record, or any other SES shape wrapped as an SQS record.
+ * - **Chunks** group items of one envelope up to an event budget (an item counts the events it will
+ *   become: an SES record its recipients, a SendCloud `request` its recipients, anything else 1) and
+ *   a byte budget under the 6 MB body limit. The server stays the judge: a chunk answered 413 is split.
  */
 import { createReadStream } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
-import { isRecord } from "../core/is-record.js";
 import { MAX_BODY_BYTES } from "../handlers/http/body.js";
-import { sesRecipientCount } from "../handlers/webhook-request.js";
-
-/** The providers `POST /v1/import/{provider}` serves. */
-export const IMPORT_PROVIDERS = ["ses", "sendgrid", "mailgun", "postmark", "sparkpost", "sendcloud"] as const;
-export type ImportProvider = (typeof IMPORT_PROVIDERS)[number];
+import { ADAPTERS, type Provider } from "../providers/registry.js";
 
 /** A file that cannot be read as payloads: the message starts with `file:line:` (or `file:`). */
 export class InputFileError extends Error {
@@ -40,21 +35,21 @@ export class InputFileError extends Error {
 /** One top-level value of a file (or one element of a top-level array), as parsed. */
 export type Payload = { readonly value: unknown; readonly where: string };
 
-/** How a chunk's body wraps its items. */
-export type ChunkKind = "array" | "postmark-bounces" | "ses-records";
+/** How a chunk's body wraps its items: `null` a JSON array, a name `{"<name>": [...]}` (`ImportUnit`). */
+export type Envelope = string | null;
 
 /** One unit a request body holds several of: its exact JSON text and the events it may become. */
 export type Item = {
   readonly json: string;
   readonly bytes: number;
   readonly events: number;
-  readonly kind: ChunkKind;
+  readonly envelope: Envelope;
   readonly where: string;
 };
 
 /** Items sent in one request. */
 export type Chunk = {
-  readonly kind: ChunkKind;
+  readonly envelope: Envelope;
   readonly items: readonly Item[];
   readonly events: number;
   readonly bytes: number;
@@ -243,69 +238,25 @@ function located(file: string, error: unknown): InputFileError {
   return new InputFileError(`${file}: cannot be read (${message})`);
 }
 
-/** SendCloud's recipient list of a `request` (field names as sendcloud/schema.ts matches them). */
-function sendcloudRecipients(event: unknown): number {
-  if (!isRecord(event)) return 1;
-  for (const [key, value] of Object.entries(event)) {
-    if (!["recipientarray", "recipients", "tos"].includes(key.toLowerCase())) continue;
-    if (Array.isArray(value)) return Math.max(1, value.length);
-    if (typeof value === "string") {
-      try {
-        const list: unknown = JSON.parse(value);
-        if (Array.isArray(list)) return Math.max(1, list.length);
-      } catch {
-        return Math.max(1, value.split(/[;,]/).length);
-      }
-    }
-  }
-  return 1;
-}
-
-function item(value: unknown, kind: ChunkKind, events: number, where: string): Item {
-  const json = JSON.stringify(value);
-  return { json, bytes: Buffer.byteLength(json), events, kind, where };
-}
-
 /**
- * The items of one payload for `provider` (see the module comment).
+ * The items of one payload for `provider`: each element of a top-level array, each as its adapter
+ * splits it (`importUnits`).
  *
  * @example
  * itemsOf("sendgrid", [{ email: "a@example.org", event: "bounce" }, { email: "b@example.org", event: "open" }], "f:1");
- * // two items, 1 event each, kind "array"
+ * // two items, 1 event each, envelope null
  */
-export function itemsOf(provider: ImportProvider, value: unknown, where: string): Item[] {
+export function itemsOf(provider: Provider, value: unknown, where: string): Item[] {
   if (Array.isArray(value)) return value.flatMap((element) => itemsOf(provider, element, where));
-  switch (provider) {
-    case "ses": {
-      if (isRecord(value) && Array.isArray(value.Records)) {
-        return value.Records.map((record) =>
-          item(record, "ses-records", Math.max(1, sesRecipientCount(record)), where),
-        );
-      }
-      const wrapped = { eventSource: "aws:sqs", body: JSON.stringify(value) };
-      return [item(wrapped, "ses-records", Math.max(1, sesRecipientCount(value)), where)];
-    }
-    case "mailgun":
-      if (isRecord(value) && Array.isArray(value.items)) {
-        return value.items.map((event) => item(event, "array", 1, where));
-      }
-      return [item(value, "array", 1, where)];
-    case "postmark":
-      if (isRecord(value) && Array.isArray(value.Bounces)) {
-        return value.Bounces.map((bounce) => item(bounce, "postmark-bounces", 1, where));
-      }
-      return [item(value, "array", 1, where)];
-    case "sendcloud":
-      return [item(value, "array", sendcloudRecipients(value), where)];
-    case "sendgrid":
-    case "sparkpost":
-      return [item(value, "array", 1, where)];
-  }
+  return ADAPTERS[provider].importUnits(value).map((unit) => {
+    const json = JSON.stringify(unit.value);
+    return { json, bytes: Buffer.byteLength(json), events: unit.events, envelope: unit.envelope, where };
+  });
 }
 
 /**
  * Groups items into chunks of at most `maxEvents` events and `maxBytes` bytes (an item over either
- * goes alone; the server then says why). A change of wrapper kind starts a new chunk.
+ * goes alone; the server then says why). A change of envelope starts a new chunk.
  *
  * @example
  * const chunks = new ChunkBuilder(500);
@@ -327,7 +278,7 @@ export class ChunkBuilder {
     const first = this.items[0];
     const fits =
       first === undefined ||
-      (first.kind === next.kind &&
+      (first.envelope === next.envelope &&
         this.events + next.events <= this.maxEvents &&
         this.bytes + next.bytes + 1 <= this.maxBytes);
     const closed = fits ? undefined : this.flush();
@@ -341,7 +292,12 @@ export class ChunkBuilder {
   flush(): Chunk | undefined {
     const first = this.items[0];
     if (first === undefined) return undefined;
-    const chunk: Chunk = { kind: first.kind, items: this.items, events: this.events, bytes: this.bytes };
+    const chunk: Chunk = {
+      envelope: first.envelope,
+      items: this.items,
+      events: this.events,
+      bytes: this.bytes,
+    };
     this.items = [];
     this.events = 0;
     this.bytes = 0;
@@ -354,7 +310,7 @@ export function chunkOf(items: readonly Item[]): Chunk {
   const first = items[0];
   if (first === undefined) throw new Error("a chunk needs an item");
   return {
-    kind: first.kind,
+    envelope: first.envelope,
     items,
     events: items.reduce((sum, i) => sum + i.events, 0),
     bytes: items.reduce((sum, i) => sum + i.bytes + 1, 0),
@@ -368,20 +324,13 @@ export function splitChunk(chunk: Chunk): [Chunk, Chunk] {
 }
 
 /**
- * The request body for a chunk: a JSON array of its items; a Postmark Bounces API page; or an SQS →
- * Lambda event (`{"Records": [...]}`) for SES.
+ * The request body for a chunk: a JSON array of its items, or `{"<envelope>": [...]}` (an SQS →
+ * Lambda event's `Records` for SES, a Postmark Bounces API page's `Bounces`).
  *
  * @example
  * chunkBody(chunk); // '[{"email":"a@example.org",…},{…}]'
  */
 export function chunkBody(chunk: Chunk): string {
   const list = chunk.items.map((i) => i.json).join(",");
-  switch (chunk.kind) {
-    case "array":
-      return `[${list}]`;
-    case "postmark-bounces":
-      return `{"TotalCount":${chunk.items.length},"Bounces":[${list}]}`;
-    case "ses-records":
-      return `{"Records":[${list}]}`;
-  }
+  return chunk.envelope === null ? `[${list}]` : `{${JSON.stringify(chunk.envelope)}:[${list}]}`;
 }

@@ -6,8 +6,7 @@
  */
 import { SNS_CONTROL_TYPES } from "../contract/ingestion.js";
 import { MAX_EVENTS_PER_REQUEST } from "../handlers/webhook-request.js";
-import { SUPPORTED_PROVIDERS } from "../providers/index.js";
-import { ADAPTER_PROVIDERS } from "../providers/registry.js";
+import { PROVIDERS } from "../providers/registry.js";
 
 /** The SES bounce of the import examples, as the answer reports it. */
 const EXAMPLE_EVENT_ID = "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org";
@@ -457,7 +456,7 @@ export const PATHS = {
           description: "A provider whose import parser exists; any other answers 404.",
           schema: {
             type: "string",
-            enum: [...SUPPORTED_PROVIDERS],
+            enum: [...PROVIDERS],
           },
           example: "ses",
         },
@@ -628,7 +627,7 @@ export const PATHS = {
           description: "A provider whose webhook is served; any other answers 404.",
           schema: {
             type: "string",
-            enum: ["ses", ...ADAPTER_PROVIDERS],
+            enum: [...PROVIDERS],
           },
           example: "ses",
         },
@@ -894,7 +893,7 @@ export const RESPONSES = {
               type: "https://suppression-service.dev/problems/unknown-provider",
               title: "Not Found",
               status: 404,
-              detail: `Unknown provider "foo"; supported: ${SUPPORTED_PROVIDERS.join(", ")}.`,
+              detail: `Unknown provider "foo"; supported: ${PROVIDERS.join(", ")}.`,
             },
           },
         },

@@ -1,7 +1,7 @@
 import { RemovalPolicy, SecretValue, Validations } from "aws-cdk-lib";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
-import { PROVIDER_SECRET_NAMES } from "../../lambdas/handlers/secret-api-key.js";
+import { PROVIDER_SECRET_NAMES } from "../../lambdas/providers/registry.js";
 
 const NO_ROTATION_REASON =
   "No rotation Lambda: the value is shared with parties outside AWS (API callers, or the ESP that signs " +

@@ -38,16 +38,15 @@ import { CAUSES, type Decision, type Outcome, type VerdictReason } from "../../l
 import {
   EVENT_TYPE_IDS,
   FEEDBACK_TYPES,
-  PROVIDERS,
   REASON_IDS,
   SUBTYPE_IDS,
   UNSUBSCRIBE_REASON_IDS,
 } from "../../lambdas/core/taxonomy.js";
 import type { EventView } from "../../lambdas/handlers/ingestion.js";
 import { HTTP_ROUTES, LOCAL_ROUTES } from "../../lambdas/handlers/routes.js";
-import { WEBHOOK_PROVIDERS } from "../../lambdas/handlers/webhook.js";
 import { startLocalServer } from "../../lambdas/local/server.js";
-import { SUPPORTED_PROVIDERS } from "../../lambdas/providers/index.js";
+import { PROVIDERS } from "../../lambdas/providers/registry.js";
+import { createSesAdapter } from "../../lambdas/providers/ses/index.js";
 import type { SubjectKind } from "../../lambdas/store/keys.js";
 import { useLocalServer } from "../local/http-helpers.js";
 import { asSnsConfirmation, asSnsHttp, TOPIC_ARN } from "../support/ses-fixtures.js";
@@ -172,9 +171,9 @@ describe("docs/openapi.json: structure", () => {
     const provider = operation("POST", "/v1/import/{provider}").parameters?.find(
       (p) => p.name === "provider",
     );
-    expect(provider?.schema.enum).toEqual(SUPPORTED_PROVIDERS);
+    expect(provider?.schema.enum).toEqual(PROVIDERS);
     const webhook = operation("POST", "/webhooks/{provider}").parameters ?? [];
-    expect(webhook.find((p) => p.name === "provider")?.schema.enum).toEqual(WEBHOOK_PROVIDERS);
+    expect(webhook.find((p) => p.name === "provider")?.schema.enum).toEqual(PROVIDERS);
     expect(webhook.find((p) => p.name === "x-amz-sns-message-type")?.schema.enum).toEqual([
       "Notification",
       "SubscriptionConfirmation",
@@ -390,9 +389,13 @@ describe("docs/openapi.json: real answers of POST /webhooks/ses conform", () => 
       apiKey: KEY,
       logLevel: "SILENT",
       webhookOptions: {
-        allowedTopicArns: () => topics,
-        fetchCertificate: certificateFetcher({ [TEST_CERT_URL]: identity.certificatePem }),
-        confirmSubscription: async () => undefined,
+        adapters: {
+          ses: createSesAdapter({
+            allowedTopicArns: () => topics,
+            fetchCertificate: certificateFetcher({ [TEST_CERT_URL]: identity.certificatePem }),
+            confirmSubscription: async () => undefined,
+          }),
+        },
       },
     });
     try {

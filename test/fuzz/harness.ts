@@ -12,6 +12,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { MAX_EVENTS_PER_REQUEST } from "../../lambdas/handlers/webhook-request.js";
 import { type LocalServer, startLocalServer } from "../../lambdas/local/server.js";
+import { createSesAdapter } from "../../lambdas/providers/ses/index.js";
 import { type SendgridSigner, sendgridSigner } from "../fixtures/sendgrid/signing.js";
 import { TOPIC_ARN } from "../support/ses-fixtures.js";
 import {
@@ -111,9 +112,13 @@ export async function startFuzzServer(
       SENDCLOUD_APP_KEY: SENDCLOUD_KEY,
     },
     webhookOptions: {
-      allowedTopicArns: () => [TOPIC_ARN],
-      fetchCertificate: certificateFetcher({ [TEST_CERT_URL]: signers.sns.certificatePem }),
-      confirmSubscription: async () => undefined,
+      adapters: {
+        ses: createSesAdapter({
+          allowedTopicArns: () => [TOPIC_ARN],
+          fetchCertificate: certificateFetcher({ [TEST_CERT_URL]: signers.sns.certificatePem }),
+          confirmSubscription: async () => undefined,
+        }),
+      },
     },
   });
   return {

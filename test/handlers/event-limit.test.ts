@@ -8,11 +8,10 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import {
-  limitSesRecipients,
-  MAX_EVENTS_PER_REQUEST,
-  sesRecipientCount,
-} from "../../lambdas/handlers/webhook-request.js";
+import { MAX_EVENTS_PER_REQUEST } from "../../lambdas/handlers/webhook-request.js";
+import { ADAPTERS } from "../../lambdas/providers/registry.js";
+import { sesRecipientCount } from "../../lambdas/providers/ses/index.js";
+import { TooManyEventsError } from "../../lambdas/providers/types.js";
 import { mailgunFixture, newSigningKey, signMailgun } from "../fixtures/mailgun/support.js";
 import { FORM, newAppKey, sendcloudFixture, signSendCloud, toForm } from "../fixtures/sendcloud/support.js";
 import { sendgridEvents, sendgridSigner } from "../fixtures/sendgrid/signing.js";
@@ -238,7 +237,7 @@ describe("the per-request event limit", () => {
   });
 });
 
-describe("sesRecipientCount / limitSesRecipients", () => {
+describe("sesRecipientCount, and the SES import counting recipients before it parses", () => {
   const record = (n: number) => payload("ses", recipients(n, "count"));
 
   it("counts recipients through every SES envelope", () => {
@@ -271,10 +270,14 @@ describe("sesRecipientCount / limitSesRecipients", () => {
     expect(sesRecipientCount(null)).toBe(0);
   });
 
-  it("refuses more than the limit with a 413 too-many-events, and lets the limit through", () => {
-    expect(() => limitSesRecipients(record(MAX_EVENTS_PER_REQUEST))).not.toThrow();
-    expect(() => limitSesRecipients(record(OVER))).toThrow(
-      expect.objectContaining({ status: 413, slug: "too-many-events" }),
-    );
+  it("refuses more recipients than the limit before parsing, and lets the limit through", () => {
+    const parseImport = (body: unknown) =>
+      ADAPTERS.ses.parseImport(
+        { rawBody: Buffer.from(JSON.stringify(body)), headers: {}, query: {} },
+        { tenant: "t", receivedAt: new Date(), maxEvents: MAX_EVENTS_PER_REQUEST },
+      );
+    expect(parseImport(record(MAX_EVENTS_PER_REQUEST)).events).toHaveLength(MAX_EVENTS_PER_REQUEST);
+    expect(() => parseImport(record(OVER))).toThrow(TooManyEventsError);
+    expect(() => parseImport(record(OVER))).toThrow(`got ${OVER} recipients`);
   });
 });

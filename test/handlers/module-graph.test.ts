@@ -24,4 +24,17 @@ describe("handler module graphs", () => {
     const others = ENTRIES.filter((entry) => entry !== entryOf(name) && graph.modules.has(entry));
     expect(others, others.map((o) => `${o} ← ${graph.importersOf(o).join(", ")}`).join("; ")).toEqual([]);
   });
+
+  it.each(["check", "suppressions", "health"])(
+    "%s loads no provider: not the registry, not an adapter, not a parser",
+    async (name) => {
+      const graph = await moduleGraph(entryOf(name));
+      const providers = [...graph.modules].filter(
+        (m) => m.startsWith("lambdas/providers/") && m !== "lambdas/providers/shared/decode.ts",
+      );
+      expect(providers, providers.map((p) => `${p} ← ${graph.importersOf(p).join(", ")}`).join("; ")).toEqual(
+        [],
+      );
+    },
+  );
 });

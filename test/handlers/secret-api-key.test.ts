@@ -7,6 +7,7 @@ import {
   type SecretGetter,
   STALE_RETRY_MS,
 } from "../../lambdas/handlers/secret-api-key.js";
+import { PROVIDER_SECRET_NAMES } from "../../lambdas/providers/registry.js";
 
 const ARN = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:api-key-AbCdEf";
 
@@ -149,7 +150,7 @@ describe("createProviderSecretsSource", () => {
       SOMETHING_ELSE: "x",
     });
     const { getter, calls } = scripted(doc);
-    const secrets = createProviderSecretsSource({ env, getSecret: getter });
+    const secrets = createProviderSecretsSource(PROVIDER_SECRET_NAMES, { env, getSecret: getter });
     expect(await secrets()).toEqual({ MAILGUN_SIGNING_KEY: "mg" });
     await secrets();
     expect(calls).toHaveLength(1);
@@ -157,7 +158,9 @@ describe("createProviderSecretsSource", () => {
 
   it("asks Powertools for the JSON transform", async () => {
     const getSecret = vi.fn<SecretGetter>(async () => ({ SENDCLOUD_APP_KEY: "sc" }));
-    expect(await createProviderSecretsSource({ env, getSecret })()).toEqual({ SENDCLOUD_APP_KEY: "sc" });
+    expect(await createProviderSecretsSource(PROVIDER_SECRET_NAMES, { env, getSecret })()).toEqual({
+      SENDCLOUD_APP_KEY: "sc",
+    });
     expect(getSecret).toHaveBeenCalledWith(ARN, {
       maxAge: SECRET_MAX_AGE_SECONDS,
       transform: "json",
@@ -168,7 +171,7 @@ describe("createProviderSecretsSource", () => {
   it("sees a rotated webhook secret after SECRET_MAX_AGE_SECONDS", async () => {
     vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2026-12-01T10:00:00Z") });
     const { getter } = scripted('{"MAILGUN_SIGNING_KEY":"old"}', '{"MAILGUN_SIGNING_KEY":"new"}');
-    const secrets = createProviderSecretsSource({ env, getSecret: getter });
+    const secrets = createProviderSecretsSource(PROVIDER_SECRET_NAMES, { env, getSecret: getter });
     expect(await secrets()).toEqual({ MAILGUN_SIGNING_KEY: "old" });
     vi.advanceTimersByTime((SECRET_MAX_AGE_SECONDS + 1) * 1000);
     expect(await secrets()).toEqual({ MAILGUN_SIGNING_KEY: "new" });
@@ -176,7 +179,7 @@ describe("createProviderSecretsSource", () => {
 
   it.each([["not json"], ["[1]"], ["null"]])("fails loudly on %s (and retries next time)", async (text) => {
     const { getter, calls } = scripted(text, "{}");
-    const secrets = createProviderSecretsSource({ env, getSecret: getter });
+    const secrets = createProviderSecretsSource(PROVIDER_SECRET_NAMES, { env, getSecret: getter });
     await expect(secrets()).rejects.toThrow(/PROVIDER_SECRETS_SECRET_ARN/);
     expect(await secrets()).toEqual({});
     expect(calls).toHaveLength(2);
@@ -184,12 +187,14 @@ describe("createProviderSecretsSource", () => {
 
   it("a secret with no value counts as an empty object", async () => {
     const { getter } = scripted(undefined);
-    expect(await createProviderSecretsSource({ env, getSecret: getter })()).toEqual({});
+    expect(await createProviderSecretsSource(PROVIDER_SECRET_NAMES, { env, getSecret: getter })()).toEqual(
+      {},
+    );
   });
 
   it("without the ARN, reads the same names from the environment", async () => {
     const { getter, calls } = scripted("{}");
-    const secrets = createProviderSecretsSource({
+    const secrets = createProviderSecretsSource(PROVIDER_SECRET_NAMES, {
       env: { SENDCLOUD_APP_KEY: "sc", MAILGUN_SIGNING_KEY: "" },
       getSecret: getter,
     });

@@ -10,7 +10,7 @@
  */
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { webhookAdapter } from "../../lambdas/providers/registry.js";
+import { adapterOf } from "../../lambdas/providers/registry.js";
 import { parseSes } from "../../lambdas/providers/ses/index.js";
 import type { WebhookRequest } from "../../lambdas/providers/types.js";
 import { toForm } from "../fixtures/sendcloud/support.js";
@@ -40,7 +40,7 @@ function signedEvents(posted: Posted): EventKey[] {
   const parsed =
     posted.provider === "ses"
       ? parseSes(JSON.parse(String(JSON.parse(posted.body).Message)), context)
-      : webhookAdapter(posted.provider)?.parse(request, context);
+      : adapterOf(posted.provider)?.parseImport(request, context);
   if (parsed === undefined) throw new Error(`no parser for ${posted.provider}`);
   return parsed.events.map(({ eventId, recipient, type }) => ({ eventId, recipient, type }));
 }

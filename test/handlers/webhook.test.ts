@@ -4,6 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type LocalServer, type LocalServerOptions, startLocalServer } from "../../lambdas/local/server.js";
+import { createSesAdapter } from "../../lambdas/providers/ses/index.js";
 import { type Answer, call, expectProblem, withFlakyStore } from "../local/http-helpers.js";
 import { asSnsConfirmation, asSnsHttp, type Json, sesFixture, TOPIC_ARN } from "../support/ses-fixtures.js";
 import {
@@ -82,11 +83,15 @@ function useWebhookServer(extra: Partial<LocalServerOptions> = {}, topics: strin
       logLevel: "SILENT",
       ...extra,
       webhookOptions: {
-        ...(topics ? { allowedTopicArns: () => topics } : {}),
-        fetchCertificate: (url) => seams.fetcher(url),
-        confirmSubscription: async (url) => {
-          seams.confirmed.push(url);
-          if (seams.confirmFails) throw new Error("SNS unreachable");
+        adapters: {
+          ses: createSesAdapter({
+            ...(topics ? { allowedTopicArns: () => topics } : {}),
+            fetchCertificate: (url) => seams.fetcher(url),
+            confirmSubscription: async (url) => {
+              seams.confirmed.push(url);
+              if (seams.confirmFails) throw new Error("SNS unreachable");
+            },
+          }),
         },
       },
     });
@@ -342,7 +347,13 @@ describe("POST /webhooks/ses when the store is down", () => {
     const fetcher = certificateFetcher({ [TEST_CERT_URL]: identity.certificatePem });
     await withFlakyStore(
       KEY,
-      { webhookOptions: { allowedTopicArns: () => [TOPIC_ARN], fetchCertificate: fetcher } },
+      {
+        webhookOptions: {
+          adapters: {
+            ses: createSesAdapter({ allowedTopicArns: () => [TOPIC_ARN], fetchCertificate: fetcher }),
+          },
+        },
+      },
       async (server, proxy) => {
         const doc = notification(bounce("outage"));
         proxy.fail("down");

@@ -4,7 +4,7 @@ import { Token } from "aws-cdk-lib";
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FALLBACK_ROUTE, HTTP_ROUTES } from "../../lambdas/handlers/routes.js";
-import { PROVIDER_SECRET_NAMES } from "../../lambdas/handlers/secret-api-key.js";
+import { PROVIDER_SECRET_NAMES } from "../../lambdas/providers/registry.js";
 import { tableDefinition } from "../../lambdas/store/schema.js";
 import { parseRouteKey } from "../../lib/constructs/http-api.js";
 import { assertNoReservedEnv } from "../../lib/constructs/secure-defaults.js";

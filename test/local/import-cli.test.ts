@@ -124,16 +124,16 @@ describe("items and chunks", () => {
       "f:4",
     );
     // Assess
-    expect(sesItems.map((i) => [i.kind, i.events])).toEqual([
-      ["ses-records", 3],
-      ["ses-records", 1],
+    expect(sesItems.map((i) => [i.envelope, i.events])).toEqual([
+      ["Records", 3],
+      ["Records", 1],
     ]);
     expect(JSON.parse(sesItems[0]?.json ?? "")).toEqual({
       eventSource: "aws:sqs",
       body: JSON.stringify(ses),
     });
     expect(mailgun).toHaveLength(2);
-    expect(postmark.map((i) => i.kind)).toEqual(["postmark-bounces", "postmark-bounces"]);
+    expect(postmark.map((i) => i.envelope)).toEqual(["Bounces", "Bounces"]);
     expect(sendcloud[0]?.events).toBe(2);
   });
 
@@ -148,7 +148,7 @@ describe("items and chunks", () => {
     expect(closed.map((c) => c.events)).toEqual([MAX_EVENTS_PER_REQUEST]);
     expect(last?.events).toBe(1);
     expect(
-      JSON.parse(chunkBody(closed[0] ?? { kind: "array", items: [], events: 0, bytes: 0 })),
+      JSON.parse(chunkBody(closed[0] ?? { envelope: null, items: [], events: 0, bytes: 0 })),
     ).toHaveLength(MAX_EVENTS_PER_REQUEST);
   });
 
@@ -162,8 +162,8 @@ describe("items and chunks", () => {
     const last = chunks.flush();
     // Assess
     expect(closed.map((c) => c.items.length)).toEqual([1, 1]);
-    expect(last && chunkBody(last)).toBe('{"TotalCount":1,"Bounces":[{"n":1}]}');
-    const [left, right] = splitChunk({ kind: "array", items: a, events: 2, bytes: 0 });
+    expect(last && chunkBody(last)).toBe('{"Bounces":[{"n":1}]}');
+    const [left, right] = splitChunk({ envelope: null, items: a, events: 2, bytes: 0 });
     expect([left.items.length, right.items.length]).toEqual([1, 1]);
   });
 

@@ -9,12 +9,11 @@
  *   then accepted once, counting nothing twice.
  */
 import { describe, expect, it } from "vitest";
-import { ADAPTER_PROVIDERS } from "../../lambdas/providers/registry.js";
+import { PROVIDERS } from "../../lambdas/providers/registry.js";
 import { type Answer, call, expectProblem, useLocalServer, withFlakyStore } from "../local/http-helpers.js";
 import { type Posted, REQUESTS, salt, WEBHOOK_SERVER_OPTIONS } from "../support/provider-requests.js";
 
 const KEY = "test-key-conformance";
-const PROVIDERS = ["ses", ...ADAPTER_PROVIDERS];
 
 function post(url: string, request: Posted): Promise<Answer> {
   return call(url, "POST", `/webhooks/${request.provider}`, {

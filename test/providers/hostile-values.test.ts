@@ -13,8 +13,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../lambdas/core/errors.js";
 import { NormalizedEventSchema, type ParsedNotification } from "../../lambdas/core/events.js";
-import type { Provider } from "../../lambdas/core/taxonomy.js";
-import { importParser } from "../../lambdas/providers/index.js";
+import { ADAPTERS, type Provider } from "../../lambdas/providers/registry.js";
 import { canonicalFields, formRecord, sendcloudAdapter } from "../../lambdas/providers/sendcloud/index.js";
 import type { WebhookRequest } from "../../lambdas/providers/types.js";
 
@@ -34,9 +33,7 @@ const jsonRequest = (body: string): WebhookRequest => ({
 
 /** Parses with the provider's parser (the import path: the same `parse` as its webhook). */
 function parse(provider: Provider, body: string): ParsedNotification {
-  const parser = importParser(provider);
-  if (parser === undefined) throw new Error(`no parser for ${provider}`);
-  return parser(jsonRequest(body), ctx);
+  return ADAPTERS[provider].parseImport(jsonRequest(body), ctx);
 }
 
 /** Either valid events or an InputError; anything else fails the test with the error itself. */

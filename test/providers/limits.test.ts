@@ -14,8 +14,7 @@ import {
   NormalizedEventSchema,
   type ParsedNotification,
 } from "../../lambdas/core/events.js";
-import type { Provider } from "../../lambdas/core/taxonomy.js";
-import { importParser } from "../../lambdas/providers/index.js";
+import { ADAPTERS, type Provider } from "../../lambdas/providers/registry.js";
 import { MAX_JSON_DEPTH } from "../../lambdas/providers/shared/decode.js";
 import type { WebhookRequest } from "../../lambdas/providers/types.js";
 
@@ -34,9 +33,7 @@ const request = (body: string | Buffer): WebhookRequest => ({
 });
 
 function parse(provider: Provider, body: string | Buffer): ParsedNotification {
-  const parser = importParser(provider);
-  if (parser === undefined) throw new Error(`no parser for ${provider}`);
-  const result = parser(request(body), ctx);
+  const result = ADAPTERS[provider].parseImport(request(body), ctx);
   for (const event of result.events) expect(NormalizedEventSchema.parse(event)).toEqual(event);
   return result;
 }

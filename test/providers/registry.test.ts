@@ -1,43 +1,46 @@
 /**
- * The provider registry against the other lists that name providers or their settings. Until the
- * registry is data the stack can read without loading every adapter (the check Lambda's bundle must
- * not carry the parsers), the other lists are held to it here: a provider or a secret added in one
- * place and not the others fails.
+ * The provider registry is the one list (lambdas/providers/registry.ts): every other list that names
+ * providers or their settings derives from it. These tests hold each derived list, and each
+ * adapter, to it: a provider added or renamed in one place and not the others fails.
  */
 import { describe, expect, it } from "vitest";
-import { PROVIDERS } from "../../lambdas/core/taxonomy.js";
-import { PROVIDER_SECRET_NAMES } from "../../lambdas/handlers/secret-api-key.js";
-import { WEBHOOK_PROVIDERS } from "../../lambdas/handlers/webhook.js";
-import { SUPPORTED_PROVIDERS } from "../../lambdas/providers/index.js";
-import { ADAPTER_PROVIDERS, webhookAdapter } from "../../lambdas/providers/registry.js";
+import { Provider, Source } from "../../lambdas/contract/taxonomy.js";
+import { PROVIDER_NAME } from "../../lambdas/core/taxonomy.js";
+import {
+  ADAPTERS,
+  adapterOf,
+  isProvider,
+  PROVIDER_SECRET_NAMES,
+  PROVIDER_SETTING_NAMES,
+  PROVIDERS,
+} from "../../lambdas/providers/registry.js";
 
 describe("the provider registry", () => {
-  const adapters = ADAPTER_PROVIDERS.map((provider) => {
-    const adapter = webhookAdapter(provider);
-    if (!adapter) throw new Error(`the registry lists ${provider} without an adapter`);
-    return adapter;
+  it("names each adapter by its own name, in a shape the domain accepts", () => {
+    for (const provider of PROVIDERS) {
+      expect(ADAPTERS[provider].provider).toBe(provider);
+      expect(provider).toMatch(PROVIDER_NAME);
+    }
+    expect(new Set(PROVIDERS).size).toBe(PROVIDERS.length);
   });
 
-  it("names every provider of the taxonomy once, SES beside it (SNS, not an adapter yet)", () => {
-    expect(["ses", ...ADAPTER_PROVIDERS].sort()).toEqual([...PROVIDERS].sort());
-    expect(new Set(ADAPTER_PROVIDERS).size).toBe(ADAPTER_PROVIDERS.length);
-    expect(adapters.map((a) => a.provider)).toEqual(ADAPTER_PROVIDERS);
+  it("is the contract's Provider and Source enums (and so docs/openapi.json's)", () => {
+    expect(Provider.options).toEqual(PROVIDERS);
+    expect(Source.options).toEqual([...PROVIDERS, "admin"]);
   });
 
-  it("is what the webhook and import routes serve", () => {
-    expect([...WEBHOOK_PROVIDERS].sort()).toEqual([...PROVIDERS].sort());
-    expect([...SUPPORTED_PROVIDERS].sort()).toEqual([...PROVIDERS].sort());
-  });
-
-  it("declares exactly the secrets the stack creates and the functions read", () => {
-    const declared = adapters.flatMap((a) => a.secretNames);
+  it("derives the secrets the stack creates from what each adapter declares, once each", () => {
+    const declared = PROVIDERS.flatMap((p) => ADAPTERS[p].secretNames);
     expect(new Set(declared).size).toBe(declared.length);
-    expect([...declared].sort()).toEqual([...PROVIDER_SECRET_NAMES].sort());
+    expect([...PROVIDER_SECRET_NAMES]).toEqual(declared);
+    expect(PROVIDER_SETTING_NAMES).toEqual(["SNS_TOPIC_ARNS"]);
   });
 
   it("has no adapter for a name that is not a provider, Object.prototype names included", () => {
-    for (const name of ["constructor", "__proto__", "toString", "SendGrid", "ses", ""]) {
-      expect(webhookAdapter(name)).toBeUndefined();
+    for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty", "SendGrid", "SES", ""]) {
+      expect(isProvider(name)).toBe(false);
+      expect(adapterOf(name)).toBeUndefined();
     }
+    expect(adapterOf("ses")).toBe(ADAPTERS.ses);
   });
 });

@@ -11,6 +11,7 @@
  */
 import { randomBytes, randomInt } from "node:crypto";
 import type { LocalServerOptions } from "../../lambdas/local/server.js";
+import { createSesAdapter } from "../../lambdas/providers/ses/index.js";
 import { newSigningKey, signMailgun } from "../fixtures/mailgun/support.js";
 import { FORM, newAppKey, signSendCloud, toForm } from "../fixtures/sendcloud/support.js";
 import { sendgridSigner } from "../fixtures/sendgrid/signing.js";
@@ -65,9 +66,13 @@ export const WEBHOOK_SERVER_OPTIONS: Pick<LocalServerOptions, "secrets" | "webho
     SENDCLOUD_APP_KEY: SENDCLOUD_KEY,
   },
   webhookOptions: {
-    allowedTopicArns: () => [TOPIC_ARN],
-    fetchCertificate: certificateFetcher({ [TEST_CERT_URL]: identity.certificatePem }),
-    confirmSubscription: async () => undefined,
+    adapters: {
+      ses: createSesAdapter({
+        allowedTopicArns: () => [TOPIC_ARN],
+        fetchCertificate: certificateFetcher({ [TEST_CERT_URL]: identity.certificatePem }),
+        confirmSubscription: async () => undefined,
+      }),
+    },
   },
 };
 

@@ -1,4 +1,5 @@
-import type { EventType, Provider, Reason, Subtype } from "../taxonomy.js";
+import type { Provider } from "../../providers/registry.js";
+import type { EventType, Reason, Subtype } from "../taxonomy.js";
 
 /** Why an address (or domain) is suppressed; strongest first (design.md §5.3). */
 export const CAUSES = ["manual", "unsubscribe", "complaint", "bounce", "soft_escalation"] as const;
@@ -20,6 +21,7 @@ export type CauseState = {
   /** Epoch seconds; `null` means never expires. */
   readonly expiresAt: number | null;
   readonly verdict: VerdictReason;
+  /** The provider that reported the event (`NormalizedEvent.provider`), or `admin`. */
   readonly source: Provider | "admin";
   readonly eventId: string;
   readonly rule: string | null;

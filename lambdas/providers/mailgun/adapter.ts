@@ -20,6 +20,7 @@ import {
   type VerifyContext,
   WebhookAuthError,
   type WebhookRequest,
+  wholeRequestAdapter,
 } from "../types.js";
 import {
   type MailgunDeliveryStatus,
@@ -288,9 +289,14 @@ export function parseMailgun(request: WebhookRequest, context: ParseContext): Pa
  * await mailgunAdapter.verify(request, { secrets: (n) => process.env[n], now: new Date(), replayGuard });
  * const { events, ignored } = mailgunAdapter.parse(request, { tenant: "default", receivedAt: new Date() });
  */
-export const mailgunAdapter: ProviderAdapter = {
+export const mailgunAdapter: ProviderAdapter = wholeRequestAdapter({
   provider: "mailgun",
   secretNames: [MAILGUN_SIGNING_KEY],
-  verify: verifyMailgun,
+  check: verifyMailgun,
   parse: parseMailgun,
-};
+  // An Events API page (`{items: [...], paging}`) is split into its events.
+  importUnits: (value) =>
+    isRecord(value) && Array.isArray(value.items)
+      ? value.items.map((event) => ({ value: event, events: 1, envelope: null }))
+      : [{ value, events: 1, envelope: null }],
+});

@@ -60,6 +60,7 @@ import {
   type VerifyContext,
   WebhookAuthError,
   type WebhookRequest,
+  wholeRequestAdapter,
 } from "../types.js";
 import {
   type PostmarkBounce,
@@ -509,9 +510,14 @@ export function parsePostmark(request: WebhookRequest, ctx: ParseContext): Parse
  * await postmarkAdapter.verify(request, { secrets, now: new Date(), replayGuard });
  * const { events, ignored } = postmarkAdapter.parse(request, { tenant: "default", receivedAt: new Date() });
  */
-export const postmarkAdapter: ProviderAdapter = {
+export const postmarkAdapter: ProviderAdapter = wholeRequestAdapter({
   provider: "postmark",
   secretNames: [POSTMARK_WEBHOOK_USER, POSTMARK_WEBHOOK_PASSWORD],
-  verify: verifyPostmark,
+  check: verifyPostmark,
   parse: parsePostmark,
-};
+  // A Bounces API page (`{TotalCount, Bounces: [...]}`) is split into its bounces, sent as a page.
+  importUnits: (value) =>
+    isRecord(value) && Array.isArray(value.Bounces)
+      ? value.Bounces.map((bounce) => ({ value: bounce, events: 1, envelope: "Bounces" }))
+      : [{ value, events: 1, envelope: null }],
+});

@@ -45,6 +45,7 @@ import { createHmac } from "node:crypto";
 import { canonicalizeAddress } from "../../core/address.js";
 import { InputError } from "../../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../../core/events.js";
+import { isRecord } from "../../core/is-record.js";
 import { tableOf } from "../../core/lookup.js";
 import { ALL_MAIL } from "../../core/scope.js";
 import { UNSUBSCRIBE_REASONS, type UnsubscribeReason } from "../../core/taxonomy.js";
@@ -60,6 +61,7 @@ import {
   type VerifyContext,
   WebhookAuthError,
   type WebhookRequest,
+  wholeRequestAdapter,
 } from "../types.js";
 import {
   canonicalFields,
@@ -341,15 +343,32 @@ export function parseSendCloud(request: WebhookRequest, context: ParseContext): 
 }
 
 /**
+ * How many events one SendCloud event of a file becomes (`npm run import` sizes its requests by it):
+ * the recipients a `request` lists, else 1. Read as `parse` reads the list (`listItems`).
+ *
+ * @example
+ * sendcloudRecipientCount({ event: "request", recipientArray: '["a@example.org","b@example.org"]' }); // 2
+ */
+export function sendcloudRecipientCount(value: unknown): number {
+  if (!isRecord(value)) return 1;
+  const list = canonicalFields(value).recipientArray;
+  const items =
+    typeof list === "string" ? listItems(list) : Array.isArray(list) ? listItems(list.map(String)) : [];
+  return Math.max(1, items.length);
+}
+
+/**
  * The SendCloud adapter: `POST /webhooks/sendcloud` (and `/v1/import/sendcloud` through `parse`).
  *
  * @example
  * await sendcloudAdapter.verify(request, { secrets: (n) => process.env[n], now: new Date(), replayGuard });
  * const { events, ignored } = sendcloudAdapter.parse(request, { tenant: "default", receivedAt: new Date() });
  */
-export const sendcloudAdapter: ProviderAdapter = {
+export const sendcloudAdapter: ProviderAdapter = wholeRequestAdapter({
   provider: "sendcloud",
   secretNames: [SENDCLOUD_APP_KEY],
-  verify: verifySendCloud,
+  check: verifySendCloud,
   parse: parseSendCloud,
-};
+  // A `request` event becomes one event per recipient it lists.
+  importUnits: (value) => [{ value, events: sendcloudRecipientCount(value), envelope: null }],
+});

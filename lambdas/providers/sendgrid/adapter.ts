@@ -43,7 +43,13 @@ import { NO_EXTRAS } from "../shared/event-defaults.js";
 import { checkedEventId } from "../shared/event-id.js";
 import { smtpFrom } from "../shared/smtp.js";
 import { parseAt } from "../shared/validate.js";
-import { type ProviderAdapter, requireSecret, WebhookAuthError, type WebhookRequest } from "../types.js";
+import {
+  type ProviderAdapter,
+  requireSecret,
+  WebhookAuthError,
+  type WebhookRequest,
+  wholeRequestAdapter,
+} from "../types.js";
 import { SendgridBatchSchema, type SendgridEvent, SendgridEventSchema } from "./schema.js";
 
 /** The setting that holds the Signed Event Webhook verification key. */
@@ -386,9 +392,9 @@ function parseSendgrid(
  * await sendgridAdapter.verify(request, { secrets: (n) => process.env[n], now: new Date(), replayGuard });
  * const { events, ignored } = sendgridAdapter.parse(request, { tenant: "default", receivedAt: new Date() });
  */
-export const sendgridAdapter: ProviderAdapter = {
+export const sendgridAdapter: ProviderAdapter = wholeRequestAdapter({
   provider: "sendgrid",
   secretNames: [SENDGRID_VERIFICATION_KEY],
-  verify: verifySendgrid,
+  check: verifySendgrid,
   parse: parseSendgrid,
-};
+});

@@ -1,6 +1,5 @@
 import { createHmac } from "node:crypto";
 import { sameSecret } from "../../core/secret-compare.js";
-import type { Provider } from "../../core/taxonomy.js";
 import type { VerifyContext, WebhookAuthError } from "../types.js";
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
@@ -16,7 +15,7 @@ export type SignedToken = {
 };
 
 export type SignedTokenPolicy = {
-  readonly provider: Provider;
+  readonly provider: string;
   readonly key: string;
   /** Tells an operator which key to check when the signature does not match. */
   readonly keyHint: string;

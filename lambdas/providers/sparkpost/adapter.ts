@@ -14,7 +14,13 @@ import { NO_EXTRAS } from "../shared/event-defaults.js";
 import { checkedEventId } from "../shared/event-id.js";
 import { smtpFrom } from "../shared/smtp.js";
 import { parseAt } from "../shared/validate.js";
-import { type ProviderAdapter, requireSecret, WebhookAuthError, type WebhookRequest } from "../types.js";
+import {
+  type ProviderAdapter,
+  requireSecret,
+  WebhookAuthError,
+  type WebhookRequest,
+  wholeRequestAdapter,
+} from "../types.js";
 import {
   bounceClassOf,
   classifySparkPostBounce,
@@ -260,9 +266,9 @@ export async function verifySparkPost(
  * await sparkpostAdapter.verify(request, { secrets, now: new Date(), replayGuard });
  * sparkpostAdapter.parse(request, { tenant: "default", receivedAt: new Date() });
  */
-export const sparkpostAdapter: ProviderAdapter = {
+export const sparkpostAdapter: ProviderAdapter = wholeRequestAdapter({
   provider: "sparkpost",
   secretNames: [SPARKPOST_USER_SETTING, SPARKPOST_PASSWORD_SETTING],
-  verify: (request, { secrets }) => verifySparkPost(request, secrets),
+  check: (request, { secrets }) => verifySparkPost(request, secrets),
   parse: (request, context) => parseSparkPost(request.rawBody, context),
-};
+});

@@ -431,7 +431,7 @@ describe("sendcloudAdapter.verify", () => {
     return sendcloudAdapter.verify(request, { secrets, now: at, replayGuard: guard.guard });
   }
 
-  async function refusal(promise: Promise<void>, slug: string) {
+  async function refusal(promise: Promise<unknown>, slug: string) {
     const error = await promise.then(
       () => null,
       (e: unknown) => e,

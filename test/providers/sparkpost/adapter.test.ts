@@ -515,7 +515,9 @@ describe("sparkpostAdapter.verify: basic authentication", () => {
     ["Basic", basic("sparkpost", "s3cret:with-colon")],
     ["lower-case basic", basic("sparkpost", "s3cret:with-colon").replace("Basic", "basic")],
   ])("accepts the right credentials (%s)", async (_label, authorization) => {
-    await expect(sparkpostAdapter.verify(request(body, { authorization }), ctx())).resolves.toBeUndefined();
+    await expect(sparkpostAdapter.verify(request(body, { authorization }), ctx())).resolves.toHaveProperty(
+      "rawBody",
+    );
   });
 
   it.each([

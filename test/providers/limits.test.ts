@@ -15,7 +15,7 @@ import {
   type ParsedNotification,
 } from "../../lambdas/core/events.js";
 import { ADAPTERS, type Provider } from "../../lambdas/providers/registry.js";
-import { MAX_JSON_DEPTH } from "../../lambdas/providers/shared/decode.js";
+import { MAX_JSON_DEPTH } from "../../lambdas/core/json.js";
 import type { WebhookRequest } from "../../lambdas/providers/types.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { parseJsonBody } from "../../providers/shared/decode.js";
+import { parseJsonBody } from "../../core/json.js";
 import { HttpProblem } from "./problem.js";
 
 /** Largest body we read: API Gateway passes at most 6 MB to a synchronous Lambda anyway. */

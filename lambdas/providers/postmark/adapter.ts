@@ -48,7 +48,7 @@ import { tableOf } from "../../core/lookup.js";
 import { ALL_MAIL, isScope } from "../../core/scope.js";
 import { type Reason, typeFor } from "../../core/taxonomy.js";
 import { checkBasicAuth } from "../shared/basic-auth.js";
-import { parseJsonBody } from "../shared/decode.js";
+import { parseJsonBody } from "../../core/json.js";
 import { NO_EXTRAS } from "../shared/event-defaults.js";
 import { checkedEventId } from "../shared/event-id.js";
 import { smtpFrom } from "../shared/smtp.js";

@@ -3,7 +3,7 @@
  * is loose (Postmark adds fields) and reads only what the adapter uses.
  */
 import * as z from "zod";
-import { parseJsonText } from "../shared/decode.js";
+import { parseJsonText } from "../../core/json.js";
 
 /** Longest string field we accept in an id or stream (Postmark's are uuids and short names). */
 const MAX_ID = 200;
@@ -138,7 +138,7 @@ export const PostmarkBouncePageSchema = z.looseObject({
  * The `JSON.parse` reviver that keeps the exact digits of every `ID` (int64 bounce ids exceed
  * `Number.MAX_SAFE_INTEGER`): a numeric `ID` comes back as its source text. Uses the reviver's
  * source-text context (Node ≥ 21); without it, the number's own string. Pass it to
- * `parseJsonBody` / `parseJsonText` (`shared/decode.ts`), which bound the depth first: a reviver
+ * `parseJsonBody` / `parseJsonText` (`core/json.ts`), which bound the depth first: a reviver
  * recurses once per level of nesting.
  *
  * @example

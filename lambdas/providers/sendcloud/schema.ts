@@ -14,7 +14,7 @@
 import * as z from "zod";
 import { InputError } from "../../core/errors.js";
 import { isRecord } from "../../core/is-record.js";
-import { parseJsonBody, parseJsonText } from "../shared/decode.js";
+import { parseJsonBody, parseJsonText } from "../../core/json.js";
 import type { WebhookRequest } from "../types.js";
 
 /** Longest token we remember (SendCloud's are 50 characters); bounds the replay-guard key. */

@@ -38,7 +38,7 @@ import type { NormalizedEvent, ParsedNotification, Smtp } from "../../core/event
 import { tableOf } from "../../core/lookup.js";
 import { ALL_MAIL } from "../../core/scope.js";
 import { type Reason, typeFor } from "../../core/taxonomy.js";
-import { parseJsonBody } from "../shared/decode.js";
+import { parseJsonBody } from "../../core/json.js";
 import { NO_EXTRAS } from "../shared/event-defaults.js";
 import { checkedEventId } from "../shared/event-id.js";
 import { smtpFrom } from "../shared/smtp.js";

@@ -16,7 +16,7 @@
  */
 import type { SnsControlAnswer } from "../../contract/ingestion.js";
 import { isRecord } from "../../core/is-record.js";
-import { parseJsonBody } from "../shared/decode.js";
+import { parseJsonBody } from "../../core/json.js";
 import {
   type ControlAnswer,
   type ImportUnit,

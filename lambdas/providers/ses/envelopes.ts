@@ -14,7 +14,7 @@ import { SqsRecordSchema } from "@aws-lambda-powertools/parser/schemas/sqs";
 import * as z from "zod";
 import { InputError } from "../../core/errors.js";
 import { isRecord } from "../../core/is-record.js";
-import { parseJsonText } from "../shared/decode.js";
+import { parseJsonText } from "../../core/json.js";
 import { parseAt } from "../shared/validate.js";
 
 /** Where the body came from. */

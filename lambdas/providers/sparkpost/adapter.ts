@@ -9,7 +9,7 @@ import { ALL_MAIL } from "../../core/scope.js";
 import { REPLY_CODE } from "../../core/smtp-codes.js";
 import { feedbackTypeOf } from "../ses/records.js";
 import { checkBasicAuth } from "../shared/basic-auth.js";
-import { parseJsonBody } from "../shared/decode.js";
+import { parseJsonBody } from "../../core/json.js";
 import { NO_EXTRAS } from "../shared/event-defaults.js";
 import { checkedEventId } from "../shared/event-id.js";
 import { smtpFrom } from "../shared/smtp.js";

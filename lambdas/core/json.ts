@@ -1,4 +1,9 @@
-import { InputError } from "../../core/errors.js";
+/**
+ * JSON decoding with a bound on nesting, for every JSON the service reads (request bodies, JSON
+ * layers inside SNS and SQS envelopes, lists inside form fields): a document nested deeper than
+ * `MAX_JSON_DEPTH` is refused before `JSON.parse` could overflow the stack on it.
+ */
+import { InputError } from "./errors.js";
 
 /**
  * Deepest nesting of arrays and objects a JSON document may have. The deepest payload we read is an

@@ -8,6 +8,7 @@ import {
   API_KEY_SECRET_ARN_ENV,
   PROVIDER_SECRETS_SECRET_ARN_ENV,
 } from "../lambdas/handlers/secret-api-key.js";
+import { SNS_TOPIC_ARNS } from "../lambdas/providers/ses/subscription.js";
 import { Alarms } from "./constructs/alarms.js";
 import { HttpApi } from "./constructs/http-api.js";
 import { topicEncryptionKey } from "./constructs/secure-defaults.js";
@@ -111,7 +112,7 @@ export class SuppressionStack extends Stack {
     });
     for (const [name, fn] of Object.entries(functions)) {
       if (FUNCTION_SPECS[name]?.snsTopics) {
-        fn.function.addEnvironment("SNS_TOPIC_ARNS", Fn.join(",", this.ses.topicArns));
+        fn.function.addEnvironment(SNS_TOPIC_ARNS, Fn.join(",", this.ses.topicArns));
       }
     }
 

@@ -4,7 +4,7 @@ import { Token } from "aws-cdk-lib";
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FALLBACK_ROUTE, HTTP_ROUTES } from "../../lambdas/handlers/routes.js";
-import { PROVIDER_SECRET_NAMES } from "../../lambdas/providers/registry.js";
+import { PROVIDER_SECRET_NAMES, PROVIDER_SETTING_NAMES } from "../../lambdas/providers/registry.js";
 import { tableDefinition } from "../../lambdas/store/schema.js";
 import { parseRouteKey } from "../../lib/constructs/http-api.js";
 import { assertNoReservedEnv } from "../../lib/constructs/secure-defaults.js";
@@ -197,6 +197,9 @@ describe("functions", () => {
       expect(env.SNS_TOPIC_ARNS).toEqual(
         spec?.snsTopics ? ref(logicalId(t, "AWS::SNS::Topic", "SesIngestionTopic")) : undefined,
       );
+      // Every setting an adapter reads from its environment is set on the webhook function.
+      if (name === "webhook")
+        for (const setting of PROVIDER_SETTING_NAMES) expect(env[setting]).toBeDefined();
       expect(env.SUPPRESSION_API_KEY).toBeUndefined(); // never a plain env var in AWS
       expect(env.POLICY_FILE).toBeUndefined(); // no policyFile prop here
     },

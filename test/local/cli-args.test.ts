@@ -1,6 +1,6 @@
 /**
  * Every command-line entry point (`npm run classify`, `npm run import`, `npm run eval:corpus`,
- * `npm start`) as a process: `--help` prints usage, options and exit codes on stdout and exits 0;
+ * `npm run docs`, `npm start`) as a process: `--help` prints usage, options and exit codes on stdout and exits 0;
  * a bad argument or a missing file is ONE line on stderr (no stack trace) and exit code 2.
  */
 import { describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ const CLASSIFY = "lambdas/local/classify-cli.ts";
 const IMPORT = "lambdas/local/import-cli.ts";
 const EVAL = "lambdas/local/corpus-eval.ts";
 const SERVER = "lambdas/local/server.ts";
+const DOCS = "lambdas/local/provider-docs.ts";
 
 /** One line on stderr, naming the problem, with no stack frames. */
 function expectOneLine(stderr: string, prefix: string, message: RegExp): void {
@@ -24,6 +25,7 @@ describe.concurrent("--help", () => {
     [IMPORT, "npm run import"],
     [EVAL, "npm run eval:corpus"],
     [SERVER, "npm start"],
+    [DOCS, "npm run docs"],
   ])("%s prints usage, options and exit codes", async (script, usage) => {
     // Act
     const long = await runTsx(script, ["--help"]);
@@ -55,6 +57,8 @@ describe.concurrent("bad arguments: one line on stderr, exit code 2", () => {
     [IMPORT, ["-p", "ses", "--chunk-size", "0", "f"], "import", /--chunk-size is an integer from 1 to/],
     [IMPORT, ["-p", "ses"], "import", /name at least one FILE/],
     [EVAL, ["--bogus"], "eval:corpus", /Unknown option '--bogus'/],
+    [DOCS, ["--bogus"], "docs", /Unknown option '--bogus'/],
+    [DOCS, ["--provider", "nope"], "docs", /--provider is one of ses, /],
     [EVAL, ["a.jsonl", "b.jsonl"], "eval:corpus", /name one corpus file; got 2/],
     [SERVER, ["--port", "80"], "suppression-service could not start", /Unknown option '--port'/],
     [SERVER, ["extra"], "suppression-service could not start", /the server is configured by the environment/],

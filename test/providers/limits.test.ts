@@ -14,8 +14,8 @@ import {
   NormalizedEventSchema,
   type ParsedNotification,
 } from "../../lambdas/core/events.js";
-import { ADAPTERS, type Provider } from "../../lambdas/providers/registry.js";
 import { MAX_JSON_DEPTH } from "../../lambdas/core/json.js";
+import { ADAPTERS, type Provider } from "../../lambdas/providers/registry.js";
 import type { WebhookRequest } from "../../lambdas/providers/types.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));

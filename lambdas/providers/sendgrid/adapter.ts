@@ -35,10 +35,10 @@ import { canonicalizeAddress } from "../../core/address.js";
 import { classify, isVagueRule } from "../../core/classifier/index.js";
 import { InputError } from "../../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../../core/events.js";
+import { parseJsonBody } from "../../core/json.js";
 import { tableOf } from "../../core/lookup.js";
 import { ALL_MAIL } from "../../core/scope.js";
 import { type Reason, typeFor } from "../../core/taxonomy.js";
-import { parseJsonBody } from "../../core/json.js";
 import { NO_EXTRAS } from "../shared/event-defaults.js";
 import { checkedEventId } from "../shared/event-id.js";
 import { smtpFrom } from "../shared/smtp.js";
@@ -180,24 +180,21 @@ const certain = (reason: Reason, permanent: boolean, rule: string): Verdict => (
  * the reply text itself names nothing specific. `Unclassified` (and unknown values) add nothing.
  * `Frequency or Volume Too High` is `speeding` (design §2.4: temporary, never suppresses).
  */
-const CLASSIFICATIONS: ReadonlyMap<string, (permanent: boolean, enhanced: string | null) => Reason> = tableOf(
-  {
-    "invalid address": (_p, enhanced) => (enhanced === "5.1.3" ? "bad_address_format" : "user_unknown"),
-    "mailbox unavailable": (permanent) => (permanent ? "suspend" : "mailbox_full"),
-    "technical failure": () => "not_accept",
-    content: () => "spam_detected",
-    reputation: () => "bad_reputation",
-    "frequency or volume too high": () => "speeding",
-  },
-);
+const CLASSIFICATIONS: ReadonlyMap<string, (permanent: boolean) => Reason> = tableOf({
+  // A `5.1.3` status never gets here: the classifier's own rule reads it as bad_address_format.
+  "invalid address": () => "user_unknown",
+  "mailbox unavailable": (permanent) => (permanent ? "suspend" : "mailbox_full"),
+  "technical failure": () => "not_accept",
+  content: () => "spam_detected",
+  reputation: () => "bad_reputation",
+  "frequency or volume too high": () => "speeding",
+});
 
 const slug = (text: string): string =>
   text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "");
-
-/** The classifier found nothing specific: only the reply-code class, or its fall-backs. */
 
 /**
  * One `bounce` event → type, subtype, reason, rule. `type: "bounce"` is permanent, `"blocked"` is
@@ -223,11 +220,7 @@ export function classifySendgridBounce(
   const classification = event.bounce_classification?.trim() ?? "";
   const hint = CLASSIFICATIONS.get(classification.toLowerCase());
   if (isVagueRule(c.rule) && hint) {
-    return certain(
-      hint(c.permanent, smtp.enhanced),
-      c.permanent,
-      `sendgrid-classification-${slug(classification)}`,
-    );
+    return certain(hint(c.permanent), c.permanent, `sendgrid-classification-${slug(classification)}`);
   }
   return { type: c.type, subtype: c.subtype, reason: c.reason, rule: c.rule };
 }

@@ -5,11 +5,11 @@
 import { canonicalizeAddress } from "../../core/address.js";
 import { InputError, type InputIssue } from "../../core/errors.js";
 import type { NormalizedEvent, ParsedNotification, Smtp } from "../../core/events.js";
+import { parseJsonBody } from "../../core/json.js";
 import { ALL_MAIL } from "../../core/scope.js";
 import { REPLY_CODE } from "../../core/smtp-codes.js";
 import { feedbackTypeOf } from "../ses/records.js";
 import { checkBasicAuth } from "../shared/basic-auth.js";
-import { parseJsonBody } from "../../core/json.js";
 import { NO_EXTRAS } from "../shared/event-defaults.js";
 import { checkedEventId } from "../shared/event-id.js";
 import { smtpFrom } from "../shared/smtp.js";

@@ -14,9 +14,10 @@
  * 3. the generic classes (1, 20, 30, 40, 70): the classifier's verdict; when it is undecided
  *    (`undefined`, `on_hold`) it is reported under the class's rule.
  *
- * Classes 25/26 (SparkPost's own policy: its suppression list) are certain: `suppressed`, unless the
- * text names another, specific cause (an account sending limit, an unconfigured sending domain):
- * those say nothing about the recipient and must not suppress it.
+ * Classes 25/26 (SparkPost's own policy: its suppression list) are `suppressed` when the text is
+ * empty or names a suppression list. Any other text names another cause (an account sending limit,
+ * an unconfigured sending domain), which says nothing about the recipient and must not suppress it:
+ * the classifier's verdict, or `undefined` (invalid/other, no suppression) when it finds nothing.
  * Classes 60 (auto-reply), 80 (subscribe) and 100 (challenge-response) are not failures: ignored.
  * Class 90 (the recipient asked to unsubscribe by replying) is an `unsubscribe` event.
  */
@@ -180,9 +181,11 @@ export function classifySparkPostBounce(cls: BounceClassRow | undefined, smtp: S
 
   if (cls.certain && cls.reason !== null) {
     if (text.trim() === "" || SUPPRESSION_TEXT.test(text)) return decided(cls.reason, true, rule);
+    // Any other text names another cause (a daily sending limit, an unconfigured sending domain:
+    // SparkPost's policy rejections), which says nothing about the recipient: the classifier's verdict
+    // when it finds one, else `undefined` (invalid/other), which suppresses nothing.
     const c = run(true);
-    // Another cause the text names (a sending limit, an unconfigured domain) is not the recipient's fault.
-    return isVagueRule(c.rule) ? decided(cls.reason, true, rule) : pick(c);
+    return isVagueRule(c.rule) ? decided("undefined", true, rule) : pick(c);
   }
 
   const c = run(cls.permanent);

@@ -432,6 +432,26 @@ describe("SparkPost bounce classes", () => {
     expect(verdict.reason).not.toBe("suppressed");
   });
 
+  it.each([
+    "554 [internal] Exceed Sending Limit (daily)",
+    "554 [internal] Exceed Sending Limit (sandbox)",
+    "554 [internal] Unconfigured Sending Domain <example.com>",
+  ])("does not suppress on an admin failure naming a sender-side cause, even without a code: %s", (text) => {
+    for (const cls of ["25", "26"]) {
+      const verdict = classifySparkPostBounce(bounceClassOf(cls), {
+        code: "554",
+        enhanced: null,
+        diagnostic: text,
+      });
+      expect(verdict).toEqual({
+        type: "invalid",
+        subtype: "other",
+        reason: "undefined",
+        rule: `sparkpost-class-${cls}`,
+      });
+    }
+  });
+
   it("reads a policy rejection without class by its text", () => {
     const suppressed = {
       code: "554",

@@ -3,18 +3,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../lambdas/core/errors.js";
 import { MAX_JSON_DEPTH, parseJsonBody, parseJsonText } from "../../lambdas/core/json.js";
+import { inputError } from "../support/input-error.js";
 
 const nested = (depth: number): string => `${"[".repeat(depth)}${"]".repeat(depth)}`;
-
-function inputError(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("parseJsonText", () => {
   it(`accepts ${MAX_JSON_DEPTH} levels and refuses ${MAX_JSON_DEPTH + 1}`, () => {

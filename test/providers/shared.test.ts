@@ -14,16 +14,7 @@ import { NO_EXTRAS } from "../../lambdas/providers/shared/event-defaults.js";
 import { checkedEventId } from "../../lambdas/providers/shared/event-id.js";
 import { joinDiagnostics, smtpFrom } from "../../lambdas/providers/shared/smtp.js";
 import { parseAt } from "../../lambdas/providers/shared/validate.js";
-
-function inputError(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-}
+import { inputError } from "../support/input-error.js";
 
 describe("smtpFrom: the one diagnostic cap", () => {
   it("cuts a long diagnostic to MAX_DIAGNOSTIC_CHARS and still reads its codes", () => {

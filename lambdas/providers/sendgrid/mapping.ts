@@ -19,6 +19,17 @@ const MESSAGE = {
 const BOUNCE_EFFECT =
   "per reason: `user_unknown`/`has_moved`/`suspend` 365 d, `host_unknown`/`not_accept` 30 d, `bad_address_format` never; IP/content/auth rejections none";
 
+/** A subscription-group event (`group_unsubscribe`, `group_resubscribe`) of group 42, as SendGrid posts it. */
+const groupEvent = (event: string, sgEventId: string) => ({
+  ...MESSAGE,
+  event,
+  sg_event_id: sgEventId,
+  asm_group_id: 42,
+  useragent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64)",
+  ip: "198.51.100.7",
+  url: "https://sendgrid.com?asm_group_id=42",
+});
+
 export const MAPPING: ProviderMapping = {
   eventColumn: "SendGrid event",
   rows: [
@@ -379,17 +390,7 @@ export const MAPPING: ProviderMapping = {
       rule: "`sendgrid-group-unsubscribe`",
       effect: "never expires, scope `asm-<id>` (checks with that scope, or below it)",
       example: {
-        payload: [
-          {
-            ...MESSAGE,
-            event: "group_unsubscribe",
-            sg_event_id: "Z3JvdXAtdW5zdWItMQ",
-            asm_group_id: 42,
-            useragent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64)",
-            ip: "198.51.100.7",
-            url: "https://sendgrid.com?asm_group_id=42",
-          },
-        ],
+        payload: [groupEvent("group_unsubscribe", "Z3JvdXAtdW5zdWItMQ")],
         gives: {
           type: "unsubscribe",
           scope: "asm-42",
@@ -405,17 +406,7 @@ export const MAPPING: ProviderMapping = {
       rule: "`sendgrid-group-resubscribe`",
       effect: "lifts the unsubscribe at `asm-<id>` only (never `*`, never other causes)",
       example: {
-        payload: [
-          {
-            ...MESSAGE,
-            event: "group_resubscribe",
-            sg_event_id: "Z3JvdXAtcmVzdWItMQ",
-            asm_group_id: 42,
-            useragent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64)",
-            ip: "198.51.100.7",
-            url: "https://sendgrid.com?asm_group_id=42",
-          },
-        ],
+        payload: [groupEvent("group_resubscribe", "Z3JvdXAtcmVzdWItMQ")],
         gives: {
           type: "unsubscribe",
           scope: "asm-42",

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../../lambdas/core/errors.js";
 import { parseSes, unwrapSes } from "../../../lambdas/providers/ses/index.js";
+import { inputError } from "../../support/input-error.js";
 import {
   ACCOUNT,
   allShapes,
@@ -20,16 +20,6 @@ const opts = { tenant: "acme" };
 const RECORDS = readdirSync(SES_FIXTURES_DIR)
   .filter((f) => !f.startsWith("wrap-"))
   .map((f) => f.replace(/\.json$/, ""));
-
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return err as InputError;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("every shape yields the same events as the bare record", () => {
   it.each(RECORDS)("%s", (name) => {

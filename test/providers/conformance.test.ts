@@ -69,6 +69,29 @@ describe("every webhook provider", () => {
     expect(await isSuppressed(recipient)).toBe(false);
   });
 
+  it.each(PROVIDERS)(
+    "%s: a replayed signature is refused and stores nothing (or, unsigned in time, is a duplicate)",
+    async (provider) => {
+      const recipient = `replayed-${salt()}@example.org`;
+      const sequence = requests(provider).replayed(recipient);
+      if (sequence === null) {
+        // Basic auth signs no time or token: a replay is the same bytes, counted once.
+        const request = requests(provider).genuine(recipient);
+        expect((await post(running().url, request)).body).toMatchObject({ accepted: 1 });
+        expect((await post(running().url, request)).body).toMatchObject({ accepted: 0, duplicates: 1 });
+        return;
+      }
+      const replay = sequence.at(-1);
+      if (replay === undefined) throw new Error(`${provider}: an empty replay sequence`);
+      for (const genuine of sequence.slice(0, -1))
+        expect((await post(running().url, genuine)).status).toBe(200);
+      const answer = await post(running().url, replay);
+      expect([401, 403, 406]).toContain(answer.status);
+      expectProblem(answer, answer.status);
+      expect(await isSuppressed(recipient)).toBe(false);
+    },
+  );
+
   it.each(PROVIDERS)("%s: a malformed body is refused with a 4xx problem", async (provider) => {
     const answer = await post(running().url, requests(provider).malformed());
     expect(answer.status).toBeGreaterThanOrEqual(400);

@@ -41,6 +41,13 @@ export type RequestKinds = {
   unsigned(recipient: string): Posted;
   /** A body that is not the provider's format, signed (or credentialed) where the body is signed. */
   malformed(): Posted;
+  /**
+   * A captured signature used again outside what it vouches for, as requests sent in order: every
+   * one but the last is genuine (accepted); the last is the replay, which must be refused. `null`
+   * where the provider signs no time or token (basic auth: Postmark, SparkPost), so a replay is the
+   * same bytes again, which the store counts as a duplicate.
+   */
+  replayed(recipient: string): readonly Posted[] | null;
 };
 
 const identity = makeSigningIdentity();
@@ -90,9 +97,9 @@ export function sesRecord(name: string, from: string, to: string, agoMs = 60_000
   return JSON.parse(text) as Json;
 }
 
-/** A signed SNS Notification carrying `record` (by `by`, default the trusted identity). */
-export const signedSns = (record: Json, by = identity): Json =>
-  signSns({ ...asSnsHttp(record), Timestamp: snsTimestamp(-1000), MessageId: salt() }, by, "2");
+/** A signed SNS Notification carrying `record` (by `by`, default the trusted identity), sent `agoMs` ago. */
+export const signedSns = (record: Json, by = identity, agoMs = 1000): Json =>
+  signSns({ ...asSnsHttp(record), Timestamp: snsTimestamp(-agoMs), MessageId: salt() }, by, "2");
 
 /** How SNS posts a document: `text/plain`, with the type header. */
 export const sesPosted = (doc: Json): Posted => ({
@@ -118,7 +125,11 @@ function sendgridBody(recipient: string): string {
   ]);
 }
 
-function mailgunBody(recipient: string, key = MAILGUN_KEY): string {
+/** A Mailgun token and timestamp to sign two bodies with (a replay of the first one's signature). */
+type Signing = { readonly timestamp: number; readonly token: string };
+const oneSigning = (timestamp: number): Signing => ({ timestamp, token: randomBytes(25).toString("hex") });
+
+function mailgunBody(recipient: string, key = MAILGUN_KEY, signing?: Signing): string {
   const body = signMailgun(
     {
       signature: {},
@@ -132,6 +143,7 @@ function mailgunBody(recipient: string, key = MAILGUN_KEY): string {
       },
     },
     key,
+    signing ?? {},
   );
   return JSON.stringify(body);
 }
@@ -171,7 +183,7 @@ function sparkpostBody(recipient: string): string {
   ]);
 }
 
-function sendcloudFields(recipient: string, key = SENDCLOUD_KEY): Record<string, string> {
+function sendcloudFields(recipient: string, key = SENDCLOUD_KEY, signing?: Signing): Record<string, string> {
   return signSendCloud(
     {
       event: "invalid",
@@ -182,6 +194,7 @@ function sendcloudFields(recipient: string, key = SENDCLOUD_KEY): Record<string,
       subStatDesc: "user not exist",
     },
     key,
+    signing ?? {},
   );
 }
 
@@ -202,6 +215,8 @@ export const REQUESTS: Readonly<Record<string, RequestKinds>> = {
       return sesPosted(rest);
     },
     malformed: () => sesPosted(signedSns({ hello: "world" })),
+    // SNS signs its Timestamp; a message over an hour old (SNS stops retrying by then) is a replay.
+    replayed: (recipient) => [sesPosted(signedSns(sesBounce(recipient), identity, 2 * 3600_000))],
   },
   sendgrid: {
     genuine: (recipient) => {
@@ -217,6 +232,13 @@ export const REQUESTS: Readonly<Record<string, RequestKinds>> = {
       const body = '{"not":"an array of events"}';
       return { provider: "sendgrid", headers: { ...json, ...sendgrid.headers(body) }, body };
     },
+    // The signed timestamp is older than SendGrid's 24 h retry span.
+    replayed: (recipient) => {
+      const body = sendgridBody(recipient);
+      return [
+        { provider: "sendgrid", headers: { ...json, ...sendgrid.headers(body, nowS() - 2 * 86_400) }, body },
+      ];
+    },
   },
   mailgun: {
     genuine: (recipient) => ({ provider: "mailgun", headers: json, body: mailgunBody(recipient) }),
@@ -231,6 +253,14 @@ export const REQUESTS: Readonly<Record<string, RequestKinds>> = {
       return { provider: "mailgun", headers: json, body: JSON.stringify(doc) };
     },
     malformed: () => ({ provider: "mailgun", headers: json, body: "[1, 2, 3" }),
+    // Mailgun signs timestamp + token, not the body: its token again, on another event.
+    replayed: (recipient) => {
+      const signing = oneSigning(nowS());
+      return [
+        { provider: "mailgun", headers: json, body: mailgunBody(`first-${recipient}`, MAILGUN_KEY, signing) },
+        { provider: "mailgun", headers: json, body: mailgunBody(recipient, MAILGUN_KEY, signing) },
+      ];
+    },
   },
   postmark: {
     genuine: (recipient) => ({
@@ -249,6 +279,7 @@ export const REQUESTS: Readonly<Record<string, RequestKinds>> = {
       headers: { ...json, authorization: basic(PM_USER, PM_PASSWORD) },
       body: '{"RecordType": 42}',
     }),
+    replayed: () => null,
   },
   sparkpost: {
     genuine: (recipient) => ({
@@ -267,6 +298,7 @@ export const REQUESTS: Readonly<Record<string, RequestKinds>> = {
       headers: { ...json, authorization: basic(SP_USER, SP_PASSWORD) },
       body: '{"msys": "not a batch"}',
     }),
+    replayed: () => null,
   },
   sendcloud: {
     genuine: (recipient) => ({
@@ -284,5 +316,15 @@ export const REQUESTS: Readonly<Record<string, RequestKinds>> = {
       return { provider: "sendcloud", headers: { "content-type": FORM }, body: toForm(fields) };
     },
     malformed: () => ({ provider: "sendcloud", headers: json, body: "[1, 2, 3" }),
+    // SendCloud signs timestamp + token, not the fields: its token again, on another event.
+    replayed: (recipient) => {
+      const signing = oneSigning(Date.now());
+      const posted = (to: string): Posted => ({
+        provider: "sendcloud",
+        headers: { "content-type": FORM },
+        body: toForm(sendcloudFields(to, SENDCLOUD_KEY, signing)),
+      });
+      return [posted(`first-${recipient}`), posted(recipient)];
+    },
   },
 };

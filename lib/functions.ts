@@ -42,7 +42,7 @@ export const SES_EVENTS_FUNCTION = "ses-events";
 
 /**
  * Every function the service may deploy, by handler module name (`lambdas/handlers/<name>.ts`).
- * Least privilege: the two that answer reads only read; only ingestion writes.
+ * Least privilege: the two that answer reads only read; only ingestion and the admin function write.
  */
 export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
   health: { description: "GET /healthz: liveness", table: "none" },
@@ -57,6 +57,13 @@ export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
     description: "GET /v1/suppressions/{address}: one address, all live entries",
     table: "read",
     apiKey: true,
+    timeout: HTTP_STORE_TIMEOUT,
+  },
+  admin: {
+    description: "PUT and DELETE /v1/suppressions/{address}: operators' manual entries and removals",
+    table: "read-write",
+    apiKey: true,
+    policy: true,
     timeout: HTTP_STORE_TIMEOUT,
   },
   import: {

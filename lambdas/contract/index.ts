@@ -1,15 +1,18 @@
 /**
  * The HTTP contract (design.md §5.3) as zod schemas: what docs/openapi.json is generated from
- * (`npm run openapi`) and what the tests parse real answers with. Classic zod, so no Lambda imports
- * this at run time; handlers and the store take their types from here with `import type`. The check
- * function's own parser is check-request.ts (zod/mini).
+ * (`npm run openapi`) and what the tests parse real answers with. Classic zod: only the admin
+ * function parses its requests with these schemas at run time (admin.ts); the other handlers and the
+ * store take their types from here with `import type`. The check function's own parser is
+ * check-request.ts (zod/mini).
  */
+import * as admin from "./admin.js";
 import * as check from "./check.js";
 import * as ingestion from "./ingestion.js";
 import * as problem from "./problem.js";
 import * as suppressions from "./suppressions.js";
 import * as taxonomy from "./taxonomy.js";
 
+export * from "./admin.js";
 export * from "./check.js";
 export * from "./check-request.js";
 export * from "./ingestion.js";
@@ -41,6 +44,9 @@ export const COMPONENTS = {
   UnsuppressedAddressView: suppressions.UnsuppressedAddressView,
   BadAddressView: suppressions.BadAddressView,
   AddressView: suppressions.AddressView,
+  ManualSuppressionRequest: admin.ManualSuppressionRequest,
+  ManualSuppressionAnswer: admin.ManualSuppressionAnswer,
+  RemovalAnswer: admin.RemovalAnswer,
   Smtp: taxonomy.Smtp,
   EventView: ingestion.EventView,
   DecisionView: ingestion.DecisionView,

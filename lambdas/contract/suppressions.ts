@@ -18,6 +18,7 @@ export const LiveEntry = z
     source: Source,
     eventId: z.string(),
     rule: z.string().nullable(),
+    note: z.string().nullable().describe("The operator's note of a manual entry; `null` otherwise."),
   })
   .meta({ id: "LiveEntry", description: "One live cause of one entry." });
 export type LiveEntry = z.output<typeof LiveEntry>;

@@ -58,16 +58,46 @@ export function canonicalizeAddress(input: string): AddressResult {
   const bare = nfc(parts.local.toLowerCase());
   const local = DOT_ATOM.test(bare) ? bare : `"${bare.replace(/(["\\])/g, "\\$1")}"`;
   if (local.length === 0 || Buffer.byteLength(local) > MAX_LOCAL) return fail("local part length");
-  const unicodeDomain = parts.domain.toLowerCase().replace(/\.$/, "");
-  if (unicodeDomain.startsWith("[")) return fail("address literals are not accepted");
-  const domain = domainToASCII(unicodeDomain);
-  if (domain === "") return fail("domain is not a valid host name");
-  if (domain.length > MAX_DOMAIN || !domain.includes(".")) return fail("domain is not a valid host name");
-  if (!domain.split(".").every((label) => DNS_LABEL.test(label)))
-    return fail("domain is not a valid host name");
+  if (parts.domain.startsWith("[")) return fail("address literals are not accepted");
+  const domain = canonicalDomain(parts.domain);
+  if (domain === undefined) return fail("domain is not a valid host name");
   const address = `${local}@${domain}`;
   if (Buffer.byteLength(address) > MAX_ADDRESS) return fail("address too long");
   return { ok: true, address, local, domain };
+}
+
+/** A host name in lower-case IDNA ASCII (UTS #46), or `undefined` when it is not a valid one. */
+function canonicalDomain(text: string): string | undefined {
+  const domain = domainToASCII(nfc(text).toLowerCase().replace(/\.$/, ""));
+  if (domain === "" || domain.length > MAX_DOMAIN || !domain.includes(".")) return undefined;
+  return domain.split(".").every((label) => DNS_LABEL.test(label)) ? domain : undefined;
+}
+
+/** What an operator's entry is about: one address, or (written `@example.org`) a whole domain. */
+export type Subject = { readonly kind: "address" | "domain"; readonly value: string };
+
+/**
+ * Canonicalizes the subject of an operator's entry: `@example.org` (or `@Bücher.Example`) is the
+ * domain, canonical as an address's domain is; anything else an address (`canonicalizeAddress`).
+ *
+ * @example
+ * canonicalizeSubject("@Bücher.Example"); // { ok: true, subject: { kind: "domain", value: "xn--bcher-kva.example" } }
+ * canonicalizeSubject("JDoe@example.org"); // { ok: true, subject: { kind: "address", value: "jdoe@example.org" } }
+ */
+export function canonicalizeSubject(
+  input: string,
+): { readonly ok: true; readonly subject: Subject } | { readonly ok: false; readonly problem: string } {
+  const trimmed = input.trim();
+  if (trimmed.startsWith("@")) {
+    const domain = trimmed.length <= MAX_DOMAIN + 1 ? canonicalDomain(trimmed.slice(1)) : undefined;
+    return domain === undefined
+      ? { ok: false, problem: "domain is not a valid host name" }
+      : { ok: true, subject: { kind: "domain", value: domain } };
+  }
+  const address = canonicalizeAddress(trimmed);
+  return address.ok
+    ? { ok: true, subject: { kind: "address", value: address.address } }
+    : { ok: false, problem: address.problem };
 }
 
 /** `text` in Unicode NFC (ASCII text is already). */

@@ -6,6 +6,8 @@ export const HTTP_ROUTES = {
   "GET /healthz": "health",
   "POST /v1/check": "check",
   "GET /v1/suppressions/{address}": "suppressions",
+  "PUT /v1/suppressions/{address}": "admin",
+  "DELETE /v1/suppressions/{address}": "admin",
   "POST /v1/import/{provider}": "import",
   "POST /webhooks/{provider}": "webhook",
 } as const;

@@ -93,6 +93,9 @@ export const DOCUMENT_HEAD = {
     {
       name: "operations",
     },
+    {
+      name: "operators",
+    },
   ],
 };
 
@@ -310,7 +313,7 @@ export const PATHS = {
   },
   "/v1/suppressions/{address}": {
     description:
-      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); only GET is routed.",
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); GET, PUT and DELETE are routed.",
     get: {
       operationId: "getSuppression",
       tags: ["checks"],
@@ -371,6 +374,7 @@ export const PATHS = {
                         eventId:
                           "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org",
                         rule: "text-user-unknown",
+                        note: null,
                       },
                     ],
                   },
@@ -436,6 +440,163 @@ export const PATHS = {
         "503": {
           $ref: "#/components/responses/StoreUnavailable",
         },
+      },
+    },
+    put: {
+      operationId: "suppressManually",
+      tags: ["operators"],
+      summary: "Add (or replace) a manual entry on an address or a whole domain",
+      description:
+        "Adds a `manual` cause, the strongest: provider events never end it, only `DELETE` does (or its `expiresAt`). `{address}` may be a whole domain written `@example.org`, which suppresses every address of that domain. A second `PUT` replaces the entry's expiry and note. Written into the subject's history first, with who (the key) and when.",
+      parameters: [
+        {
+          name: "address",
+          in: "path",
+          required: true,
+          description: "The address, or `@domain` for every address of a domain.",
+          schema: { type: "string" },
+          example: "@example.org",
+        },
+      ],
+      requestBody: {
+        required: false,
+        content: {
+          "application/json": {
+            schema: { $ref: "#/components/schemas/ManualSuppressionRequest" },
+            examples: { domain: { value: { note: "our own test domain", scope: "*", expiresAt: null } } },
+          },
+        },
+      },
+      responses: {
+        "200": {
+          description: "The entry, as it now stands.",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/ManualSuppressionAnswer" },
+              examples: {
+                domain: {
+                  value: {
+                    subjectKind: "domain",
+                    subject: "example.org",
+                    scope: "*",
+                    cause: "manual",
+                    expiresAt: null,
+                    note: "our own test domain",
+                    actionId: "6f1c2b8e-1d2a-4b7e-9c1f-0a2b3c4d5e6f",
+                    at: "2026-11-20T10:00:00.000Z",
+                  },
+                },
+              },
+            },
+          },
+        },
+        "400": { $ref: "#/components/responses/BadRequest" },
+        "401": { $ref: "#/components/responses/Unauthorized" },
+        "503": { $ref: "#/components/responses/StoreUnavailable" },
+      },
+    },
+    delete: {
+      operationId: "removeSuppression",
+      tags: ["operators"],
+      summary: "End one cause, or every cause, of an address or domain at a scope",
+      description:
+        "Never silent: who (the key) and why (`reason`) are written into the subject's history before anything changes. A removed cause comes back only through an event that occurred after the removal: a provider's late delivery of an older event changes nothing.",
+      parameters: [
+        {
+          name: "address",
+          in: "path",
+          required: true,
+          description: "The address, or `@domain`.",
+          schema: { type: "string" },
+          example: "jane.doe@example.org",
+        },
+        {
+          name: "reason",
+          in: "query",
+          required: true,
+          description: "Why the entry is removed (kept in the history). Required: 400 without it.",
+          schema: { type: "string", minLength: 1, maxLength: 1000 },
+          example: "the customer fixed their mailbox",
+        },
+        {
+          name: "scope",
+          in: "query",
+          required: false,
+          description: "The entry's scope; default `*`.",
+          schema: { $ref: "#/components/schemas/Scope" },
+        },
+        {
+          name: "cause",
+          in: "query",
+          required: false,
+          description: "The one cause to end; default every cause at the scope.",
+          schema: { $ref: "#/components/schemas/Cause" },
+        },
+      ],
+      responses: {
+        "200": {
+          description: "What was removed.",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/RemovalAnswer" },
+              examples: {
+                bounce: {
+                  value: {
+                    subjectKind: "address",
+                    subject: "jane.doe@example.org",
+                    scope: "*",
+                    removed: ["bounce"],
+                    kept: [],
+                    reason: "the customer fixed their mailbox",
+                    actionId: "0c9e7a52-6b1f-4d3e-8a2c-5f4e3d2c1b0a",
+                    at: "2026-11-21T09:30:00.000Z",
+                  },
+                },
+              },
+            },
+          },
+        },
+        "400": { $ref: "#/components/responses/BadRequest" },
+        "401": { $ref: "#/components/responses/Unauthorized" },
+        "404": {
+          description: "Nothing live to remove at that scope (the attempt is in the history all the same).",
+          content: {
+            "application/problem+json": {
+              schema: { $ref: "#/components/schemas/ProblemDocument" },
+              examples: {
+                notSuppressed: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/not-suppressed",
+                    title: "Not Found",
+                    status: 404,
+                    detail: "No live `bounce` cause at scope `*`: nothing was removed.",
+                  },
+                },
+              },
+            },
+          },
+        },
+        "409": {
+          description:
+            "What is live has an event dated after the request (a provider's clock ahead of ours, or an event that arrived meanwhile): nothing was removed. Look the address up, then retry.",
+          content: {
+            "application/problem+json": {
+              schema: { $ref: "#/components/schemas/ProblemDocument" },
+              examples: {
+                newerEvidence: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/newer-evidence",
+                    title: "Conflict",
+                    status: 409,
+                    detail:
+                      "`bounce` has an event dated after this request (a provider's clock ahead of ours, or an event that arrived meanwhile): nothing was removed. Look the address up, then retry.",
+                  },
+                },
+              },
+            },
+          },
+        },
+        "503": { $ref: "#/components/responses/StoreUnavailable" },
       },
     },
   },
@@ -922,6 +1083,25 @@ export const RESPONSES = {
               title: "Content Too Large",
               status: 413,
               detail: `At most ${MAX_EVENTS_PER_REQUEST} events per request; got ${MAX_EVENTS_PER_REQUEST + 1} events. Send smaller batches (npm run import splits files into chunks that fit).`,
+            },
+          },
+        },
+      },
+    },
+  },
+  BadRequest: {
+    description: "A bad address or `@domain`, body or query (problem+json, with the issues).",
+    content: {
+      "application/problem+json": {
+        schema: { $ref: "#/components/schemas/ProblemDocument" },
+        examples: {
+          missingReason: {
+            value: {
+              type: "https://suppression-service.dev/problems/invalid-input",
+              title: "Bad Request",
+              status: 400,
+              detail: "`reason` is required: say why the entry is removed (the history keeps it).",
+              errors: [{ path: "reason", message: "missing" }],
             },
           },
         },

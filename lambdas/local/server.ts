@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { PolicyError } from "../core/policy/index.js";
+import { createAdminHandler } from "../handlers/admin.js";
 import { createCheckHandler } from "../handlers/check.js";
 import { createHealthHandler, unmatched } from "../handlers/health.js";
 import { MAX_BODY_BYTES } from "../handlers/http/body.js";
@@ -140,6 +141,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     health: createHealthHandler,
     check: createCheckHandler,
     suppressions: createSuppressionsHandler,
+    admin: createAdminHandler,
     import: createImportHandler,
     webhook: (d) => createWebhookHandler(d, options.webhookOptions),
     openapi: createOpenApiHandler,

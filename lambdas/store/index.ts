@@ -1,5 +1,7 @@
 /** The store: the only code that talks to DynamoDB (design.md §4). */
 
+// Operators' changes (`adminStore(store)` and their types) are imported from admin.ts itself, by
+// the admin function only: the check function never loads them.
 export { INGEST_WRITE_CONCURRENCY, STORE_TIMEOUTS, type StoreTimeouts } from "./budget.js";
 export {
   type ClientOptions,

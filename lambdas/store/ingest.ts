@@ -10,15 +10,15 @@
  * reports a duplicate with the outcome the winner stored. So each event is accepted exactly once.
  */
 import { randomUUID } from "node:crypto";
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { NormalizedEvent } from "../core/events.js";
-import { applyDecision, emptyEntry, isEmpty, itemExpiry, liveCauses } from "../core/ledger/index.js";
+import { applyDecision, liveCauses } from "../core/ledger/index.js";
 import type { Cause, Decision, EntryState, Outcome } from "../core/ledger/types.js";
-import { backoff, type CallContext } from "./context.js";
+import type { CallContext } from "./context.js";
+import { type EntryItem, getItem, updateEntry } from "./entries.js";
 import { isConditionalCheckFailed, StoreUnavailableError, toStoreError } from "./errors.js";
 import { assertItemFits } from "./item-size.js";
-import { addressPk, entrySk, eventSk } from "./keys.js";
-import { TTL_ATTRIBUTE } from "./schema.js";
+import { addressPk, eventSk } from "./keys.js";
 
 /** What recording one event did. */
 export type RecordResult =
@@ -38,20 +38,8 @@ export type RecordResult =
       readonly expiresAt: number | null;
     };
 
-/** The stored form of one entry (address or domain × scope). */
-export type EntryItem = {
-  readonly pk: string;
-  readonly sk: string;
-  readonly kind: "entry";
-  readonly tenant: string;
-  readonly subjectKind: "address" | "domain";
-  readonly subject: string;
-  readonly scope: string;
-  readonly state: EntryState;
-  readonly version: number;
-  readonly updatedAt: string;
-  readonly ttl?: number;
-};
+/** The stored form of one entry: see entries.ts. */
+export type { EntryItem };
 
 /** The stored form of one history event. */
 export type EventItem = {
@@ -129,86 +117,25 @@ async function claim(
   throw new StoreUnavailableError("could not claim the event in the history");
 }
 
-async function getItem(
-  ctx: CallContext,
-  key: { pk: string; sk: string },
-  projection: string,
-  operation: string,
-  names?: Record<string, string>,
-): Promise<Record<string, unknown> | undefined> {
-  try {
-    const out = await ctx.doc.send(
-      new GetCommand({
-        TableName: ctx.tableName,
-        Key: key,
-        ConsistentRead: true,
-        ProjectionExpression: projection,
-        ...(names ? { ExpressionAttributeNames: names } : {}),
-      }),
-      { abortSignal: ctx.signal },
-    );
-    return out.Item;
-  } catch (err) {
-    throw toStoreError(err, operation);
-  }
-}
-
 type Applied = { readonly outcome: Outcome; readonly state: EntryState };
 
-async function applyToEntry(
+/** Applies the decision to the entry of (address, decision scope), under the entry's lock. */
+function applyToEntry(
   ctx: CallContext,
   event: NormalizedEvent,
   decision: Exclude<Decision, { action: "none" }>,
   now: number,
 ): Promise<Applied> {
-  const key = { pk: addressPk(event.tenant, event.recipient), sk: entrySk(decision.scope) };
-  for (let attempt = 0; attempt < ctx.lockAttempts; attempt++) {
-    const current = await getItem(ctx, key, "#state, #version", "GetItem (entry)", {
-      "#state": "state",
-      "#version": "version",
-    });
-    const version = typeof current?.version === "number" ? current.version : null;
-    const before = (current?.state as EntryState | undefined) ?? emptyEntry();
-    const { state, outcome } = applyDecision(before, event, decision);
-    // The ledger returns the very same object when nothing changed; an empty state is not stored.
-    if (state === before || (current === undefined && isEmpty(state))) return { outcome, state };
-    const expiry = itemExpiry(state, ctx.policy);
-    const item: EntryItem = {
-      ...key,
-      kind: "entry",
-      tenant: event.tenant,
-      subjectKind: "address",
-      subject: event.recipient,
-      scope: decision.scope,
-      state,
-      version: (version ?? 0) + 1,
-      updatedAt: new Date(now * 1000).toISOString(),
-      ...(expiry !== null ? { [TTL_ATTRIBUTE]: expiry } : {}),
-    };
-    const what = { item: "entry", provider: event.provider } as const;
-    assertItemFits(item, what);
-    try {
-      await ctx.doc.send(
-        new PutCommand({
-          TableName: ctx.tableName,
-          Item: item,
-          ...(version === null
-            ? { ConditionExpression: "attribute_not_exists(pk)" }
-            : {
-                ConditionExpression: "#version = :version",
-                ExpressionAttributeNames: { "#version": "version" },
-                ExpressionAttributeValues: { ":version": version },
-              }),
-        }),
-        { abortSignal: ctx.signal },
-      );
-      return { outcome, state };
-    } catch (err) {
-      if (!isConditionalCheckFailed(err)) throw toStoreError(err, "PutItem (entry)", what);
-      await backoff(ctx, attempt);
-    }
-  }
-  throw new StoreUnavailableError(`the entry changed under us ${ctx.lockAttempts} times; retry later`);
+  const ref = {
+    tenant: event.tenant,
+    subjectKind: "address",
+    subject: event.recipient,
+    scope: decision.scope,
+  } as const;
+  return updateEntry(ctx, ref, (before) => applyDecision(before, event, decision), now, {
+    item: "entry",
+    provider: event.provider,
+  });
 }
 
 /** Who marked the claim applied: this request, or a concurrent copy of the event (with its outcome). */

@@ -261,6 +261,7 @@ export async function getAddress(
       source: c.state.source,
       eventId: c.state.eventId,
       rule: c.state.rule,
+      note: c.state.note ?? null,
     }),
   );
   return {

@@ -1,6 +1,13 @@
 import type { NormalizedEvent } from "../core/events.js";
 import type { Decision } from "../core/ledger/types.js";
-import { nowSeconds, resolveContext, type StoreContext, type StoreOptions, withinBudget } from "./context.js";
+import {
+  type CallContext,
+  nowSeconds,
+  resolveContext,
+  type StoreContext,
+  type StoreOptions,
+  withinBudget,
+} from "./context.js";
 import { type RecordResult, recordEvent } from "./ingest.js";
 import { type AddressView, checkAddresses, getAddress, type Verdict } from "./lookup.js";
 import { claimNonce } from "./nonces.js";
@@ -19,6 +26,12 @@ export type SuppressionStore = {
   ): Promise<Verdict[]>;
   /** See `getAddress` in lookup.ts. `now` (epoch seconds) defaults to the clock. */
   getAddress(tenant: string, address: string, now?: number): Promise<AddressView>;
+  /**
+   * Runs one store call of a module that extends the store (admin.ts: `adminStore(store)`), under
+   * the same budget as every method here. Only store/ modules call it: handlers use what they
+   * export, so the check function never loads the admin operations.
+   */
+  within<T>(operation: string, body: (call: CallContext) => Promise<T>): Promise<T>;
   /** See `claimNonce` in nonces.ts: `false` when a provider's token comes back with another request. */
   claimNonce(
     tenant: string,
@@ -49,6 +62,7 @@ export function createStore(options: StoreOptions): SuppressionStore {
       withinBudget(ctx, "checkAddresses", (call) => checkAddresses(call, tenant, addresses, scope, now)),
     getAddress: (tenant, address, now = nowSeconds()) =>
       withinBudget(ctx, "getAddress", (call) => getAddress(call, tenant, address, now)),
+    within: (operation, body) => withinBudget(ctx, operation, body),
     claimNonce: (tenant, provider, token, fingerprint, expiresAt, now = nowSeconds()) =>
       withinBudget(ctx, "claimNonce", (call) =>
         claimNonce(call, tenant, provider, token, fingerprint, expiresAt, now),

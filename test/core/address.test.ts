@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalizeAddress, splitAddress } from "../../lambdas/core/address.js";
+import { canonicalizeAddress, canonicalizeSubject, splitAddress } from "../../lambdas/core/address.js";
 
 describe("canonicalizeAddress", () => {
   it.each([
@@ -127,6 +127,38 @@ describe("the fast path for plain addresses", () => {
         expect(splitAddress(input.trim(), true)).toEqual(splitAddress(input.trim(), false));
       }),
       { numRuns: 20_000 },
+    );
+  });
+});
+
+describe("canonicalizeSubject: an address, or @domain for a whole domain", () => {
+  it.each([
+    ["@Example.ORG", { kind: "domain", value: "example.org" }],
+    [" @Bücher.Example. ", { kind: "domain", value: "xn--bcher-kva.example" }],
+    ["JDoe@Example.org", { kind: "address", value: "jdoe@example.org" }],
+    ['"J. Doe" <jdoe@example.org>', { kind: "address", value: "jdoe@example.org" }],
+  ])("%s", (input, subject) => {
+    expect(canonicalizeSubject(input)).toEqual({ ok: true, subject });
+  });
+
+  it.each(["@", "@localhost", "@-bad-.example", `@${"a".repeat(300)}.example`, "@[192.0.2.1]", "nope", ""])(
+    "refuses %j with the problem named",
+    (input) => {
+      const result = canonicalizeSubject(input);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.problem).toMatch(/host name|address|empty/);
+    },
+  );
+
+  it("reads a domain the way an address's domain is read (the check finds domain entries by it)", () => {
+    fc.assert(
+      fc.property(fc.domain(), (domain) => {
+        const address = canonicalizeAddress(`jdoe@${domain}`);
+        const subject = canonicalizeSubject(`@${domain}`);
+        if (address.ok)
+          expect(subject).toEqual({ ok: true, subject: { kind: "domain", value: address.domain } });
+        else expect(subject.ok).toBe(false);
+      }),
     );
   });
 });

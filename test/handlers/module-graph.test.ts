@@ -35,4 +35,15 @@ describe("handler module graphs", () => {
       );
     },
   );
+
+  it("check loads none of the operators' code: the admin function's store, contract or handler", async () => {
+    const graph = await moduleGraph(entryOf("check"));
+    for (const module of [
+      "lambdas/store/admin.ts",
+      "lambdas/contract/admin.ts",
+      "lambdas/handlers/admin.ts",
+    ]) {
+      expect(graph.modules.has(module), `${module} ← ${graph.importersOf(module).join(", ")}`).toBe(false);
+    }
+  });
 });

@@ -18,6 +18,8 @@ import { functionEnv, functionProperties, logicalId, resourcesOf, type Synthesiz
 const DESIGN_ROUTES = [
   "POST /webhooks/{provider}",
   "GET /v1/suppressions/{address}",
+  "PUT /v1/suppressions/{address}",
+  "DELETE /v1/suppressions/{address}",
   "POST /v1/check",
   "POST /v1/import/{provider}",
   "GET /healthz",

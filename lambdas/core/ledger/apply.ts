@@ -52,7 +52,8 @@ export function isEmpty(state: EntryState): boolean {
     Object.keys(state.causes).length === 0 &&
     Object.keys(state.soft.hits).length === 0 &&
     state.soft.resetAt === null &&
-    state.liftedAt === null
+    state.liftedAt === null &&
+    Object.keys(state.removedAt ?? {}).length === 0
   );
 }
 
@@ -116,7 +117,13 @@ function mergeCause(
   };
 }
 
-function withCause(state: EntryState, cause: Cause, value: CauseState | undefined): EntryState {
+/** Whether an operator removed `cause` at or after `t` (epoch seconds). */
+function removedSince(state: EntryState, cause: Cause, t: number): boolean {
+  const removed = state.removedAt?.[cause];
+  return removed !== undefined && t <= removed;
+}
+
+export function withCause(state: EntryState, cause: Cause, value: CauseState | undefined): EntryState {
   const causes: Partial<Record<Cause, CauseState>> = { ...state.causes };
   if (value) causes[cause] = value;
   else delete causes[cause];
@@ -132,6 +139,8 @@ function applySuppress(
   const t = toEpochSeconds(event.occurredAt);
   // An unsubscribe older than (or as old as) the latest resubscribe of this scope is superseded.
   if (cause === "unsubscribe" && state.liftedAt !== null && t <= state.liftedAt) return unchanged(state);
+  // An operator removed this cause after the event: only a newer event brings it back.
+  if (removedSince(state, cause, t)) return unchanged(state);
   const existing = state.causes[cause];
   const merged = mergeCause(existing, causeOf(event, expiresAt));
   if (merged.cause === existing) return unchanged(state);
@@ -162,7 +171,8 @@ function applyCountSoft(
 ): Applied {
   const t = toEpochSeconds(event.occurredAt);
   const { hits, resetAt } = state.soft;
-  if (resetAt !== null && t <= resetAt) return unchanged(state); // the mailbox worked after it
+  // The mailbox worked after it, or an operator cleared the escalation since (a removal sets resetAt).
+  if (resetAt !== null && t <= resetAt) return unchanged(state);
   if (Object.hasOwn(hits, event.eventId)) return unchanged(state); // a replay
   // A hit can only matter for an escalation still live at the latest hit if it is newer than
   // latest − (window + escalation); older hits are pruned (keeps this order independent).
@@ -288,8 +298,8 @@ export function liveCauses(state: EntryState, nowEpochSeconds: number): LiveCaus
 
 /**
  * The epoch-seconds TTL for the stored item: `null` (no TTL) when some cause never expires; else
- * the latest of the causes' expiries, the soft-bounce hits' window ends, and the reset/lift times
- * plus `history.keepDays` (they guard against late old events for that long). An empty state gives
+ * the latest of the causes' expiries, the soft-bounce hits' window ends, and the reset, lift and
+ * removal times plus `history.keepDays` (they guard against late old events for that long). An empty state gives
  * `null` too: do not store it (see `isEmpty`).
  *
  * @example
@@ -307,5 +317,6 @@ export function itemExpiry(state: EntryState, policy: Policy = DEFAULT_POLICY): 
   const keep = daysToSeconds(policy.history.keepDays);
   if (state.soft.resetAt !== null) max = Math.max(max, state.soft.resetAt + keep);
   if (state.liftedAt !== null) max = Math.max(max, state.liftedAt + keep);
+  for (const at of Object.values(state.removedAt ?? {})) max = Math.max(max, at + keep);
   return Number.isFinite(max) ? max : null;
 }

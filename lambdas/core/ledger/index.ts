@@ -1,4 +1,14 @@
 export {
+  applyManual,
+  applyRemoval,
+  causesOf,
+  MANUAL_RULE,
+  MANUAL_VERDICT,
+  type ManualSuppression,
+  type Removal,
+  type RemovalApplied,
+} from "./admin.js";
+export {
   type Applied,
   applyDecision,
   emptyEntry,

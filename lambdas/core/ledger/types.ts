@@ -30,6 +30,8 @@ export type CauseState = {
    * the longest expiry). Optional for compatibility: when absent, readers use `lastAt`.
    */
   readonly eventAt?: string;
+  /** A manual cause's note, as the operator wrote it (`PUT /v1/suppressions/…`). */
+  readonly note?: string;
 };
 
 /**
@@ -47,6 +49,12 @@ export type EntryState = {
   };
   /** Epoch seconds of the latest resubscribe of this scope (older unsubscribes are ignored). */
   readonly liftedAt: number | null;
+  /**
+   * Epoch seconds at which an operator last removed each cause (`DELETE /v1/suppressions/…`): an
+   * event that occurred at or before it cannot bring the cause back, only a newer one can. Absent in
+   * entries no operator has touched.
+   */
+  readonly removedAt?: Readonly<Partial<Record<Cause, number>>>;
 };
 
 /** What the policy says one event should do, before looking at any stored state. */

@@ -11,6 +11,7 @@ const TITLES: Record<ProblemStatus, string> = {
   404: "Not Found",
   405: "Method Not Allowed",
   406: "Not Acceptable",
+  409: "Conflict",
   413: "Content Too Large",
   500: "Internal Server Error",
   503: "Service Unavailable",

@@ -10,7 +10,7 @@ import {
   type Outcome,
 } from "../../../lambdas/core/ledger/index.js";
 import { DEFAULT_POLICY, decide } from "../../../lambdas/core/policy/index.js";
-import { at, DAY, ev, T0 } from "./events.js";
+import { at, bounce, complaint, DAY, delivered, ev, soft, T0, unsub } from "./events.js";
 
 /** Applies each event's default-policy decision in turn; returns the last state and every outcome. */
 function run(events: NormalizedEvent[], from: EntryState = emptyEntry()) {
@@ -23,24 +23,6 @@ function run(events: NormalizedEvent[], from: EntryState = emptyEntry()) {
   }
   return { state, outcomes };
 }
-
-const bounce = (id: string, days: number, reason: NormalizedEvent["reason"] = "user_unknown") =>
-  ev({ eventId: id, occurredAt: at(days), type: "invalid", reason });
-const soft = (id: string, days: number) =>
-  ev({ eventId: id, occurredAt: at(days), type: "soft_bounce", subtype: "other", reason: "mailbox_full" });
-const delivered = (id: string, days: number) =>
-  ev({ eventId: id, occurredAt: at(days), type: "delivered", subtype: null, reason: null });
-const complaint = (id: string, days: number) =>
-  ev({
-    eventId: id,
-    occurredAt: at(days),
-    type: "complaint",
-    subtype: null,
-    reason: null,
-    feedbackType: "abuse",
-  });
-const unsub = (id: string, days: number, resubscribe = false) =>
-  ev({ eventId: id, occurredAt: at(days), type: "unsubscribe", subtype: null, reason: null, resubscribe });
 
 describe("applyDecision: suppress", () => {
   it("suppresses an empty entry with the event's verdict", () => {

@@ -10,7 +10,7 @@ import {
   liveCauses,
 } from "../../../lambdas/core/ledger/index.js";
 import { DEFAULT_POLICY, decide, type Policy, parsePolicy } from "../../../lambdas/core/policy/index.js";
-import { DAY, ev, T0 } from "./events.js";
+import { DAY, ev, specArb, T0 } from "./events.js";
 
 /** Policies with small, varied numbers, so windows, lives and ties interact within a few weeks. */
 const policyArb: fc.Arbitrary<Policy> = fc
@@ -40,36 +40,6 @@ const policyArb: fc.Arbitrary<Policy> = fc
       unsubscribe: { expiresAfterDays: p.unsubscribeDays, suppressRefusals: true },
     }),
   );
-
-type Spec = Pick<NormalizedEvent, "type" | "subtype" | "reason" | "feedbackType" | "resubscribe">;
-const base = { subtype: null, reason: null, feedbackType: null, resubscribe: false } as const;
-const specArb: fc.Arbitrary<Spec> = fc.oneof(
-  {
-    weight: 2,
-    arbitrary: fc.constantFrom<Spec>(
-      { ...base, type: "invalid", subtype: "mailbox_not_found", reason: "user_unknown" },
-      { ...base, type: "invalid", subtype: "server_unreachable", reason: "host_unknown" },
-      { ...base, type: "invalid", subtype: "bad_address_format", reason: "bad_address_format" },
-      { ...base, type: "invalid", subtype: "unsubscribed", reason: "unsubscribed" },
-      { ...base, type: "invalid", subtype: "sender_or_recipient_rejected", reason: "blocked" },
-      { ...base, type: "soft_bounce", subtype: "ip_or_domain_rejected", reason: "speeding" },
-      { ...base, type: "complaint", feedbackType: "abuse" },
-      { ...base, type: "complaint", feedbackType: "not-spam" },
-      { ...base, type: "unsubscribe" },
-      { ...base, type: "unsubscribe", resubscribe: true },
-      { ...base, type: "request" },
-    ),
-  },
-  // Counted soft bounces and deliveries drive the most state: weighted up.
-  {
-    weight: 3,
-    arbitrary: fc.constantFrom<Spec>(
-      { ...base, type: "soft_bounce", subtype: "other", reason: "mailbox_full" },
-      { ...base, type: "soft_bounce", subtype: "service_unreachable", reason: "system_full" },
-    ),
-  },
-  { weight: 1, arbitrary: fc.constant<Spec>({ ...base, type: "delivered" }) },
-);
 
 /** Times on a coarse grid (quarter days over 40 days) so that equal times and boundaries happen. */
 const timeArb = fc.integer({ min: 0, max: 160 }).map((q) => T0 + q * (DAY / 4));

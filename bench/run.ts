@@ -12,6 +12,7 @@ import { loadavg } from "node:os";
 import { benchBundle } from "./bundle.js";
 import { benchCheck } from "./check.js";
 import { benchClassify } from "./classify.js";
+import { benchHistory } from "./history.js";
 import { benchIngest } from "./ingest.js";
 import { type Figures, formatTable, machineInfo } from "./report.js";
 import { benchWebhook } from "./webhook.js";
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
   const check = await benchCheck(scale, log);
   const webhook = await benchWebhook(scale, log);
   const ingest = await benchIngest(scale, log);
-  for (const part of [check, classify, bundle, webhook, ingest]) {
+  const history = await benchHistory(scale, log);
+  for (const part of [check, classify, bundle, webhook, ingest, history]) {
     Object.assign(figures, part.figures);
     notes.push(...part.notes);
   }

@@ -66,6 +66,12 @@ export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
     policy: true,
     timeout: HTTP_STORE_TIMEOUT,
   },
+  history: {
+    description: "GET /v1/events/{address}: one address's events and operators' actions, newest first",
+    table: "read",
+    apiKey: true,
+    timeout: HTTP_STORE_TIMEOUT,
+  },
   import: {
     description: "POST /v1/import/{provider}: unsigned backfill and replay",
     table: "read-write",

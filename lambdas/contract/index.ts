@@ -1,12 +1,13 @@
 /**
  * The HTTP contract (design.md §5.3) as zod schemas: what docs/openapi.json is generated from
- * (`npm run openapi`) and what the tests parse real answers with. Classic zod: only the admin
- * function parses its requests with these schemas at run time (admin.ts); the other handlers and the
+ * (`npm run openapi`) and what the tests parse real answers with. Classic zod: only the admin and
+ * history functions parse their requests with these schemas at run time; the other handlers and the
  * store take their types from here with `import type`. The check function's own parser is
  * check-request.ts (zod/mini).
  */
 import * as admin from "./admin.js";
 import * as check from "./check.js";
+import * as history from "./history.js";
 import * as ingestion from "./ingestion.js";
 import * as problem from "./problem.js";
 import * as suppressions from "./suppressions.js";
@@ -15,6 +16,7 @@ import * as taxonomy from "./taxonomy.js";
 export * from "./admin.js";
 export * from "./check.js";
 export * from "./check-request.js";
+export * from "./history.js";
 export * from "./ingestion.js";
 export * from "./problem.js";
 export * from "./suppressions.js";
@@ -47,6 +49,10 @@ export const COMPONENTS = {
   ManualSuppressionRequest: admin.ManualSuppressionRequest,
   ManualSuppressionAnswer: admin.ManualSuppressionAnswer,
   RemovalAnswer: admin.RemovalAnswer,
+  EventHistoryEntry: history.EventHistoryEntry,
+  AdminHistoryEntry: history.AdminHistoryEntry,
+  HistoryEntry: history.HistoryEntry,
+  HistoryPage: history.HistoryPage,
   Smtp: taxonomy.Smtp,
   EventView: ingestion.EventView,
   DecisionView: ingestion.DecisionView,

@@ -1,35 +1,13 @@
 import type { DecisionView, EventView, IngestSummary } from "../contract/ingestion.js";
-import type { NormalizedEvent, ParsedNotification } from "../core/events.js";
-import { fromEpochSeconds } from "../core/ledger/index.js";
+import type { ParsedNotification } from "../core/events.js";
 import type { Decision } from "../core/ledger/types.js";
 import { decide, type Policy } from "../core/policy/index.js";
-import { INGEST_WRITE_CONCURRENCY, type RecordResult, type SuppressionStore } from "../store/index.js";
+import { INGEST_WRITE_CONCURRENCY, type SuppressionStore } from "../store/index.js";
+import { decisionView } from "./decision-view.js";
 
 /** One event as the API reports it (the tenant is implied by the key); what the policy decided for
  * it and, unless a dry run, what storing it did; the body of every ingestion answer (design.md §5.3). */
 export type { DecisionView, EventView, IngestSummary };
-
-const iso = (epoch: number | null): string | null => (epoch === null ? null : fromEpochSeconds(epoch));
-
-function view(event: NormalizedEvent, decision: Decision, result?: RecordResult): DecisionView {
-  const base = { recipient: event.recipient, eventId: event.eventId, action: decision.action };
-  const scope = decision.action === "none" ? null : decision.scope;
-  const planned: DecisionView = {
-    ...base,
-    scope,
-    cause: decision.action === "suppress" || decision.action === "lift" ? decision.cause : null,
-    expiresAt: decision.action === "suppress" ? iso(decision.expiresAt) : null,
-    ...(decision.action === "none" ? { why: decision.why } : {}),
-  };
-  if (result === undefined) return planned;
-  if (result.duplicate) return { ...planned, outcome: "duplicate" };
-  return {
-    ...planned,
-    cause: result.cause ?? planned.cause,
-    expiresAt: iso(result.expiresAt),
-    outcome: result.outcome,
-  };
-}
 
 /**
  * Applies the policy to parsed events and, unless `dryRun`, records each one (idempotently) in the
@@ -49,13 +27,13 @@ export async function ingest(
   const decisions = parsed.events.map((event) => decide(event, deps.policy));
   const events = parsed.events.map(({ tenant: _tenant, ...rest }) => rest);
   if (deps.dryRun) {
-    const views = parsed.events.map((event, i) => view(event, decisions[i] as Decision));
+    const views = parsed.events.map((event, i) => decisionView(event, decisions[i] as Decision));
     return { accepted: 0, duplicates: 0, ignored: parsed.ignored, dryRun: true, events, decisions: views };
   }
   const results = await settleAll(parsed.events, INGEST_WRITE_CONCURRENCY, (event, i) =>
     deps.store.recordEvent(event, decisions[i] as Decision),
   );
-  const views = parsed.events.map((event, i) => view(event, decisions[i] as Decision, results[i]));
+  const views = parsed.events.map((event, i) => decisionView(event, decisions[i] as Decision, results[i]));
   const duplicates = results.filter((r) => r.duplicate).length;
   return {
     accepted: results.length - duplicates,

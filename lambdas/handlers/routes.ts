@@ -8,6 +8,7 @@ export const HTTP_ROUTES = {
   "GET /v1/suppressions/{address}": "suppressions",
   "PUT /v1/suppressions/{address}": "admin",
   "DELETE /v1/suppressions/{address}": "admin",
+  "GET /v1/events/{address}": "history",
   "POST /v1/import/{provider}": "import",
   "POST /webhooks/{provider}": "webhook",
 } as const;

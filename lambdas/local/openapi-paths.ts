@@ -4,7 +4,9 @@
  * `#/components/schemas/…` reference must name a contract component; openapi.ts checks it.
  * The enums of the parameters are the code's lists.
  */
+import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_LIMIT } from "../contract/history.js";
 import { SNS_CONTROL_TYPES } from "../contract/ingestion.js";
+import { EVENT_TYPE_IDS } from "../core/taxonomy.js";
 import { MAX_EVENTS_PER_REQUEST } from "../handlers/webhook-request.js";
 import { PROVIDERS } from "../providers/registry.js";
 
@@ -31,6 +33,16 @@ const EXAMPLE_EVENT = {
   },
 } as const;
 
+/** What the default policy decided for `EXAMPLE_EVENT`. */
+const EXAMPLE_DECISION = {
+  recipient: EXAMPLE_EVENT.recipient,
+  eventId: EXAMPLE_EVENT_ID,
+  action: "suppress",
+  scope: "*",
+  cause: "bounce",
+  expiresAt: "2027-11-20T10:00:00.000Z",
+} as const;
+
 /**
  * An import answer for `EXAMPLE_EVENT`: stored (`outcome` given), seen before, or a dry run (no
  * `outcome`, nothing counted).
@@ -47,17 +59,7 @@ function importAnswer(options: {
     ignored: 0,
     dryRun: options.dryRun ?? false,
     events: [EXAMPLE_EVENT],
-    decisions: [
-      {
-        recipient: EXAMPLE_EVENT.recipient,
-        eventId: EXAMPLE_EVENT_ID,
-        action: "suppress",
-        scope: "*",
-        cause: "bounce",
-        expiresAt: "2027-11-20T10:00:00.000Z",
-        ...(options.outcome ? { outcome: options.outcome } : {}),
-      },
-    ],
+    decisions: [{ ...EXAMPLE_DECISION, ...(options.outcome ? { outcome: options.outcome } : {}) }],
   };
 }
 
@@ -596,6 +598,110 @@ export const PATHS = {
             },
           },
         },
+        "503": { $ref: "#/components/responses/StoreUnavailable" },
+      },
+    },
+  },
+  "/v1/events/{address}": {
+    description:
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); only GET is routed.",
+    get: {
+      operationId: "getHistory",
+      tags: ["operators"],
+      summary: "The history of one address (or domain): its events and operators' actions, newest first",
+      description:
+        "Every provider event of the address, with its normalized fields, rule, SMTP evidence and what the policy did, and every operator's change (who, why, what it did), newest first, in pages with an opaque `cursor`. For `@domain`, the operators' changes on the domain. Kept as long as the policy's `history.keepDays` (30 days by default). Pages neither repeat nor skip an item while new ones arrive (a new one appears on a new first page).",
+      parameters: [
+        {
+          name: "address",
+          in: "path",
+          required: true,
+          description: "The address, or `@domain`.",
+          schema: { type: "string" },
+          example: "jane.doe@example.org",
+        },
+        {
+          name: "from",
+          in: "query",
+          required: false,
+          description: "Only items at or after this time.",
+          schema: { type: "string", format: "date-time" },
+        },
+        {
+          name: "to",
+          in: "query",
+          required: false,
+          description: "Only items at or before this time; default now.",
+          schema: { type: "string", format: "date-time" },
+        },
+        {
+          name: "type",
+          in: "query",
+          required: false,
+          description: "Only provider events of this type, or only operators' actions (`admin`).",
+          schema: { type: "string", enum: [...EVENT_TYPE_IDS, "admin"] },
+          example: "invalid",
+        },
+        {
+          name: "limit",
+          in: "query",
+          required: false,
+          description: `Items per page, 1 to ${HISTORY_PAGE_LIMIT}; default ${HISTORY_PAGE_DEFAULT}.`,
+          schema: { type: "integer", minimum: 1, maximum: HISTORY_PAGE_LIMIT },
+        },
+        {
+          name: "cursor",
+          in: "query",
+          required: false,
+          description: "The `cursor` of the previous page.",
+          schema: { type: "string" },
+        },
+      ],
+      responses: {
+        "200": {
+          description: "One page of the history.",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/HistoryPage" },
+              examples: {
+                bounceThenRemoval: {
+                  value: {
+                    subjectKind: "address",
+                    subject: "jane.doe@example.org",
+                    items: [
+                      {
+                        kind: "admin",
+                        at: "2026-11-21T09:30:00.000Z",
+                        actionId: "0c9e7a52-6b1f-4d3e-8a2c-5f4e3d2c1b0a",
+                        action: "remove",
+                        scope: "*",
+                        actor: { keyId: "bootstrap", name: "bootstrap key" },
+                        note: null,
+                        expiresAt: null,
+                        reason: "the customer fixed their mailbox",
+                        causes: ["bounce"],
+                        removed: ["bounce"],
+                        applied: true,
+                      },
+                      {
+                        kind: "event",
+                        at: "2026-11-20T10:00:00.000Z",
+                        receivedAt: "2026-11-20T10:00:02.000Z",
+                        event: { ...EXAMPLE_EVENT },
+                        decision: { ...EXAMPLE_DECISION, outcome: "suppressed" },
+                        applied: true,
+                        outcome: "suppressed",
+                      },
+                    ],
+                    cursor: null,
+                  },
+                },
+              },
+            },
+          },
+        },
+        "400": { $ref: "#/components/responses/BadRequest" },
+        "401": { $ref: "#/components/responses/Unauthorized" },
         "503": { $ref: "#/components/responses/StoreUnavailable" },
       },
     },

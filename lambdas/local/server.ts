@@ -10,6 +10,7 @@ import { PolicyError } from "../core/policy/index.js";
 import { createAdminHandler } from "../handlers/admin.js";
 import { createCheckHandler } from "../handlers/check.js";
 import { createHealthHandler, unmatched } from "../handlers/health.js";
+import { createHistoryHandler } from "../handlers/history.js";
 import { MAX_BODY_BYTES } from "../handlers/http/body.js";
 import { HttpProblem } from "../handlers/http/problem.js";
 import { type HttpResponse, json, problem } from "../handlers/http/response.js";
@@ -142,6 +143,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     check: createCheckHandler,
     suppressions: createSuppressionsHandler,
     admin: createAdminHandler,
+    history: createHistoryHandler,
     import: createImportHandler,
     webhook: (d) => createWebhookHandler(d, options.webhookOptions),
     openapi: createOpenApiHandler,

@@ -16,6 +16,7 @@ import { type EntryRef, updateEntry } from "./entries.js";
 import { toStoreError } from "./errors.js";
 import { assertItemFits } from "./item-size.js";
 import { eventSk, subjectPk } from "./keys.js";
+import { historySortKey } from "./schema.js";
 import type { SuppressionStore } from "./store.js";
 
 /** The source name of operators' changes (the `source` of a manual cause, the history's provider). */
@@ -51,6 +52,8 @@ export type RemovalRequest = {
 export type AdminActionItem = {
   readonly pk: string;
   readonly sk: string;
+  /** The history index's sort key (schema.ts): `<at>#<sk>`. */
+  readonly hsk: string;
   readonly kind: "admin";
   readonly tenant: string;
   readonly subjectKind: Subject["kind"];
@@ -96,10 +99,12 @@ function actionItem(
 ): AdminActionItem {
   const actionId = randomUUID();
   const at = iso(now);
+  // Time first, so the history of a subject reads in order; the id keeps two actions apart.
+  const sk = eventSk(ADMIN_SOURCE, `${at}#${actionId}`);
   return {
     pk: subjectPk(base.tenant, base.subject.kind, base.subject.value),
-    // Time first, so the history of a subject reads in order; the id keeps two actions apart.
-    sk: eventSk(ADMIN_SOURCE, `${at}#${actionId}`),
+    sk,
+    hsk: historySortKey(at, sk),
     kind: "admin",
     tenant: base.tenant,
     subjectKind: base.subject.kind,

@@ -19,6 +19,7 @@ import { type EntryItem, getItem, updateEntry } from "./entries.js";
 import { isConditionalCheckFailed, StoreUnavailableError, toStoreError } from "./errors.js";
 import { assertItemFits } from "./item-size.js";
 import { addressPk, eventSk } from "./keys.js";
+import { HISTORY_SORT_KEY, historySortKey } from "./schema.js";
 
 /** What recording one event did. */
 export type RecordResult =
@@ -45,6 +46,8 @@ export type { EntryItem };
 export type EventItem = {
   readonly pk: string;
   readonly sk: string;
+  /** The history index's sort key (schema.ts): `<occurredAt>#<sk>`. */
+  readonly hsk: string;
   readonly kind: "event";
   readonly tenant: string;
   readonly address: string;
@@ -78,6 +81,7 @@ async function claim(
   const settled = decision.action === "none";
   const item: EventItem = {
     ...key,
+    [HISTORY_SORT_KEY]: historySortKey(new Date(event.occurredAt).toISOString(), key.sk),
     kind: "event",
     tenant: event.tenant,
     address: event.recipient,

@@ -7,6 +7,12 @@
  *           `state` (EntryState), `version`, `ttl` (latest expiry of anything in it; absent = never).
  * - event:  pk `T#<tenant>#A#<address>`, sk `E#<provider>#<eventId>`; the normalized event, the
  *           decision, `applied`, `outcome`, `ttl` = received + history days.
+ * - action: pk of the address or domain, sk `E#admin#<time>%23<id>`: an operator's change (admin.ts).
+ *
+ * Events and actions carry `hsk` = `<ISO time>#<sk>` (the event's `occurredAt`, the action's time):
+ * the sort key of the `history` index, whose partition key is the table's own `pk`. So an address's
+ * history reads newest first, in pages, from one partition of one address: no hot partition however
+ * busy a tenant or a day is (design.md §4, "Indexes").
  */
 import {
   CreateTableCommand,
@@ -14,6 +20,7 @@ import {
   type DynamoDBClient,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { toStoreError } from "./errors.js";
@@ -23,6 +30,12 @@ export const PARTITION_KEY = "pk";
 export const SORT_KEY = "sk";
 /** The DynamoDB TTL attribute: epoch seconds. Reads never trust it (deletion is lazy). */
 export const TTL_ATTRIBUTE = "ttl";
+/** The index of a subject's history in time order, and its sort key (`<ISO time>#<sk>`). */
+export const HISTORY_INDEX = "history";
+export const HISTORY_SORT_KEY = "hsk";
+
+/** The `hsk` of a history item: its time, then its own sort key (unique within the subject). */
+export const historySortKey = (isoTime: string, sk: string): string => `${isoTime}#${sk}`;
 
 /** Engine-neutral description of the table, for CDK (`lib/`) and for `ensureTable`. */
 export type TableDefinition = {
@@ -33,6 +46,12 @@ export type TableDefinition = {
   /** The ses-sync λ follows entries through the stream (design.md §4). */
   readonly stream: "NEW_AND_OLD_IMAGES";
   readonly pointInTimeRecovery: true;
+  /** Every index projects all attributes (a history page needs the whole item). */
+  readonly globalSecondaryIndexes: readonly {
+    readonly name: string;
+    readonly partitionKey: { readonly name: string; readonly type: "S" };
+    readonly sortKey: { readonly name: string; readonly type: "S" };
+  }[];
 };
 
 /**
@@ -54,8 +73,36 @@ export function tableDefinition(): TableDefinition {
     billingMode: "PAY_PER_REQUEST",
     stream: "NEW_AND_OLD_IMAGES",
     pointInTimeRecovery: true,
+    globalSecondaryIndexes: [
+      {
+        name: HISTORY_INDEX,
+        partitionKey: { name: PARTITION_KEY, type: "S" },
+        sortKey: { name: HISTORY_SORT_KEY, type: "S" },
+      },
+    ],
   };
 }
+
+const attributeDefinitions = (def: TableDefinition) => {
+  const names = new Map<string, "S">([
+    [def.partitionKey.name, def.partitionKey.type],
+    [def.sortKey.name, def.sortKey.type],
+  ]);
+  for (const index of def.globalSecondaryIndexes) {
+    names.set(index.partitionKey.name, index.partitionKey.type);
+    names.set(index.sortKey.name, index.sortKey.type);
+  }
+  return [...names].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
+};
+
+const indexSpec = (index: TableDefinition["globalSecondaryIndexes"][number]) => ({
+  IndexName: index.name,
+  KeySchema: [
+    { AttributeName: index.partitionKey.name, KeyType: "HASH" as const },
+    { AttributeName: index.sortKey.name, KeyType: "RANGE" as const },
+  ],
+  Projection: { ProjectionType: "ALL" as const },
+});
 
 /**
  * Creates the table if it does not exist (local runs, tests) and enables TTL where the engine
@@ -76,9 +123,14 @@ export async function ensureTable(
   const def = tableDefinition();
   const send = { ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) };
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }), send);
+    const out = await client.send(new DescribeTableCommand({ TableName: tableName }), send);
+    // A table made by an earlier version (a kept ./.data) lacks the indexes added since: add them.
+    const present = new Set((out.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    const missing = def.globalSecondaryIndexes.filter((i) => !present.has(i.name));
+    for (const index of missing) await addIndex(client, tableName, def, index, send);
     return;
   } catch (err) {
+    if (err instanceof MissingIndexError) throw err;
     if (!(err instanceof ResourceNotFoundException)) throw toStoreError(err, "DescribeTable");
   }
   try {
@@ -86,14 +138,12 @@ export async function ensureTable(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: def.billingMode,
-        AttributeDefinitions: [
-          { AttributeName: def.partitionKey.name, AttributeType: def.partitionKey.type },
-          { AttributeName: def.sortKey.name, AttributeType: def.sortKey.type },
-        ],
+        AttributeDefinitions: attributeDefinitions(def),
         KeySchema: [
           { AttributeName: def.partitionKey.name, KeyType: "HASH" },
           { AttributeName: def.sortKey.name, KeyType: "RANGE" },
         ],
+        GlobalSecondaryIndexes: def.globalSecondaryIndexes.map(indexSpec),
       }),
       send,
     );
@@ -114,20 +164,66 @@ export async function ensureTable(
   }
 }
 
+/**
+ * The table lacks an index this version needs and the engine cannot add one (dynalite, the
+ * embedded store of `npm start`, has no index creation on an existing table).
+ */
+export class MissingIndexError extends Error {
+  override readonly name = "MissingIndexError";
+}
+
+async function addIndex(
+  client: DynamoDBClient,
+  tableName: string,
+  def: TableDefinition,
+  index: TableDefinition["globalSecondaryIndexes"][number],
+  send: { abortSignal?: AbortSignal },
+): Promise<void> {
+  try {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: attributeDefinitions(def),
+        GlobalSecondaryIndexUpdates: [{ Create: indexSpec(index) }],
+      }),
+      send,
+    );
+  } catch (err) {
+    // dynalite refuses the request outright (it wants provisioned throughput, then ignores it).
+    if (err instanceof Error && err.name === "ValidationException")
+      throw missingIndex(tableName, index.name, err);
+    throw toStoreError(err, "UpdateTable (add index)");
+  }
+  await waitActive(client, tableName, send);
+  const out = await client.send(new DescribeTableCommand({ TableName: tableName }), send);
+  if (!(out.Table?.GlobalSecondaryIndexes ?? []).some((i) => i.IndexName === index.name)) {
+    throw missingIndex(tableName, index.name);
+  }
+}
+
+const missingIndex = (tableName: string, index: string, cause?: unknown): MissingIndexError =>
+  new MissingIndexError(
+    `The table ${tableName} was made by an earlier version, without the \`${index}\` index, and this engine cannot add one: start on a new DATA_DIR (or move the old one away), or use DynamoDB Local or DynamoDB, which add it.`,
+    { cause },
+  );
+
 async function waitActive(
   client: DynamoDBClient,
   tableName: string,
   send: { abortSignal?: AbortSignal },
 ): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    let status: string | undefined;
+    let ready = false;
     try {
       const out = await client.send(new DescribeTableCommand({ TableName: tableName }), send);
-      status = out.Table?.TableStatus;
+      const indexes = out.Table?.GlobalSecondaryIndexes ?? [];
+      ready =
+        out.Table?.TableStatus === "ACTIVE" &&
+        indexes.every((i) => i.IndexStatus === undefined || i.IndexStatus === "ACTIVE");
     } catch (err) {
       throw toStoreError(err, "DescribeTable");
     }
-    if (status === "ACTIVE") return;
+    if (ready) return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -40,6 +40,14 @@ export class SuppressionTable extends Construct {
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    for (const index of def.globalSecondaryIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey.name, type: attributeType[index.partitionKey.type] },
+        sortKey: { name: index.sortKey.name, type: attributeType[index.sortKey.type] },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
   }
 
   /** BatchGetItem / GetItem / Query on the table, nothing else. */
@@ -47,8 +55,16 @@ export class SuppressionTable extends Construct {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: [...TABLE_READ_ACTIONS],
-      resourceArns: [this.table.tableArn],
+      resourceArns: this.resources(),
     });
+  }
+
+  /** The table and its indexes, by name (a Query on an index is authorized on the index's ARN). */
+  private resources(): string[] {
+    const indexes = tableDefinition().globalSecondaryIndexes.map(
+      (i) => `${this.table.tableArn}/index/${i.name}`,
+    );
+    return [this.table.tableArn, ...indexes];
   }
 
   /** The reads plus conditional PutItem / UpdateItem. */
@@ -56,7 +72,7 @@ export class SuppressionTable extends Construct {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
-      resourceArns: [this.table.tableArn],
+      resourceArns: this.resources(),
     });
   }
 }

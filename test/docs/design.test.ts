@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import {
   CHECK_BUNDLE_BUDGET_KB,
   CHECK_VS_STORE_RATIO_BUDGET,
+  HISTORY_VS_QUERY_RATIO_BUDGET,
   OTHER_BUNDLE_BUDGET_KB,
 } from "../../bench/budgets.js";
 import { MAX_DIAGNOSTIC_CHARS, MAX_EVENT_ID_CHARS } from "../../lambdas/core/limits.js";
@@ -33,6 +34,7 @@ const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g
 describe("docs/design.md states what the code enforces", () => {
   it.each([
     ["the check ratio budget", `within ${CHECK_VS_STORE_RATIO_BUDGET}× of the raw store calls`],
+    ["the history ratio budget", `within ${HISTORY_VS_QUERY_RATIO_BUDGET}× of the raw index Query`],
     ["the check bundle budget", `check ≤ ${CHECK_BUNDLE_BUDGET_KB} KB minified`],
     ["the other bundles' budget", `every other function ≤ ${OTHER_BUNDLE_BUDGET_KB} KB`],
     ["the ingest limit", `One request ingests at most ${grouped(MAX_EVENTS_PER_REQUEST)} events`],

@@ -49,6 +49,14 @@ describe("docs/operators.md", () => {
       { address: "anyone@example.com", suppressed: true, cause: "manual", source: "admin" },
       { address: "jane@example.org", suppressed: false },
     ]);
-    expect(answers.at(-1)).toMatchObject({ subjectKind: "domain", removed: ["manual"] });
+    expect(answers.at(-2)).toMatchObject({ subjectKind: "domain", removed: ["manual"] });
+    expect(answers.at(-1)).toMatchObject({
+      subject: "jane@example.org",
+      items: [
+        { kind: "admin", action: "remove", reason: "mailbox restored by the customer", removed: ["bounce"] },
+        { kind: "event", event: { provider: "sendgrid", type: "invalid" }, outcome: "suppressed" },
+      ],
+      cursor: null,
+    });
   });
 });

@@ -20,6 +20,7 @@ const DESIGN_ROUTES = [
   "GET /v1/suppressions/{address}",
   "PUT /v1/suppressions/{address}",
   "DELETE /v1/suppressions/{address}",
+  "GET /v1/events/{address}",
   "POST /v1/check",
   "POST /v1/import/{provider}",
   "GET /healthz",
@@ -148,10 +149,19 @@ describe("table", () => {
           { AttributeName: def.partitionKey.name, KeyType: "HASH" },
           { AttributeName: def.sortKey.name, KeyType: "RANGE" },
         ],
-        AttributeDefinitions: [
+        AttributeDefinitions: Match.arrayWith([
           { AttributeName: def.partitionKey.name, AttributeType: "S" },
           { AttributeName: def.sortKey.name, AttributeType: "S" },
-        ],
+          ...def.globalSecondaryIndexes.map((i) => ({ AttributeName: i.sortKey.name, AttributeType: "S" })),
+        ]),
+        GlobalSecondaryIndexes: def.globalSecondaryIndexes.map((i) => ({
+          IndexName: i.name,
+          KeySchema: [
+            { AttributeName: i.partitionKey.name, KeyType: "HASH" },
+            { AttributeName: i.sortKey.name, KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        })),
         TimeToLiveSpecification: { AttributeName: def.timeToLiveAttribute, Enabled: true },
         BillingMode: "PAY_PER_REQUEST",
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -232,8 +242,15 @@ describe("functions", () => {
         Resource: arnOf(logicalId(t, "AWS::Logs::LogGroup", `${pascal(name)}LogGroup`)),
       });
       const tableArn = arnOf(logicalId(t, "AWS::DynamoDB::Table", "StoreTable"));
+      // The table and each of its indexes by name (no wildcard): a history Query runs on an index.
+      const tableResources = [
+        tableArn,
+        ...tableDefinition().globalSecondaryIndexes.map((i) => ({
+          "Fn::Join": ["", [tableArn, `/index/${i.name}`]],
+        })),
+      ];
       const tableActions = statements
-        .filter((s) => JSON.stringify(s.Resource) === JSON.stringify(tableArn))
+        .filter((s) => JSON.stringify(s.Resource) === JSON.stringify(tableResources))
         .flatMap(actionsOf)
         .sort();
       const access = FUNCTION_SPECS[name]?.table;

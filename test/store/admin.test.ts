@@ -119,6 +119,7 @@ describe.each(ENGINES)("operators' changes in the store on $name", (engine) => {
       expect(item).toEqual({
         pk: subjectPk(TENANT, "address", value),
         sk: expect.any(String),
+        hsk: `${item?.at}#${item?.sk}`,
         kind: "admin",
         tenant: TENANT,
         subjectKind: "address",
@@ -228,6 +229,7 @@ describe.each(ENGINES)("operators' changes in the store on $name", (engine) => {
       expect(item).toEqual({
         pk: subjectPk(TENANT, "address", value),
         sk: expect.any(String),
+        hsk: `${item?.at}#${item?.sk}`,
         kind: "admin",
         tenant: TENANT,
         subjectKind: "address",

@@ -1,0 +1,102 @@
+import {
+  HISTORY_PAGE_DEFAULT,
+  type HistoryEntry,
+  type HistoryPage,
+  HistoryQuery,
+} from "../contract/history.js";
+import { canonicalizeSubject } from "../core/address.js";
+import { InputError } from "../core/errors.js";
+import { toEpochSeconds } from "../core/ledger/time.js";
+import { parseAt } from "../providers/shared/validate.js";
+import type { AdminActionItem } from "../store/admin.js";
+import { historyStore } from "../store/history.js";
+import type { EventItem } from "../store/index.js";
+import { decisionView } from "./decision-view.js";
+import { json } from "./http/response.js";
+import { type HttpHandler, httpRoute } from "./http/route.js";
+import { type RuntimeDeps, readOnlyDeps } from "./runtime.js";
+
+const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();
+
+/** One stored history item as the API shows it (keys, TTL and request tokens left out). */
+export function historyEntry(item: EventItem | AdminActionItem): HistoryEntry {
+  if (item.kind === "admin") {
+    return {
+      kind: "admin",
+      at: item.at,
+      actionId: item.actionId,
+      action: item.action,
+      scope: item.scope,
+      actor: { keyId: item.actor.keyId, name: item.actor.name },
+      note: item.note ?? null,
+      expiresAt: item.expiresAt === undefined || item.expiresAt === null ? null : iso(item.expiresAt),
+      reason: item.reason ?? null,
+      causes: [...(item.causes ?? [])],
+      removed: item.removed === undefined ? null : [...item.removed],
+      applied: item.applied,
+    };
+  }
+  const { tenant: _tenant, ...event } = item.event;
+  const stored = item.outcome === undefined ? undefined : { stored: item.outcome };
+  return {
+    kind: "event",
+    at: new Date(item.event.occurredAt).toISOString(),
+    receivedAt: item.receivedAt,
+    event,
+    decision: decisionView(item.event, item.decision, stored),
+    applied: item.applied,
+    outcome: item.outcome ?? null,
+  };
+}
+
+/**
+ * `GET /v1/events/{address}?from=&to=&type=&cursor=&limit=`: every provider event of one address
+ * (or, for `@domain`, every operator's action on the domain) and every operator's action on it,
+ * newest first, in pages of `limit` (default 50, at most 100) with an opaque `cursor`. History is
+ * kept as long as the policy's `history.keepDays` (30 days by default).
+ *
+ * @example
+ * const page = await handler(apiGatewayEvent("GET", "/v1/events/jdoe@example.org?limit=20"), context);
+ */
+export function createHistoryHandler(deps: RuntimeDeps): HttpHandler {
+  return httpRoute({ logger: deps.logger, auth: "api-key", apiKey: deps.apiKey }, async (event) => {
+    const raw = event.pathParameters?.address;
+    if (raw === undefined) throw new InputError("The path names no address: GET /v1/events/{address}.");
+    const parsed = canonicalizeSubject(raw);
+    if (!parsed.ok) {
+      throw new InputError("The path names no valid address or `@domain`.", [
+        { path: "address", message: parsed.problem },
+      ]);
+    }
+    const query = parseAt(HistoryQuery, event.queryStringParameters ?? {}, [], "Not a valid history query.");
+    const from = query.from === undefined ? undefined : toEpochSeconds(query.from);
+    const to = query.to === undefined ? undefined : toEpochSeconds(query.to);
+    if (from !== undefined && to !== undefined && from > to) {
+      throw new InputError("`from` is after `to`.", [
+        { path: "from", message: `${query.from} > ${query.to}` },
+      ]);
+    }
+    const now = Math.floor(deps.now().getTime() / 1000);
+    const page = await historyStore(deps.store()).read(
+      {
+        tenant: deps.tenant,
+        subject: parsed.subject,
+        limit: query.limit ?? HISTORY_PAGE_DEFAULT,
+        ...(from === undefined ? {} : { from }),
+        ...(to === undefined ? {} : { to }),
+        ...(query.type === undefined ? {} : { type: query.type }),
+        ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+      },
+      now,
+    );
+    const answer: HistoryPage = {
+      subjectKind: parsed.subject.kind,
+      subject: parsed.subject.value,
+      items: page.items.map(historyEntry),
+      cursor: page.cursor,
+    };
+    return json(200, answer);
+  });
+}
+
+export const handler = createHistoryHandler(readOnlyDeps);

@@ -66,6 +66,13 @@ export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
     policy: true,
     timeout: HTTP_STORE_TIMEOUT,
   },
+  allowlist: {
+    description: "GET, PUT and DELETE /v1/allowlist: addresses and domains provider events never suppress",
+    table: "read-write",
+    apiKey: true,
+    policy: true,
+    timeout: HTTP_STORE_TIMEOUT,
+  },
   history: {
     description: "GET /v1/events/{address}: one address's events and operators' actions, newest first",
     table: "read",

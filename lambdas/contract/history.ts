@@ -26,7 +26,9 @@ export const AdminHistoryEntry = z
     kind: z.literal("admin"),
     at: IsoTime(),
     actionId: z.string(),
-    action: z.enum(["suppress", "remove"]),
+    action: z
+      .enum(["suppress", "remove", "allow", "disallow"])
+      .describe("A manual entry, a removal, or the allowlist taking the subject on or off."),
     scope: Scope,
     actor: z.strictObject({ keyId: z.string(), name: z.string() }).describe("The API key that asked."),
     note: z.string().nullable().describe("A manual entry's note."),

@@ -6,6 +6,7 @@
  * check-request.ts (zod/mini).
  */
 import * as admin from "./admin.js";
+import * as allowlist from "./allowlist.js";
 import * as check from "./check.js";
 import * as history from "./history.js";
 import * as ingestion from "./ingestion.js";
@@ -14,6 +15,7 @@ import * as suppressions from "./suppressions.js";
 import * as taxonomy from "./taxonomy.js";
 
 export * from "./admin.js";
+export * from "./allowlist.js";
 export * from "./check.js";
 export * from "./check-request.js";
 export * from "./history.js";
@@ -49,6 +51,10 @@ export const COMPONENTS = {
   ManualSuppressionRequest: admin.ManualSuppressionRequest,
   ManualSuppressionAnswer: admin.ManualSuppressionAnswer,
   RemovalAnswer: admin.RemovalAnswer,
+  AllowRequest: allowlist.AllowRequest,
+  AllowlistEntry: allowlist.AllowlistEntry,
+  AllowlistPage: allowlist.AllowlistPage,
+  DisallowAnswer: allowlist.DisallowAnswer,
   EventHistoryEntry: history.EventHistoryEntry,
   AdminHistoryEntry: history.AdminHistoryEntry,
   HistoryEntry: history.HistoryEntry,

@@ -10,19 +10,14 @@ import { InputError } from "../core/errors.js";
 import { toEpochSeconds } from "../core/ledger/time.js";
 import { ALL_MAIL } from "../core/scope.js";
 import { parseAt } from "../providers/shared/validate.js";
-import { type Actor, adminStore } from "../store/admin.js";
+import { adminStore } from "../store/admin.js";
+import { BOOTSTRAP_ACTOR } from "./actor.js";
 import { jsonBody } from "./http/body.js";
 import { HttpProblem } from "./http/problem.js";
 import { json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
 import { getPolicy } from "./policy-source.js";
 import { containerDeps, type RuntimeDeps } from "./runtime.js";
-
-/**
- * Who the bearer key is. There is one key per deployment until scoped keys exist (issue #11): the
- * bootstrap key from Secrets Manager (`SUPPRESSION_API_KEY` locally), recorded under this name.
- */
-export const BOOTSTRAP_ACTOR: Actor = { keyId: "bootstrap", name: "bootstrap key" };
 
 /** The `{address}` of the path: an address, or `@domain` for a whole domain. */
 function subjectOf(event: APIGatewayProxyEventV2): Subject {

@@ -1,7 +1,9 @@
 import type { DecisionView, EventView, IngestSummary } from "../contract/ingestion.js";
 import type { ParsedNotification } from "../core/events.js";
 import type { Decision } from "../core/ledger/types.js";
+import { type Allowlist, allowlistDecision, EMPTY_ALLOWLIST } from "../core/policy/allowlist.js";
 import { decide, type Policy } from "../core/policy/index.js";
+import { allowlistStore } from "../store/allowlist.js";
 import { INGEST_WRITE_CONCURRENCY, type SuppressionStore } from "../store/index.js";
 import { decisionView } from "./decision-view.js";
 
@@ -10,7 +12,8 @@ import { decisionView } from "./decision-view.js";
 export type { DecisionView, EventView, IngestSummary };
 
 /**
- * Applies the policy to parsed events and, unless `dryRun`, records each one (idempotently) in the
+ * Applies the policy (and the tenant's allowlist, core/policy/allowlist.ts) to parsed events and,
+ * unless `dryRun`, records each one (idempotently) in the
  * store, `INGEST_WRITE_CONCURRENCY` at a time. When a write fails, no further event is started (the
  * ones in flight finish) and the whole call fails so the sender retries; the retry completes what
  * was missing without counting anything twice. Stopping at the first failure keeps a request
@@ -24,7 +27,18 @@ export async function ingest(
   parsed: ParsedNotification,
   deps: { readonly store: SuppressionStore; readonly policy: Policy; readonly dryRun: boolean },
 ): Promise<IngestSummary> {
-  const decisions = parsed.events.map((event) => decide(event, deps.policy));
+  // The allowlist of each tenant the events belong to (usually one), read once per request at most.
+  const lists = new Map<string, Allowlist>();
+  for (const tenant of new Set(parsed.events.map((e) => e.tenant))) {
+    lists.set(tenant, await allowlistStore(deps.store).current(tenant));
+  }
+  const decisions = parsed.events.map((event) =>
+    allowlistDecision(
+      decide(event, deps.policy),
+      event.recipient,
+      lists.get(event.tenant) ?? EMPTY_ALLOWLIST,
+    ),
+  );
   const events = parsed.events.map(({ tenant: _tenant, ...rest }) => rest);
   if (deps.dryRun) {
     const views = parsed.events.map((event, i) => decisionView(event, decisions[i] as Decision));

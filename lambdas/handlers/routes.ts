@@ -9,6 +9,9 @@ export const HTTP_ROUTES = {
   "PUT /v1/suppressions/{address}": "admin",
   "DELETE /v1/suppressions/{address}": "admin",
   "GET /v1/events/{address}": "history",
+  "GET /v1/allowlist": "allowlist",
+  "PUT /v1/allowlist/{address}": "allowlist",
+  "DELETE /v1/allowlist/{address}": "allowlist",
   "POST /v1/import/{provider}": "import",
   "POST /webhooks/{provider}": "webhook",
 } as const;

@@ -33,6 +33,9 @@ const EXAMPLE_EVENT = {
   },
 } as const;
 
+/** The one key's name in the history until scoped keys exist. */
+const ACTOR = { keyId: "bootstrap", name: "bootstrap key" } as const;
+
 /** What the default policy decided for `EXAMPLE_EVENT`. */
 const EXAMPLE_DECISION = {
   recipient: EXAMPLE_EVENT.recipient,
@@ -675,7 +678,7 @@ export const PATHS = {
                         actionId: "0c9e7a52-6b1f-4d3e-8a2c-5f4e3d2c1b0a",
                         action: "remove",
                         scope: "*",
-                        actor: { keyId: "bootstrap", name: "bootstrap key" },
+                        actor: ACTOR,
                         note: null,
                         expiresAt: null,
                         reason: "the customer fixed their mailbox",
@@ -702,6 +705,153 @@ export const PATHS = {
         },
         "400": { $ref: "#/components/responses/BadRequest" },
         "401": { $ref: "#/components/responses/Unauthorized" },
+        "503": { $ref: "#/components/responses/StoreUnavailable" },
+      },
+    },
+  },
+  "/v1/allowlist": {
+    description:
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); only GET is routed.",
+    get: {
+      operationId: "listAllowlist",
+      tags: ["operators"],
+      summary: "Every address and domain provider events never suppress, newest first",
+      responses: {
+        "200": {
+          description: "The allowlist.",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/AllowlistPage" },
+              examples: {
+                seeds: {
+                  value: {
+                    entries: [
+                      {
+                        subjectKind: "domain",
+                        subject: "seeds.example.org",
+                        note: "our seed list",
+                        since: "2026-11-20T10:00:00.000Z",
+                        actor: ACTOR,
+                      },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        },
+        "401": { $ref: "#/components/responses/Unauthorized" },
+        "503": { $ref: "#/components/responses/StoreUnavailable" },
+      },
+    },
+  },
+  "/v1/allowlist/{address}": {
+    description:
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); PUT and DELETE are routed.",
+    put: {
+      operationId: "allow",
+      tags: ["operators"],
+      summary: "Put an address or a whole domain on the allowlist",
+      description:
+        "Provider events never suppress it: they are still recorded, with the decision `none` (`why`: allowlisted). A manual entry still suppresses it, and entries that exist already stay until removed (`DELETE /v1/suppressions/{address}`). Ingestion sees a change within 30 s. Written into the subject's history first, with who.",
+      parameters: [
+        {
+          name: "address",
+          in: "path",
+          required: true,
+          description: "The address, or `@domain`.",
+          schema: { type: "string" },
+          example: "@seeds.example.org",
+        },
+      ],
+      requestBody: {
+        required: false,
+        content: {
+          "application/json": {
+            schema: { $ref: "#/components/schemas/AllowRequest" },
+            examples: { seeds: { value: { note: "our seed list" } } },
+          },
+        },
+      },
+      responses: {
+        "200": {
+          description: "The entry.",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/AllowlistEntry" },
+              examples: {
+                seeds: {
+                  value: {
+                    subjectKind: "domain",
+                    subject: "seeds.example.org",
+                    note: "our seed list",
+                    since: "2026-11-20T10:00:00.000Z",
+                    actor: ACTOR,
+                  },
+                },
+              },
+            },
+          },
+        },
+        "400": { $ref: "#/components/responses/BadRequest" },
+        "401": { $ref: "#/components/responses/Unauthorized" },
+        "503": { $ref: "#/components/responses/StoreUnavailable" },
+      },
+    },
+    delete: {
+      operationId: "disallow",
+      tags: ["operators"],
+      summary: "Take an address or domain off the allowlist",
+      parameters: [
+        {
+          name: "address",
+          in: "path",
+          required: true,
+          description: "The address, or `@domain`.",
+          schema: { type: "string" },
+          example: "@seeds.example.org",
+        },
+      ],
+      responses: {
+        "200": {
+          description: "Off the list; provider events suppress it again from now on.",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/DisallowAnswer" },
+              examples: {
+                seeds: {
+                  value: {
+                    subjectKind: "domain",
+                    subject: "seeds.example.org",
+                    allowlisted: false,
+                    actionId: "6f1c2b8e-1d2a-4b7e-9c1f-0a2b3c4d5e6f",
+                    at: "2026-11-21T09:30:00.000Z",
+                  },
+                },
+              },
+            },
+          },
+        },
+        "400": { $ref: "#/components/responses/BadRequest" },
+        "401": { $ref: "#/components/responses/Unauthorized" },
+        "404": {
+          description: "It was not on the allowlist (the attempt is in the history all the same).",
+          content: {
+            "application/problem+json": {
+              schema: { $ref: "#/components/schemas/ProblemDocument" },
+              examples: {
+                notAllowlisted: {
+                  value: {
+                    type: "https://suppression-service.dev/problems/not-allowlisted",
+                    title: "Not Found",
+                    status: 404,
+                    detail: "Not on the allowlist: it stays off (the attempt is in the history).",
+                  },
+                },
+              },
+            },
+          },
+        },
         "503": { $ref: "#/components/responses/StoreUnavailable" },
       },
     },

@@ -8,6 +8,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { PolicyError } from "../core/policy/index.js";
 import { createAdminHandler } from "../handlers/admin.js";
+import { createAllowlistHandler } from "../handlers/allowlist.js";
 import { createCheckHandler } from "../handlers/check.js";
 import { createHealthHandler, unmatched } from "../handlers/health.js";
 import { createHistoryHandler } from "../handlers/history.js";
@@ -143,6 +144,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     check: createCheckHandler,
     suppressions: createSuppressionsHandler,
     admin: createAdminHandler,
+    allowlist: createAllowlistHandler,
     history: createHistoryHandler,
     import: createImportHandler,
     webhook: (d) => createWebhookHandler(d, options.webhookOptions),

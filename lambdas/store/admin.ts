@@ -59,7 +59,8 @@ export type AdminActionItem = {
   readonly subjectKind: Subject["kind"];
   readonly subject: string;
   readonly actionId: string;
-  readonly action: "suppress" | "remove";
+  /** A manual entry, a removal, or an allowlist change (allowlist.ts). */
+  readonly action: "suppress" | "remove" | "allow" | "disallow";
   readonly scope: string;
   readonly actor: Actor;
   readonly at: string;
@@ -90,7 +91,7 @@ export type AdminResult = {
 
 const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();
 
-function actionItem(
+export function actionItem(
   ctx: CallContext,
   base: { tenant: string; subject: Subject; scope: string; actor: Actor },
   action: AdminActionItem["action"],
@@ -120,7 +121,7 @@ function actionItem(
   };
 }
 
-async function putAction(ctx: CallContext, item: AdminActionItem): Promise<void> {
+export async function putAction(ctx: CallContext, item: AdminActionItem): Promise<void> {
   assertItemFits(item, { item: "event", provider: ADMIN_SOURCE });
   try {
     await ctx.doc.send(
@@ -136,7 +137,7 @@ async function putAction(ctx: CallContext, item: AdminActionItem): Promise<void>
   }
 }
 
-async function markAction(
+export async function markAction(
   ctx: CallContext,
   item: AdminActionItem,
   removed?: readonly Cause[],

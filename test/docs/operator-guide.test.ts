@@ -40,7 +40,20 @@ describe("docs/operators.md", () => {
       expect(answer, `${example}\n→ ${stdout}`).not.toHaveProperty("status");
       answers.push(answer);
     }
-    const [imported, lookup, released, domain, check] = answers as Record<string, unknown>[];
+    const [
+      imported,
+      lookup,
+      released,
+      domain,
+      check,
+      newsletter,
+      lifted,
+      allowed,
+      seedImport,
+      seedCheck,
+      history,
+    ] = answers as Record<string, unknown>[];
+    expect(answers).toHaveLength(11);
     expect(imported).toMatchObject({ accepted: 1 });
     expect(lookup).toMatchObject({ address: "jane@example.org", suppressed: true, cause: "bounce" });
     expect(released).toMatchObject({ removed: ["bounce"], reason: "mailbox restored by the customer" });
@@ -49,8 +62,16 @@ describe("docs/operators.md", () => {
       { address: "anyone@example.com", suppressed: true, cause: "manual", source: "admin" },
       { address: "jane@example.org", suppressed: false },
     ]);
-    expect(answers.at(-2)).toMatchObject({ subjectKind: "domain", removed: ["manual"] });
-    expect(answers.at(-1)).toMatchObject({
+    expect(newsletter).toMatchObject({ scope: "newsletter", note: "asked by phone" });
+    expect(lifted).toMatchObject({ subjectKind: "domain", removed: ["manual"] });
+    expect(allowed).toMatchObject({
+      subjectKind: "domain",
+      subject: "seeds.example.org",
+      note: "our seed list",
+    });
+    expect(seedImport).toMatchObject({ accepted: 1, decisions: [{ action: "none" }] });
+    expect(seedCheck?.results).toMatchObject([{ address: "inbox-1@seeds.example.org", suppressed: false }]);
+    expect(history).toMatchObject({
       subject: "jane@example.org",
       items: [
         { kind: "admin", action: "remove", reason: "mailbox restored by the customer", removed: ["bounce"] },

@@ -36,7 +36,7 @@ describe("handler module graphs", () => {
     },
   );
 
-  it("check loads none of the operators' code: the admin and history functions' store, contract, handler", async () => {
+  it("check loads none of the operators' code: the admin, history and allowlist functions' store, contract, handler", async () => {
     const graph = await moduleGraph(entryOf("check"));
     for (const module of [
       "lambdas/store/admin.ts",

@@ -1,0 +1,112 @@
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import {
+  type AllowlistEntry,
+  type AllowlistPage,
+  AllowRequest,
+  type DisallowAnswer,
+} from "../contract/allowlist.js";
+import { canonicalizeSubject, type Subject } from "../core/address.js";
+import { InputError } from "../core/errors.js";
+import { parseAt } from "../providers/shared/validate.js";
+import { type AllowItem, allowlistStore } from "../store/allowlist.js";
+import { BOOTSTRAP_ACTOR } from "./actor.js";
+import { jsonBody } from "./http/body.js";
+import { HttpProblem } from "./http/problem.js";
+import { json } from "./http/response.js";
+import { type HttpHandler, httpRoute } from "./http/route.js";
+import { getPolicy } from "./policy-source.js";
+import { containerDeps, type RuntimeDeps } from "./runtime.js";
+
+function subjectOf(event: APIGatewayProxyEventV2): Subject {
+  const raw = event.pathParameters?.address;
+  if (raw === undefined) throw new InputError("The path names no address: /v1/allowlist/{address}.");
+  const parsed = canonicalizeSubject(raw);
+  if (!parsed.ok) {
+    throw new InputError("The path names no valid address or `@domain`.", [
+      { path: "address", message: parsed.problem },
+    ]);
+  }
+  return parsed.subject;
+}
+
+const entryOf = (item: AllowItem): AllowlistEntry => ({
+  subjectKind: item.subjectKind,
+  subject: item.subject,
+  note: item.note ?? null,
+  since: item.at,
+  actor: { keyId: item.actor.keyId, name: item.actor.name },
+});
+
+/**
+ * The allowlist: addresses and domains (`@example.org`) that provider events never suppress (test
+ * inboxes, seed lists, the sender's own domains). Their events are still recorded, with the
+ * decision `none`, `allowlisted`; a manual entry still wins; entries that exist already stay until
+ * removed (`DELETE /v1/suppressions/…`). Changes reach ingestion within `ALLOWLIST_CACHE_SECONDS`.
+ *
+ * - `PUT /v1/allowlist/{address}` with an optional `{"note"}`: on the list (200, the entry);
+ * - `DELETE /v1/allowlist/{address}`: off the list (200; 404 when it was not on it);
+ * - `GET /v1/allowlist`: every entry, newest first.
+ *
+ * Each change is written into the subject's history first, with who, like every operator's change.
+ *
+ * @example
+ * await handler(apiGatewayEvent("PUT", "/v1/allowlist/@seeds.example.org", '{"note":"seed list"}'), context);
+ */
+export function createAllowlistHandler(deps: RuntimeDeps): HttpHandler {
+  const route = { logger: deps.logger, auth: "api-key", apiKey: deps.apiKey } as const;
+  return httpRoute(route, async (event) => {
+    const list = allowlistStore(deps.store());
+    const now = Math.floor(deps.now().getTime() / 1000);
+    const method = event.requestContext.http.method.toUpperCase();
+    if (method === "GET") {
+      const answer: AllowlistPage = { entries: (await list.entries(deps.tenant)).map(entryOf) };
+      return json(200, answer);
+    }
+    const subject = subjectOf(event);
+    if (method === "PUT") {
+      const empty = event.body === undefined || event.body === null || event.body.trim() === "";
+      const body = parseAt(AllowRequest, empty ? {} : jsonBody(event), [], "Not a valid allowlist entry.");
+      const note = body.note ?? null;
+      const done = await list.change(
+        { tenant: deps.tenant, subject, active: true, note, actor: BOOTSTRAP_ACTOR },
+        now,
+      );
+      deps.logger.info("allowlisted", { subjectKind: subject.kind, actionId: done.actionId });
+      const answer: AllowlistEntry = {
+        subjectKind: subject.kind,
+        subject: subject.value,
+        note,
+        since: done.at,
+        actor: BOOTSTRAP_ACTOR,
+      };
+      return json(200, answer);
+    }
+    if (method === "DELETE") {
+      const done = await list.change(
+        { tenant: deps.tenant, subject, active: false, note: null, actor: BOOTSTRAP_ACTOR },
+        now,
+      );
+      deps.logger.info("off the allowlist", { subjectKind: subject.kind, actionId: done.actionId });
+      if (!done.wasActive) {
+        throw new HttpProblem(404, "Not on the allowlist: it stays off (the attempt is in the history).", {
+          slug: "not-allowlisted",
+        });
+      }
+      const answer: DisallowAnswer = {
+        subjectKind: subject.kind,
+        subject: subject.value,
+        allowlisted: false,
+        actionId: done.actionId,
+        at: done.at,
+      };
+      return json(200, answer);
+    }
+    throw new HttpProblem(405, `${method} is not served here: GET, PUT or DELETE.`, {
+      slug: "method-not-allowed",
+      headers: { allow: "GET, PUT, DELETE" },
+    });
+  });
+}
+
+/** The store's history window comes from the policy (`POLICY_FILE`), as for the admin function. */
+export const handler = createAllowlistHandler(containerDeps(getPolicy));

@@ -5,7 +5,7 @@ import {
   type RemovalAnswer,
   RemovalQuery,
 } from "../contract/admin.js";
-import { canonicalizeSubject, type Subject } from "../core/address.js";
+import type { Subject } from "../core/address.js";
 import { InputError } from "../core/errors.js";
 import { toEpochSeconds } from "../core/ledger/time.js";
 import { ALL_MAIL } from "../core/scope.js";
@@ -18,23 +18,13 @@ import { json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
 import { getPolicy } from "./policy-source.js";
 import { containerDeps, type RuntimeDeps } from "./runtime.js";
+import { hasNoBody, subjectOfPath } from "./subject-path.js";
 
 /** The `{address}` of the path: an address, or `@domain` for a whole domain. */
-function subjectOf(event: APIGatewayProxyEventV2): Subject {
-  const raw = event.pathParameters?.address;
-  if (raw === undefined) throw new InputError("The path names no address: /v1/suppressions/{address}.");
-  const parsed = canonicalizeSubject(raw);
-  if (!parsed.ok) {
-    throw new InputError("The path names no valid address or `@domain`.", [
-      { path: "address", message: parsed.problem },
-    ]);
-  }
-  return parsed.subject;
-}
 
 /** The body of a PUT: JSON, or none at all (then every field takes its default). */
 function manualRequest(event: APIGatewayProxyEventV2): ManualSuppressionRequest {
-  const empty = event.body === undefined || event.body === null || event.body.trim() === "";
+  const empty = hasNoBody(event);
   const body = empty ? {} : jsonBody(event);
   return parseAt(ManualSuppressionRequest, body, [], "Not a valid manual entry.");
 }
@@ -59,7 +49,7 @@ const display = (subject: Subject) => ({ subjectKind: subject.kind, subject: sub
 export function createAdminHandler(deps: RuntimeDeps): HttpHandler {
   const route = { logger: deps.logger, auth: "api-key", apiKey: deps.apiKey } as const;
   return httpRoute(route, async (event) => {
-    const subject = subjectOf(event);
+    const subject = subjectOfPath(event);
     const now = Math.floor(deps.now().getTime() / 1000);
     const method = event.requestContext.http.method.toUpperCase();
     if (method === "PUT") {

@@ -1,12 +1,9 @@
-import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import {
   type AllowlistEntry,
   type AllowlistPage,
   AllowRequest,
   type DisallowAnswer,
 } from "../contract/allowlist.js";
-import { canonicalizeSubject, type Subject } from "../core/address.js";
-import { InputError } from "../core/errors.js";
 import { parseAt } from "../providers/shared/validate.js";
 import { type AllowItem, allowlistStore } from "../store/allowlist.js";
 import { BOOTSTRAP_ACTOR } from "./actor.js";
@@ -16,18 +13,7 @@ import { json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
 import { getPolicy } from "./policy-source.js";
 import { containerDeps, type RuntimeDeps } from "./runtime.js";
-
-function subjectOf(event: APIGatewayProxyEventV2): Subject {
-  const raw = event.pathParameters?.address;
-  if (raw === undefined) throw new InputError("The path names no address: /v1/allowlist/{address}.");
-  const parsed = canonicalizeSubject(raw);
-  if (!parsed.ok) {
-    throw new InputError("The path names no valid address or `@domain`.", [
-      { path: "address", message: parsed.problem },
-    ]);
-  }
-  return parsed.subject;
-}
+import { hasNoBody, subjectOfPath } from "./subject-path.js";
 
 const entryOf = (item: AllowItem): AllowlistEntry => ({
   subjectKind: item.subjectKind,
@@ -62,9 +48,9 @@ export function createAllowlistHandler(deps: RuntimeDeps): HttpHandler {
       const answer: AllowlistPage = { entries: (await list.entries(deps.tenant)).map(entryOf) };
       return json(200, answer);
     }
-    const subject = subjectOf(event);
+    const subject = subjectOfPath(event);
     if (method === "PUT") {
-      const empty = event.body === undefined || event.body === null || event.body.trim() === "";
+      const empty = hasNoBody(event);
       const body = parseAt(AllowRequest, empty ? {} : jsonBody(event), [], "Not a valid allowlist entry.");
       const note = body.note ?? null;
       const done = await list.change(

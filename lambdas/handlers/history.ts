@@ -4,7 +4,6 @@ import {
   type HistoryPage,
   HistoryQuery,
 } from "../contract/history.js";
-import { canonicalizeSubject } from "../core/address.js";
 import { InputError } from "../core/errors.js";
 import { toEpochSeconds } from "../core/ledger/time.js";
 import { parseAt } from "../providers/shared/validate.js";
@@ -15,6 +14,7 @@ import { decisionView } from "./decision-view.js";
 import { json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
 import { type RuntimeDeps, readOnlyDeps } from "./runtime.js";
+import { subjectOfPath } from "./subject-path.js";
 
 const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();
 
@@ -60,14 +60,7 @@ export function historyEntry(item: EventItem | AdminActionItem): HistoryEntry {
  */
 export function createHistoryHandler(deps: RuntimeDeps): HttpHandler {
   return httpRoute({ logger: deps.logger, auth: "api-key", apiKey: deps.apiKey }, async (event) => {
-    const raw = event.pathParameters?.address;
-    if (raw === undefined) throw new InputError("The path names no address: GET /v1/events/{address}.");
-    const parsed = canonicalizeSubject(raw);
-    if (!parsed.ok) {
-      throw new InputError("The path names no valid address or `@domain`.", [
-        { path: "address", message: parsed.problem },
-      ]);
-    }
+    const subject = subjectOfPath(event);
     const query = parseAt(HistoryQuery, event.queryStringParameters ?? {}, [], "Not a valid history query.");
     const from = query.from === undefined ? undefined : toEpochSeconds(query.from);
     const to = query.to === undefined ? undefined : toEpochSeconds(query.to);
@@ -80,7 +73,7 @@ export function createHistoryHandler(deps: RuntimeDeps): HttpHandler {
     const page = await historyStore(deps.store()).read(
       {
         tenant: deps.tenant,
-        subject: parsed.subject,
+        subject: subject,
         limit: query.limit ?? HISTORY_PAGE_DEFAULT,
         ...(from === undefined ? {} : { from }),
         ...(to === undefined ? {} : { to }),
@@ -90,8 +83,8 @@ export function createHistoryHandler(deps: RuntimeDeps): HttpHandler {
       now,
     );
     const answer: HistoryPage = {
-      subjectKind: parsed.subject.kind,
-      subject: parsed.subject.value,
+      subjectKind: subject.kind,
+      subject: subject.value,
       items: page.items.map(historyEntry),
       cursor: page.cursor,
     };

@@ -33,6 +33,16 @@ const EXAMPLE_EVENT = {
   },
 } as const;
 
+/** The `{address}` of the operators' routes: an address, or `@domain` for a whole domain. */
+const subjectParameter = (example: string) => ({
+  name: "address",
+  in: "path",
+  required: true,
+  description: "The address, or `@domain` for every address of a domain.",
+  schema: { type: "string" },
+  example,
+});
+
 /** The one key's name in the history until scoped keys exist. */
 const ACTOR = { keyId: "bootstrap", name: "bootstrap key" } as const;
 
@@ -453,16 +463,7 @@ export const PATHS = {
       summary: "Add (or replace) a manual entry on an address or a whole domain",
       description:
         "Adds a `manual` cause, the strongest: provider events never end it, only `DELETE` does (or its `expiresAt`). `{address}` may be a whole domain written `@example.org`, which suppresses every address of that domain. A second `PUT` replaces the entry's expiry and note. Written into the subject's history first, with who (the key) and when.",
-      parameters: [
-        {
-          name: "address",
-          in: "path",
-          required: true,
-          description: "The address, or `@domain` for every address of a domain.",
-          schema: { type: "string" },
-          example: "@example.org",
-        },
-      ],
+      parameters: [subjectParameter("@example.org")],
       requestBody: {
         required: false,
         content: {
@@ -507,14 +508,7 @@ export const PATHS = {
       description:
         "Never silent: who (the key) and why (`reason`) are written into the subject's history before anything changes. A removed cause comes back only through an event that occurred after the removal: a provider's late delivery of an older event changes nothing.",
       parameters: [
-        {
-          name: "address",
-          in: "path",
-          required: true,
-          description: "The address, or `@domain`.",
-          schema: { type: "string" },
-          example: "jane.doe@example.org",
-        },
+        subjectParameter("jane.doe@example.org"),
         {
           name: "reason",
           in: "query",
@@ -615,14 +609,7 @@ export const PATHS = {
       description:
         "Every provider event of the address, with its normalized fields, rule, SMTP evidence and what the policy did, and every operator's change (who, why, what it did), newest first, in pages with an opaque `cursor`. For `@domain`, the operators' changes on the domain. Kept as long as the policy's `history.keepDays` (30 days by default). Pages neither repeat nor skip an item while new ones arrive (a new one appears on a new first page).",
       parameters: [
-        {
-          name: "address",
-          in: "path",
-          required: true,
-          description: "The address, or `@domain`.",
-          schema: { type: "string" },
-          example: "jane.doe@example.org",
-        },
+        subjectParameter("jane.doe@example.org"),
         {
           name: "from",
           in: "query",
@@ -754,16 +741,7 @@ export const PATHS = {
       summary: "Put an address or a whole domain on the allowlist",
       description:
         "Provider events never suppress it: they are still recorded, with the decision `none` (`why`: allowlisted). A manual entry still suppresses it, and entries that exist already stay until removed (`DELETE /v1/suppressions/{address}`). Ingestion sees a change within 30 s. Written into the subject's history first, with who.",
-      parameters: [
-        {
-          name: "address",
-          in: "path",
-          required: true,
-          description: "The address, or `@domain`.",
-          schema: { type: "string" },
-          example: "@seeds.example.org",
-        },
-      ],
+      parameters: [subjectParameter("@seeds.example.org")],
       requestBody: {
         required: false,
         content: {
@@ -802,16 +780,7 @@ export const PATHS = {
       operationId: "disallow",
       tags: ["operators"],
       summary: "Take an address or domain off the allowlist",
-      parameters: [
-        {
-          name: "address",
-          in: "path",
-          required: true,
-          description: "The address, or `@domain`.",
-          schema: { type: "string" },
-          example: "@seeds.example.org",
-        },
-      ],
+      parameters: [subjectParameter("@seeds.example.org")],
       responses: {
         "200": {
           description: "Off the list; provider events suppress it again from now on.",

@@ -13,9 +13,9 @@ export type { DecisionView, EventView, IngestSummary };
 
 /**
  * Applies the policy (and the tenant's allowlist, core/policy/allowlist.ts) to parsed events and,
- * unless `dryRun`, records each one (idempotently) in the
- * store, `INGEST_WRITE_CONCURRENCY` at a time. When a write fails, no further event is started (the
- * ones in flight finish) and the whole call fails so the sender retries; the retry completes what
+ * unless `dryRun`, records each one (idempotently) in the store, `INGEST_WRITE_CONCURRENCY` at a
+ * time. When a write fails, no further event is started (the ones in flight finish) and the whole
+ * call fails so the sender retries; the retry completes what
  * was missing without counting anything twice. Stopping at the first failure keeps a request
  * against a stalled store to one store-call budget, whatever its size, so it is answered 503 inside
  * the function's deadline instead of timing out.

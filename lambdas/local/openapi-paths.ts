@@ -6,7 +6,9 @@
  */
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_LIMIT } from "../contract/history.js";
 import { SNS_CONTROL_TYPES } from "../contract/ingestion.js";
+import type { InputIssue } from "../core/errors.js";
 import { EVENT_TYPE_IDS } from "../core/taxonomy.js";
+import { HttpProblem, type ProblemStatus } from "../handlers/http/problem.js";
 import { MAX_EVENTS_PER_REQUEST } from "../handlers/webhook-request.js";
 import { PROVIDERS } from "../providers/registry.js";
 
@@ -42,6 +44,10 @@ const subjectParameter = (example: string) => ({
   schema: { type: "string" },
   example,
 });
+
+/** An example problem document, exactly as the handlers answer it (`HttpProblem.toDocument`). */
+const problem = (status: ProblemStatus, slug: string, detail: string, errors?: readonly InputIssue[]) =>
+  new HttpProblem(status, detail, { slug, ...(errors ? { errors } : {}) }).toDocument();
 
 /** The one key's name in the history until scoped keys exist. */
 const ACTOR = { keyId: "bootstrap", name: "bootstrap key" } as const;
@@ -238,52 +244,38 @@ export const PATHS = {
               },
               examples: {
                 invalidShape: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/invalid-input",
-                    title: "Bad Request",
-                    status: 400,
-                    detail: "The check request is not valid.",
-                    errors: [
-                      {
-                        path: "addresses.0",
-                        message: "each address must be a string",
-                      },
-                      {
-                        path: "scope",
-                        message: "a scope is `*` or names separated by `/`",
-                      },
-                    ],
-                  },
+                  value: problem(400, "invalid-input", "The check request is not valid.", [
+                    {
+                      path: "addresses.0",
+                      message: "each address must be a string",
+                    },
+                    {
+                      path: "scope",
+                      message: "a scope is `*` or names separated by `/`",
+                    },
+                  ]),
                 },
                 noAddress: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/invalid-input",
-                    title: "Bad Request",
-                    status: 400,
-                    detail: "Send at least one address.",
-                    errors: [
-                      {
-                        path: "addresses",
-                        message: "empty",
-                      },
-                    ],
-                  },
+                  value: problem(400, "invalid-input", "Send at least one address.", [
+                    {
+                      path: "addresses",
+                      message: "empty",
+                    },
+                  ]),
                 },
                 emptyBody: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/invalid-input",
-                    title: "Bad Request",
-                    status: 400,
-                    detail: "The request body is empty; a JSON document is expected.",
-                  },
+                  value: problem(
+                    400,
+                    "invalid-input",
+                    "The request body is empty; a JSON document is expected.",
+                  ),
                 },
                 notJson: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/invalid-input",
-                    title: "Bad Request",
-                    status: 400,
-                    detail: "The body is not valid JSON: Unexpected token 'o', \"nojson\" is not valid JSON",
-                  },
+                  value: problem(
+                    400,
+                    "invalid-input",
+                    "The body is not valid JSON: Unexpected token 'o', \"nojson\" is not valid JSON",
+                  ),
                 },
               },
             },
@@ -301,20 +293,10 @@ export const PATHS = {
               },
               examples: {
                 tooManyAddresses: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/too-many-addresses",
-                    title: "Content Too Large",
-                    status: 413,
-                    detail: "At most 1000 addresses per check; got 1001.",
-                  },
+                  value: problem(413, "too-many-addresses", "At most 1000 addresses per check; got 1001."),
                 },
                 bodyTooLarge: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/body-too-large",
-                    title: "Content Too Large",
-                    status: 413,
-                    detail: "The body is larger than 6291456 bytes.",
-                  },
+                  value: problem(413, "body-too-large", "The body is larger than 6291456 bytes."),
                 },
               },
             },
@@ -441,12 +423,7 @@ export const PATHS = {
               },
               examples: {
                 unknownRoute: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/unknown-route",
-                    title: "Not Found",
-                    status: 404,
-                    detail: "No route for GET /v1/suppressions/%E0%A4%A.",
-                  },
+                  value: problem(404, "unknown-route", "No route for GET /v1/suppressions/%E0%A4%A."),
                 },
               },
             },
@@ -564,12 +541,11 @@ export const PATHS = {
               schema: { $ref: "#/components/schemas/ProblemDocument" },
               examples: {
                 notSuppressed: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/not-suppressed",
-                    title: "Not Found",
-                    status: 404,
-                    detail: "No live `bounce` cause at scope `*`: nothing was removed.",
-                  },
+                  value: problem(
+                    404,
+                    "not-suppressed",
+                    "No live `bounce` cause at scope `*`: nothing was removed.",
+                  ),
                 },
               },
             },
@@ -583,13 +559,11 @@ export const PATHS = {
               schema: { $ref: "#/components/schemas/ProblemDocument" },
               examples: {
                 newerEvidence: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/newer-evidence",
-                    title: "Conflict",
-                    status: 409,
-                    detail:
-                      "`bounce` has an event dated after this request (a provider's clock ahead of ours, or an event that arrived meanwhile): nothing was removed. Look the address up, then retry.",
-                  },
+                  value: problem(
+                    409,
+                    "newer-evidence",
+                    "`bounce` has an event dated after this request (a provider's clock ahead of ours, or an event that arrived meanwhile): nothing was removed. Look the address up, then retry.",
+                  ),
                 },
               },
             },
@@ -810,12 +784,11 @@ export const PATHS = {
               schema: { $ref: "#/components/schemas/ProblemDocument" },
               examples: {
                 notAllowlisted: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/not-allowlisted",
-                    title: "Not Found",
-                    status: 404,
-                    detail: "Not on the allowlist: it stays off (the attempt is in the history).",
-                  },
+                  value: problem(
+                    404,
+                    "not-allowlisted",
+                    "Not on the allowlist: it stays off (the attempt is in the history).",
+                  ),
                 },
               },
             },
@@ -932,49 +905,39 @@ export const PATHS = {
               },
               examples: {
                 unrecognized: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/invalid-input",
-                    title: "Bad Request",
-                    status: 400,
-                    detail:
-                      "Not an SES notification: expected an SES record (`eventType`/`notificationType`), an SNS message (`Type`, `Message`), a Lambda event (`Records`) or an EventBridge event (`detail-type`, `detail`).",
-                    errors: [
+                  value: problem(
+                    400,
+                    "invalid-input",
+                    "Not an SES notification: expected an SES record (`eventType`/`notificationType`), an SNS message (`Type`, `Message`), a Lambda event (`Records`) or an EventBridge event (`detail-type`, `detail`).",
+                    [
                       {
                         path: "",
                         message: "unrecognized shape",
                       },
                     ],
-                  },
+                  ),
                 },
                 badDryRun: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/invalid-input",
-                    title: "Bad Request",
-                    status: 400,
-                    detail: "`dryRun` is `true` or `false`.",
-                    errors: [
-                      {
-                        path: "dryRun",
-                        message: "got maybe",
-                      },
-                    ],
-                  },
+                  value: problem(400, "invalid-input", "`dryRun` is `true` or `false`.", [
+                    {
+                      path: "dryRun",
+                      message: "got maybe",
+                    },
+                  ]),
                 },
                 emptyBody: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/invalid-input",
-                    title: "Bad Request",
-                    status: 400,
-                    detail: "The request body is empty; a JSON document is expected.",
-                  },
+                  value: problem(
+                    400,
+                    "invalid-input",
+                    "The request body is empty; a JSON document is expected.",
+                  ),
                 },
                 notJson: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/invalid-input",
-                    title: "Bad Request",
-                    status: 400,
-                    detail: "The body is not valid JSON: Unexpected token 'o', \"nojson\" is not valid JSON",
-                  },
+                  value: problem(
+                    400,
+                    "invalid-input",
+                    "The body is not valid JSON: Unexpected token 'o', \"nojson\" is not valid JSON",
+                  ),
                 },
               },
             },
@@ -1133,21 +1096,18 @@ export const PATHS = {
               },
               examples: {
                 typeMismatch: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/sns-type-mismatch",
-                    title: "Bad Request",
-                    status: 400,
-                    detail:
-                      'The x-amz-sns-message-type header ("SubscriptionConfirmation") does not match the body\'s Type (Notification).',
-                  },
+                  value: problem(
+                    400,
+                    "sns-type-mismatch",
+                    'The x-amz-sns-message-type header ("SubscriptionConfirmation") does not match the body\'s Type (Notification).',
+                  ),
                 },
                 notJson: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/invalid-input",
-                    title: "Bad Request",
-                    status: 400,
-                    detail: "The body is not valid JSON: Unexpected token 'o', \"nojson\" is not valid JSON",
-                  },
+                  value: problem(
+                    400,
+                    "invalid-input",
+                    "The body is not valid JSON: Unexpected token 'o', \"nojson\" is not valid JSON",
+                  ),
                 },
               },
             },
@@ -1163,47 +1123,35 @@ export const PATHS = {
               },
               examples: {
                 notConfigured: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/sns-not-configured",
-                    title: "Unauthorized",
-                    status: 401,
-                    detail:
-                      "SNS_TOPIC_ARNS is not set: no SNS topic is allowed, so no SES webhook is accepted. Set it to the comma-separated topic ARNs.",
-                  },
+                  value: problem(
+                    401,
+                    "sns-not-configured",
+                    "SNS_TOPIC_ARNS is not set: no SNS topic is allowed, so no SES webhook is accepted. Set it to the comma-separated topic ARNs.",
+                  ),
                 },
                 topicNotAllowed: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/sns-topic-not-allowed",
-                    title: "Unauthorized",
-                    status: 401,
-                    detail:
-                      'The topic "arn:aws:sns:us-east-1:999999999999:ses-notifications" is not in SNS_TOPIC_ARNS.',
-                  },
+                  value: problem(
+                    401,
+                    "sns-topic-not-allowed",
+                    'The topic "arn:aws:sns:us-east-1:999999999999:ses-notifications" is not in SNS_TOPIC_ARNS.',
+                  ),
                 },
                 certUrl: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/sns-cert-url",
-                    title: "Unauthorized",
-                    status: 401,
-                    detail:
-                      "SigningCertURL host s3.amazonaws.com is not an SNS endpoint (sns.<region>.amazonaws.com).",
-                  },
+                  value: problem(
+                    401,
+                    "sns-cert-url",
+                    "SigningCertURL host s3.amazonaws.com is not an SNS endpoint (sns.<region>.amazonaws.com).",
+                  ),
                 },
                 badSignature: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/sns-bad-signature",
-                    title: "Unauthorized",
-                    status: 401,
-                    detail: "The SNS signature does not match the message.",
-                  },
+                  value: problem(401, "sns-bad-signature", "The SNS signature does not match the message."),
                 },
                 stale: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/sns-stale",
-                    title: "Unauthorized",
-                    status: 401,
-                    detail: "The SNS message is too old (sent 2026-11-20T09:00:01.000Z).",
-                  },
+                  value: problem(
+                    401,
+                    "sns-stale",
+                    "The SNS message is too old (sent 2026-11-20T09:00:01.000Z).",
+                  ),
                 },
               },
             },
@@ -1233,20 +1181,18 @@ export const PATHS = {
               },
               examples: {
                 storeUnavailable: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/store-unavailable",
-                    title: "Service Unavailable",
-                    status: 503,
-                    detail: "The suppression store is unavailable; retry later.",
-                  },
+                  value: problem(
+                    503,
+                    "store-unavailable",
+                    "The suppression store is unavailable; retry later.",
+                  ),
                 },
                 certificateUnavailable: {
-                  value: {
-                    type: "https://suppression-service.dev/problems/sns-unavailable",
-                    title: "Service Unavailable",
-                    status: 503,
-                    detail: "The SNS signing certificate could not be fetched; retry later.",
-                  },
+                  value: problem(
+                    503,
+                    "sns-unavailable",
+                    "The SNS signing certificate could not be fetched; retry later.",
+                  ),
                 },
               },
             },
@@ -1275,12 +1221,11 @@ export const RESPONSES = {
         },
         examples: {
           unknownProvider: {
-            value: {
-              type: "https://suppression-service.dev/problems/unknown-provider",
-              title: "Not Found",
-              status: 404,
-              detail: `Unknown provider "foo"; supported: ${PROVIDERS.join(", ")}.`,
-            },
+            value: problem(
+              404,
+              "unknown-provider",
+              `Unknown provider "foo"; supported: ${PROVIDERS.join(", ")}.`,
+            ),
           },
         },
       },
@@ -1295,20 +1240,14 @@ export const RESPONSES = {
         },
         examples: {
           bodyTooLarge: {
-            value: {
-              type: "https://suppression-service.dev/problems/body-too-large",
-              title: "Content Too Large",
-              status: 413,
-              detail: "The body is larger than 6291456 bytes.",
-            },
+            value: problem(413, "body-too-large", "The body is larger than 6291456 bytes."),
           },
           tooManyEvents: {
-            value: {
-              type: "https://suppression-service.dev/problems/too-many-events",
-              title: "Content Too Large",
-              status: 413,
-              detail: `At most ${MAX_EVENTS_PER_REQUEST} events per request; got ${MAX_EVENTS_PER_REQUEST + 1} events. Send smaller batches (npm run import splits files into chunks that fit).`,
-            },
+            value: problem(
+              413,
+              "too-many-events",
+              `At most ${MAX_EVENTS_PER_REQUEST} events per request; got ${MAX_EVENTS_PER_REQUEST + 1} events. Send smaller batches (npm run import splits files into chunks that fit).`,
+            ),
           },
         },
       },
@@ -1321,13 +1260,12 @@ export const RESPONSES = {
         schema: { $ref: "#/components/schemas/ProblemDocument" },
         examples: {
           missingReason: {
-            value: {
-              type: "https://suppression-service.dev/problems/invalid-input",
-              title: "Bad Request",
-              status: 400,
-              detail: "`reason` is required: say why the entry is removed (the history keeps it).",
-              errors: [{ path: "reason", message: "missing" }],
-            },
+            value: problem(
+              400,
+              "invalid-input",
+              "`reason` is required: say why the entry is removed (the history keeps it).",
+              [{ path: "reason", message: "missing" }],
+            ),
           },
         },
       },
@@ -1350,28 +1288,17 @@ export const RESPONSES = {
         },
         examples: {
           missingKey: {
-            value: {
-              type: "https://suppression-service.dev/problems/missing-api-key",
-              title: "Unauthorized",
-              status: 401,
-              detail: "Send the API key as `Authorization: Bearer <key>`.",
-            },
+            value: problem(401, "missing-api-key", "Send the API key as `Authorization: Bearer <key>`."),
           },
           invalidKey: {
-            value: {
-              type: "https://suppression-service.dev/problems/invalid-api-key",
-              title: "Unauthorized",
-              status: 401,
-              detail: "The API key is not valid.",
-            },
+            value: problem(401, "invalid-api-key", "The API key is not valid."),
           },
           notConfigured: {
-            value: {
-              type: "https://suppression-service.dev/problems/api-key-not-configured",
-              title: "Unauthorized",
-              status: 401,
-              detail: "No API key is configured on the server (set SUPPRESSION_API_KEY).",
-            },
+            value: problem(
+              401,
+              "api-key-not-configured",
+              "No API key is configured on the server (set SUPPRESSION_API_KEY).",
+            ),
           },
         },
       },
@@ -1394,12 +1321,7 @@ export const RESPONSES = {
         },
         examples: {
           storeUnavailable: {
-            value: {
-              type: "https://suppression-service.dev/problems/store-unavailable",
-              title: "Service Unavailable",
-              status: 503,
-              detail: "The suppression store is unavailable; retry later.",
-            },
+            value: problem(503, "store-unavailable", "The suppression store is unavailable; retry later."),
           },
         },
       },
@@ -1414,12 +1336,7 @@ export const RESPONSES = {
         },
         examples: {
           methodNotAllowed: {
-            value: {
-              type: "https://suppression-service.dev/problems/method-not-allowed",
-              title: "Method Not Allowed",
-              status: 405,
-              detail: "GET is not allowed on /v1/check.",
-            },
+            value: problem(405, "method-not-allowed", "GET is not allowed on /v1/check."),
           },
         },
       },
@@ -1434,12 +1351,7 @@ export const RESPONSES = {
         },
         examples: {
           unknownRoute: {
-            value: {
-              type: "https://suppression-service.dev/problems/unknown-route",
-              title: "Not Found",
-              status: 404,
-              detail: "No route for GET /nothing.",
-            },
+            value: problem(404, "unknown-route", "No route for GET /nothing."),
           },
         },
       },

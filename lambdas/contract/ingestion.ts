@@ -32,6 +32,7 @@ export const EventView = z
     feedbackType: FeedbackType.nullable(),
     unsubscribeReason: UnsubscribeReason.nullable(),
     resubscribe: event.resubscribe,
+    tags: event.tags.describe("The sender's tags or categories on the message, as the provider gave them."),
   })
   .meta({ id: "EventView", description: "One normalized event (the tenant is implied by the key)." });
 export type EventView = z.output<typeof EventView>;

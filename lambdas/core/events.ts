@@ -1,6 +1,6 @@
 import * as z from "zod";
 import type { Provider } from "../providers/registry.js";
-import { MAX_DIAGNOSTIC_CHARS, MAX_EVENT_ID_CHARS } from "./limits.js";
+import { MAX_DIAGNOSTIC_CHARS, MAX_EVENT_ID_CHARS, MAX_TAG_CHARS, MAX_TAGS } from "./limits.js";
 import { MAX_SCOPE_LENGTH, SCOPE_PATTERN } from "./scope.js";
 import {
   EVENT_TYPE_IDS,
@@ -61,6 +61,12 @@ export const NormalizedEventSchema = z.object({
   unsubscribeReason: z.enum(UNSUBSCRIBE_REASON_IDS).nullable(),
   /** An `unsubscribe` with `resubscribe: true` lifts the unsubscribe of its scope instead. */
   resubscribe: z.boolean(),
+  /**
+   * The sender's tags or categories on the message, as the provider gave them (SendGrid `category`,
+   * Mailgun `tags`, SparkPost `rcpt_tags`, SES `mail.tags` as `name:value`, Postmark `Tag`,
+   * SendCloud `labelId`): what the status view's `tag` filter matches. Absent or empty: none.
+   */
+  tags: z.array(z.string().min(1).max(MAX_TAG_CHARS)).max(MAX_TAGS).optional(),
 });
 /**
  * One normalized event. `provider` is typed by the registry's names (a type-only import: the domain

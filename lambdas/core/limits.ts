@@ -20,3 +20,11 @@ export const MAX_DIAGNOSTIC_CHARS = 8192;
  * a hash of the whole instead.
  */
 export const MAX_EVENT_ID_CHARS = 512;
+
+/**
+ * At most this many provider tags are kept on an event (SES allows 50 message tags, the ESPs fewer),
+ * each cut to `MAX_TAG_CHARS`. `tagsFrom` (`providers/shared/tags.ts`) applies both, so a provider's
+ * extra tags are dropped instead of refusing the event.
+ */
+export const MAX_TAGS = 50;
+export const MAX_TAG_CHARS = 256;

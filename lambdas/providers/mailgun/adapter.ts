@@ -12,6 +12,7 @@ import { NO_EXTRAS } from "../shared/event-defaults.js";
 import { checkedEventId } from "../shared/event-id.js";
 import { verifySignedToken } from "../shared/signed-token.js";
 import { joinDiagnostics, smtpFrom } from "../shared/smtp.js";
+import { tagged, tagsFrom } from "../shared/tags.js";
 import { parseAt } from "../shared/validate.js";
 import {
   type ParseContext,
@@ -218,6 +219,9 @@ function normalize(data: MailgunEventData, recipient: string, context: ParseCont
     subtype: null,
     reason: null,
     smtp: null,
+    // `tags` of the message (an array of strings, webhook and Events API alike); not validated by
+    // the schema: a malformed tag is dropped by `tagsFrom`, the event still counts.
+    ...tagged(tagsFrom(data.tags)),
   };
   switch (data.event) {
     case "accepted":

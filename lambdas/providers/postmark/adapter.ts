@@ -37,6 +37,8 @@
  * classified and refines it when it says something specific. `Description` is Postmark's fixed
  * text per type ("ex: unknown user, mailbox not found") and is never classified. Where the type is
  * soft, `Inactive: true` (Postmark stopped sending to the address) makes the failure permanent.
+ *
+ * Tags: every record's `Tag` (one string; `""` means none) becomes the event's `tags`.
  */
 import { canonicalizeAddress } from "../../core/address.js";
 import { classify, isVagueRule } from "../../core/classifier/index.js";
@@ -52,6 +54,7 @@ import { checkBasicAuth } from "../shared/basic-auth.js";
 import { NO_EXTRAS } from "../shared/event-defaults.js";
 import { checkedEventId } from "../shared/event-id.js";
 import { smtpFrom } from "../shared/smtp.js";
+import { tagged, tagsFrom } from "../shared/tags.js";
 import { parseAt } from "../shared/validate.js";
 import {
   type ParseContext,
@@ -308,6 +311,12 @@ const iso = (value: string | null | undefined, fallback: Date): string =>
 
 const NOT_A_BOUNCE = { subtype: null, reason: null, smtp: null } as const;
 
+/**
+ * The record's `Tag` (one string, `""` when the message had none) as the event's `tags`. Read from
+ * the record as given, not through its schema: a malformed tag is dropped, the record still counts.
+ */
+const tagsOfRecord = (record: Readonly<Record<string, unknown>>) => tagged(tagsFrom(record.Tag));
+
 /** Collects events; drops a repeat of (recipient, event id) within one body; counts what is ignored. */
 class Collector {
   readonly events: NormalizedEvent[] = [];
@@ -353,7 +362,7 @@ function parseBounceRecord(value: unknown, path: Path, out: Collector, ctx: Pars
   const recipient = out.recipient(record.Email);
   if (recipient === null) return;
   const occurredAt = iso(record.BouncedAt, ctx.receivedAt);
-  const base = { recipient, occurredAt, eventId: record.ID };
+  const base = { recipient, occurredAt, eventId: record.ID, ...tagsOfRecord(record) };
   switch (handling.kind) {
     case "complaint": {
       const eventId = isComplaintRecord && record.MessageID ? `${record.MessageID}#SpamComplaint` : record.ID;
@@ -432,6 +441,7 @@ function parseSubscriptionChange(value: unknown, path: Path, out: Collector): vo
       reason: null,
       smtp: null,
       ...event,
+      ...tagsOfRecord(record),
       recipient,
       occurredAt: new Date(record.ChangedAt).toISOString(),
       eventId: `${record.MessageID || "-"}#SubscriptionChange#${record.ChangedAt}#${record.MessageStream ?? POSTMARK_DEFAULT_STREAM}`,
@@ -447,6 +457,7 @@ function parseDelivery(value: unknown, path: Path, out: Collector, ctx: ParseCon
   out.push(
     {
       ...NOT_A_BOUNCE,
+      ...tagsOfRecord(record),
       type: "delivered",
       rule: "postmark-delivery",
       recipient,

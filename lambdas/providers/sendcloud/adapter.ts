@@ -40,6 +40,9 @@
  * `emailId` falls back to `<messageId>#<recipient>#<event>`, then `<token>#<recipient>#<event>`.
  *
  * `apiUser` (the SendCloud API_USER) is a tenant hint only: the tenant stays the request context's.
+ *
+ * **Tags.** `labelId` (any spelling: `label_id`…) becomes `tags: ["<labelId>"]`, the id as a string;
+ * `0`, SendCloud's "no label", gives none (`sendcloudTags`).
  */
 import { createHmac } from "node:crypto";
 import { canonicalizeAddress } from "../../core/address.js";
@@ -53,6 +56,7 @@ import { NO_EXTRAS } from "../shared/event-defaults.js";
 import { checkedEventId } from "../shared/event-id.js";
 import { verifySignedToken } from "../shared/signed-token.js";
 import { joinDiagnostics, smtpFrom } from "../shared/smtp.js";
+import { tagged, tagsFrom } from "../shared/tags.js";
 import { parseAt } from "../shared/validate.js";
 import {
   type ParseContext,
@@ -201,6 +205,24 @@ export function sendcloudSmtp(event: Pick<SendCloudEvent, "cause" | "subStatDesc
   return smtpFrom(joined, null, event.cause ?? null);
 }
 
+/** A label id of `0` (any number of zeros): SendCloud's "sent without a label". */
+const NO_LABEL = /^0+$/;
+
+/**
+ * The event's `tags` from `labelId` (a number in JSON, a digit string in a form): the label's id as
+ * a string, `"12345"`, not prefixed and not looked up (the name, `labelName`, can be renamed; the id
+ * cannot). `0` is SendCloud's "no label" and gives none; a malformed value (an object, a list of
+ * them) is dropped by `tagsFrom`, never refused.
+ *
+ * @example
+ * sendcloudTags(12345); // ["12345"]
+ * sendcloudTags("0");   // undefined
+ */
+export function sendcloudTags(labelId: unknown): string[] | undefined {
+  const ids = tagsFrom(labelId, true)?.filter((id) => !NO_LABEL.test(id));
+  return ids?.length ? ids : undefined;
+}
+
 /** `occurredAt` from the event's timestamp, else when we received it. */
 function occurredAt(event: SendCloudEvent, context: ParseContext): string {
   if (event.timestamp === undefined) return context.receivedAt.toISOString();
@@ -260,6 +282,7 @@ function normalize(
     subtype: null,
     reason: null,
     smtp: null,
+    ...tagged(sendcloudTags(event.labelId)),
   };
   switch (kind) {
     case "request":

@@ -39,6 +39,8 @@ export const FIELD_ALIASES = {
   cause: ["cause"],
   apiUser: ["apiuser"],
   unsubscribeReason: ["unsubscribereason", "reason"],
+  /** Read by `sendcloudTags`, not by `SendCloudEventSchema`: a malformed label never refuses the event. */
+  labelId: ["labelid"],
 } as const;
 export type CanonicalField = keyof typeof FIELD_ALIASES;
 

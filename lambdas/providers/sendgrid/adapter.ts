@@ -28,7 +28,8 @@
  * | `open`, `click`, `account_status_change`, unknown | ignored | — |
  *
  * `eventId` is `sg_event_id` (when absent, a hash of the event's identifying fields, prefixed
- * `sendgrid-derived:`); an id repeated within one batch is emitted once.
+ * `sendgrid-derived:`); an id repeated within one batch is emitted once. `tags` are the message's
+ * `category` (a string or an array of strings), through `tagsFrom` (`shared/tags.ts`).
  */
 import { createHash, createPublicKey, verify as ecdsaVerify, type KeyObject } from "node:crypto";
 import { canonicalizeAddress } from "../../core/address.js";
@@ -42,6 +43,7 @@ import { type Reason, typeFor } from "../../core/taxonomy.js";
 import { NO_EXTRAS } from "../shared/event-defaults.js";
 import { checkedEventId } from "../shared/event-id.js";
 import { smtpFrom } from "../shared/smtp.js";
+import { tagged, tagsFrom } from "../shared/tags.js";
 import { parseAt } from "../shared/validate.js";
 import {
   type ProviderAdapter,
@@ -373,6 +375,8 @@ function parseSendgrid(
       smtp,
       ...NO_EXTRAS,
       resubscribe,
+      // `category`: one string or an array of them (the message's categories, repeated on every event).
+      ...tagged(tagsFrom(e.category)),
     });
   });
   return { events, ignored } satisfies ParsedNotification;

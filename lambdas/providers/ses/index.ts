@@ -45,3 +45,4 @@ export {
   type SubscriptionChange,
   subscriptionChanges,
 } from "./records.js";
+export { SES_KEPT_AUTO_TAG, sesTags } from "./tags.js";

@@ -8,17 +8,20 @@ import { MAX_EVENT_ID_CHARS, type NormalizedEvent, type ParsedNotification } fro
 import { ALL_MAIL, isScope } from "../../core/scope.js";
 import type { FeedbackType } from "../../core/taxonomy.js";
 import { NO_EXTRAS } from "../shared/event-defaults.js";
+import { tagged } from "../shared/tags.js";
 import { parseAt } from "../shared/validate.js";
 import { classifySesBounce, smtpOf } from "./bounce.js";
 import {
   SesBounceRecordSchema,
   SesComplaintRecordSchema,
   SesDeliveryRecordSchema,
+  type SesMail,
   SesRecordHeaderSchema,
   SesSendRecordSchema,
   type SesSubscription,
   SesSubscriptionRecordSchema,
 } from "./schemas.js";
+import { sesTags } from "./tags.js";
 
 export type SesRecordContext = {
   /** The tenant every event belongs to. */
@@ -80,7 +83,7 @@ export function feedbackTypeOf(raw: string | null | undefined): FeedbackType | n
   }
 }
 
-type Base = Pick<NormalizedEvent, "tenant" | "provider" | "occurredAt">;
+type Base = Pick<NormalizedEvent, "tenant" | "provider" | "occurredAt" | "tags">;
 type Builder = {
   readonly events: NormalizedEvent[];
   readonly skipped: SkippedRecipient[];
@@ -124,6 +127,9 @@ function builder(): Builder {
  * - Reject, Open, Click, Rendering Failure, DeliveryDelay and unknown types (including SES's
  *   `AmazonSnsSubscriptionSucceeded` notice) → no events, `ignored: 1`.
  *
+ * Every event of a record carries the message's `mail.tags` as `tags` (`name:value`; of SES's
+ * automatic tags only `ses:configuration-set`, see `sesTags`).
+ *
  * A recipient whose address cannot be canonicalized is skipped: counted in `ignored` and listed in
  * `skipped` (it cannot be a key; SES does not send to such addresses, so it signals a broken record).
  * A recipient listed twice in one record yields one event.
@@ -140,10 +146,12 @@ export function parseSesRecord(record: unknown, ctx: SesRecordContext): SesParse
   const type = header.eventType ?? header.notificationType ?? "";
   const fallback = (ctx.receivedAt ?? new Date()).toISOString();
   const b = builder();
-  const base = (...timestamps: (string | null | undefined)[]): Base => ({
+  // What every event of the record shares: its time, and the message's tags (`mail.tags`, see tags.ts).
+  const base = (mail: SesMail, ...timestamps: (string | null | undefined)[]): Base => ({
     tenant: ctx.tenant,
     provider: "ses",
     occurredAt: isoOf(...timestamps) ?? fallback,
+    ...tagged(sesTags(mail.tags)),
   });
 
   switch (type) {
@@ -154,7 +162,7 @@ export function parseSesRecord(record: unknown, ctx: SesRecordContext): SesParse
         path,
         `Not a valid SES ${type} record.`,
       );
-      const common = base(bounce.timestamp, mail.timestamp);
+      const common = base(mail, bounce.timestamp, mail.timestamp);
       bounce.bouncedRecipients.forEach((r, i) => {
         const recipient = b.recipient(r.emailAddress, [
           ...path,
@@ -185,7 +193,7 @@ export function parseSesRecord(record: unknown, ctx: SesRecordContext): SesParse
         path,
         `Not a valid SES ${type} record.`,
       );
-      const common = base(complaint.timestamp, mail.timestamp);
+      const common = base(mail, complaint.timestamp, mail.timestamp);
       const feedbackType = feedbackTypeOf(complaint.complaintFeedbackType);
       complaint.complainedRecipients.forEach((r, i) => {
         const recipient = b.recipient(r.emailAddress, [
@@ -219,7 +227,7 @@ export function parseSesRecord(record: unknown, ctx: SesRecordContext): SesParse
         path,
         `Not a valid SES ${type} record.`,
       );
-      const common = base(delivery.timestamp, mail.timestamp);
+      const common = base(mail, delivery.timestamp, mail.timestamp);
       delivery.recipients.forEach((raw, i) => {
         const recipient = b.recipient(raw, [...path, "delivery", "recipients", i]);
         if (recipient === null) return;
@@ -240,7 +248,7 @@ export function parseSesRecord(record: unknown, ctx: SesRecordContext): SesParse
     }
     case "Send": {
       const { mail } = parseAt(SesSendRecordSchema, record, path, `Not a valid SES ${type} record.`);
-      const common = base(mail.timestamp);
+      const common = base(mail, mail.timestamp);
       mail.destination.forEach((raw, i) => {
         const recipient = b.recipient(raw, [...path, "mail", "destination", i]);
         if (recipient === null) return;
@@ -266,7 +274,7 @@ export function parseSesRecord(record: unknown, ctx: SesRecordContext): SesParse
         path,
         `Not a valid SES ${type} record.`,
       );
-      const common = base(subscription.timestamp, mail.timestamp);
+      const common = base(mail, subscription.timestamp, mail.timestamp);
       const changes = subscriptionChanges(subscription, [...path, "subscription"]);
       // Not `occurredAt`: its last resort (receivedAt) would make the id differ across redeliveries.
       const changedAt = isoOf(subscription.timestamp, mail.timestamp) ?? "-";

@@ -1,20 +1,17 @@
 import { MAX_DIAGNOSTIC_CHARS, type Smtp } from "../../core/events.js";
 import { ENHANCED_CODE, enhancedCodeIn, replyCodeIn } from "../../core/smtp-codes.js";
+import { cutAt } from "./cut.js";
 
 /** `smtp; 550 5.1.1 …` → the DSN diagnostic-type prefix dropped. */
 const DIAGNOSTIC_TYPE = /^\s*[a-z][a-z0-9-]*\s*;\s*/i;
 
 /**
- * A diagnostic as stored: trimmed, `null` when empty, cut to `MAX_DIAGNOSTIC_CHARS`. The cut never
- * splits a surrogate pair (a lone half would not survive the round trip through UTF-8).
+ * A diagnostic as stored: trimmed, `null` when empty, cut to `MAX_DIAGNOSTIC_CHARS` (`cutAt`: never
+ * splitting a surrogate pair).
  */
 function capped(text: string | null | undefined): string | null {
   const trimmed = text?.trim() ?? "";
-  if (trimmed === "") return null;
-  if (trimmed.length <= MAX_DIAGNOSTIC_CHARS) return trimmed;
-  const last = trimmed.charCodeAt(MAX_DIAGNOSTIC_CHARS - 1);
-  const end = last >= 0xd800 && last <= 0xdbff ? MAX_DIAGNOSTIC_CHARS - 1 : MAX_DIAGNOSTIC_CHARS;
-  return trimmed.slice(0, end);
+  return trimmed === "" ? null : cutAt(trimmed, MAX_DIAGNOSTIC_CHARS);
 }
 
 /**

@@ -13,6 +13,7 @@ import { checkBasicAuth } from "../shared/basic-auth.js";
 import { NO_EXTRAS } from "../shared/event-defaults.js";
 import { checkedEventId } from "../shared/event-id.js";
 import { smtpFrom } from "../shared/smtp.js";
+import { tagged, tagsFrom } from "../shared/tags.js";
 import { parseAt } from "../shared/validate.js";
 import {
   type ProviderAdapter,
@@ -164,6 +165,8 @@ function invalid(message: string, issues: InputIssue[], cause?: unknown): never 
  * The recipient is `rcpt_to` (else `raw_rcpt_to`), canonicalized; a missing or malformed one is
  * skipped and counted in `ignored`. `eventId` is SparkPost's `event_id`; an event repeated in one
  * batch is emitted once. `occurredAt` is `timestamp` (unix seconds), else the time we received it.
+ * `tags` are the recipient's `rcpt_tags` (an array of strings; a malformed one is dropped by
+ * `tagsFrom`, never refused).
  *
  * @throws InputError when the body is not JSON, is an empty batch, or an element or an event we
  *   read is malformed (issue paths point into the batch: `3.msys.message_event.event_id`).
@@ -221,7 +224,7 @@ export function parseSparkPost(
         continue;
       }
       seen.add(event.event_id);
-      events.push(normalized);
+      events.push({ ...normalized, ...tagged(tagsFrom(event.rcpt_tags)) });
     }
   });
   return { events, ignored };

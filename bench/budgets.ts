@@ -1,5 +1,5 @@
 /**
- * The budgets docs/design.md §6 sets for the check and history paths, in one place: the benchmark
+ * The budgets docs/design.md §6 sets for the check, history, lists and status paths, in one place: the benchmark
  * (`npm run bench`) reports against them and the stack test (test/lib/bundles.test.ts) fails above
  * the bundle budget. test/docs/design.test.ts holds the design's text to the same numbers.
  */
@@ -12,6 +12,16 @@ export const CHECK_VS_STORE_RATIO_BUDGET = 1.15;
  * maps each stored item to its view and writes JSON, which the raw Query does not.
  */
 export const HISTORY_VS_QUERY_RATIO_BUDGET = 1.5;
+
+/**
+ * Lists handler p50 ÷ p50 of the raw Query calls one page of 100 entries makes (the shards of a
+ * round in parallel, the rounds in turn): the handler merges the shards, reads every entry's live
+ * causes, maps each to its view and writes JSON.
+ */
+export const LISTS_VS_QUERIES_RATIO_BUDGET = 1.5;
+
+/** Status-view handler p50 ÷ p50 of the raw Query calls one page of 100 events makes. */
+export const STATUS_VS_QUERIES_RATIO_BUDGET = 1.5;
 
 /** KB (1024 bytes) of the check function's minified bundle, AWS SDK included. */
 export const CHECK_BUNDLE_BUDGET_KB = 500;

@@ -14,6 +14,7 @@ import {
 import { canonicalizeAddress } from "../lambdas/core/address.js";
 import type { NormalizedEvent } from "../lambdas/core/events.js";
 import { DEFAULT_POLICY, decide } from "../lambdas/core/policy/index.js";
+import { createAuthenticator } from "../lambdas/handlers/http/authenticate.js";
 import type { RuntimeDeps } from "../lambdas/handlers/runtime.js";
 import {
   BATCH_GET_LIMIT,
@@ -42,7 +43,7 @@ export function benchDeps(store: SuppressionStore): RuntimeDeps {
     logger: new Logger({ serviceName: "suppression-service-bench", logLevel: "SILENT" }),
     store: () => store,
     policy: () => DEFAULT_POLICY,
-    apiKey: () => BENCH_API_KEY,
+    auth: createAuthenticator({ bootstrapKey: () => BENCH_API_KEY, store: () => store }),
     secrets: async () => () => undefined,
     tenant: TENANT,
     now: () => new Date(),

@@ -14,6 +14,7 @@ import { benchCheck } from "./check.js";
 import { benchClassify } from "./classify.js";
 import { benchHistory } from "./history.js";
 import { benchIngest } from "./ingest.js";
+import { benchLists } from "./lists.js";
 import { type Figures, formatTable, machineInfo } from "./report.js";
 import { benchWebhook } from "./webhook.js";
 
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
   const webhook = await benchWebhook(scale, log);
   const ingest = await benchIngest(scale, log);
   const history = await benchHistory(scale, log);
-  for (const part of [check, classify, bundle, webhook, ingest, history]) {
+  const lists = await benchLists(scale, log);
+  for (const part of [check, classify, bundle, webhook, ingest, history, lists]) {
     Object.assign(figures, part.figures);
     notes.push(...part.notes);
   }

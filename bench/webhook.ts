@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { DEFAULT_POLICY } from "../lambdas/core/policy/index.js";
+import { createAuthenticator } from "../lambdas/handlers/http/authenticate.js";
 import { createWebhookHandler } from "../lambdas/handlers/webhook.js";
 import { FORM, signSendCloud, toForm } from "../test/fixtures/sendcloud/support.js";
 import { benchClient, startTable, storeOn, TENANT } from "./dynamo.js";
@@ -71,7 +72,7 @@ export async function benchWebhook(
       logger: new Logger({ serviceName: "suppression-service-bench", logLevel: "SILENT" }),
       store: () => store,
       policy: () => DEFAULT_POLICY,
-      apiKey: () => undefined,
+      auth: createAuthenticator({ bootstrapKey: () => undefined, store: () => store }),
       secrets: async () => (name) => (name === "SENDCLOUD_APP_KEY" ? APP_KEY : undefined),
       tenant: TENANT,
       now: () => new Date(),

@@ -5,6 +5,7 @@ import {
   ingestFunctionTimeoutSeconds,
   sesEventsFunctionTimeoutSeconds,
 } from "../lambdas/store/budget.js";
+import { HISTORY_INDEX, LISTS_INDEX, STATUS_INDEX } from "../lambdas/store/schema.js";
 
 /** What a function may do to the table. */
 export type TableAccess = "none" | "read" | "read-write";
@@ -13,6 +14,8 @@ export type TableAccess = "none" | "read" | "read-write";
 export type FunctionSpec = {
   readonly description: string;
   readonly table: TableAccess;
+  /** The table's indexes it queries (each granted by its ARN); none when absent. */
+  readonly indexes?: readonly string[];
   /** Gets `SUPPRESSION_API_KEY_SECRET_ARN` and may read that secret. */
   readonly apiKey?: boolean;
   /** Gets `PROVIDER_SECRETS_SECRET_ARN` and may read that secret. */
@@ -76,6 +79,27 @@ export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
   history: {
     description: "GET /v1/events/{address}: one address's events and operators' actions, newest first",
     table: "read",
+    indexes: [HISTORY_INDEX],
+    apiKey: true,
+    timeout: HTTP_STORE_TIMEOUT,
+  },
+  lists: {
+    description: "GET /v1/suppressions: the tenant's live entries, newest first, filtered",
+    table: "read",
+    indexes: [LISTS_INDEX],
+    apiKey: true,
+    timeout: HTTP_STORE_TIMEOUT,
+  },
+  status: {
+    description: "GET /v1/events: the tenant's provider events in a window of at most 30 days",
+    table: "read",
+    indexes: [STATUS_INDEX],
+    apiKey: true,
+    timeout: HTTP_STORE_TIMEOUT,
+  },
+  keys: {
+    description: "POST, GET and DELETE /v1/keys: a tenant's API keys (stored hashed)",
+    table: "read-write",
     apiKey: true,
     timeout: HTTP_STORE_TIMEOUT,
   },

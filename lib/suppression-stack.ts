@@ -9,6 +9,7 @@ import {
   PROVIDER_SECRETS_SECRET_ARN_ENV,
 } from "../lambdas/handlers/secret-api-key.js";
 import { SNS_TOPIC_ARNS } from "../lambdas/providers/ses/subscription.js";
+import { INTERNAL_KEY_ENV } from "../lambdas/store/internal-key.js";
 import { Alarms } from "./constructs/alarms.js";
 import { HttpApi } from "./constructs/http-api.js";
 import { topicEncryptionKey } from "./constructs/secure-defaults.js";
@@ -78,6 +79,7 @@ export class SuppressionStack extends Stack {
         TABLE_NAME: this.table.table.tableName,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? "INFO",
+        [INTERNAL_KEY_ENV]: this.secrets.internalKey.secretValue.unsafeUnwrap(),
       };
       if (spec.apiKey) environment[API_KEY_SECRET_ARN_ENV] = this.secrets.apiKey.secretArn;
       if (spec.providerSecrets) {
@@ -92,8 +94,8 @@ export class SuppressionStack extends Stack {
         logRetention: props.logRetention,
         policyFile: spec.policy ? props.policyFile : undefined,
       });
-      if (spec.table === "read") this.table.grantRead(fn.role);
-      if (spec.table === "read-write") this.table.grantReadWrite(fn.role);
+      if (spec.table === "read") this.table.grantRead(fn.role, spec.indexes);
+      if (spec.table === "read-write") this.table.grantReadWrite(fn.role, spec.indexes);
       if (spec.apiKey) this.secrets.apiKey.grantRead(fn.role);
       if (spec.providerSecrets) this.secrets.providerSecrets.grantRead(fn.role);
       Validations.of(fn.function).acknowledge({ id: "AwsSolutions-L1", reason: L1_REASON });

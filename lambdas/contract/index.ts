@@ -1,7 +1,7 @@
 /**
  * The HTTP contract (design.md §5.3) as zod schemas: what docs/openapi.json is generated from
- * (`npm run openapi`) and what the tests parse real answers with. Classic zod: only the admin and
- * history functions parse their requests with these schemas at run time; the other handlers and the
+ * (`npm run openapi`) and what the tests parse real answers with. Classic zod: only the admin,
+ * history, lists and status functions parse their requests with these schemas at run time; the other handlers and the
  * store take their types from here with `import type`. The check function's own parser is
  * check-request.ts (zod/mini).
  */
@@ -10,7 +10,10 @@ import * as allowlist from "./allowlist.js";
 import * as check from "./check.js";
 import * as history from "./history.js";
 import * as ingestion from "./ingestion.js";
+import * as keys from "./keys.js";
+import * as lists from "./lists.js";
 import * as problem from "./problem.js";
+import * as status from "./status.js";
 import * as suppressions from "./suppressions.js";
 import * as taxonomy from "./taxonomy.js";
 
@@ -20,7 +23,10 @@ export * from "./check.js";
 export * from "./check-request.js";
 export * from "./history.js";
 export * from "./ingestion.js";
+export * from "./keys.js";
+export * from "./lists.js";
 export * from "./problem.js";
+export * from "./status.js";
 export * from "./suppressions.js";
 export * from "./taxonomy.js";
 
@@ -59,11 +65,21 @@ export const COMPONENTS = {
   AdminHistoryEntry: history.AdminHistoryEntry,
   HistoryEntry: history.HistoryEntry,
   HistoryPage: history.HistoryPage,
+  ListedCause: lists.ListedCause,
+  ListEntry: lists.ListEntry,
+  ListPage: lists.ListPage,
+  StatusPage: status.StatusPage,
   Smtp: taxonomy.Smtp,
   EventView: ingestion.EventView,
   DecisionView: ingestion.DecisionView,
   IngestSummary: ingestion.IngestSummary,
   SnsControlAnswer: ingestion.SnsControlAnswer,
+  ApiScope: keys.ApiScope,
+  Tenant: keys.Tenant,
+  CreateKeyRequest: keys.CreateKeyRequest,
+  KeyView: keys.KeyView,
+  CreatedKey: keys.CreatedKey,
+  KeysPage: keys.KeysPage,
   InputIssue: problem.InputIssue,
   ProblemDocument: problem.ProblemDocument,
 } as const;

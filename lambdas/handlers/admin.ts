@@ -11,7 +11,6 @@ import { toEpochSeconds } from "../core/ledger/time.js";
 import { ALL_MAIL } from "../core/scope.js";
 import { parseAt } from "../providers/shared/validate.js";
 import { adminStore } from "../store/admin.js";
-import { BOOTSTRAP_ACTOR } from "./actor.js";
 import { jsonBody } from "./http/body.js";
 import { HttpProblem } from "./http/problem.js";
 import { json } from "./http/response.js";
@@ -47,8 +46,7 @@ const display = (subject: Subject) => ({ subjectKind: subject.kind, subject: sub
  * await handler(apiGatewayEvent("DELETE", "/v1/suppressions/jdoe@example.org?reason=fixed"), context);
  */
 export function createAdminHandler(deps: RuntimeDeps): HttpHandler {
-  const route = { logger: deps.logger, auth: "api-key", apiKey: deps.apiKey } as const;
-  return httpRoute(route, async (event) => {
+  return httpRoute({ logger: deps.logger, auth: deps.auth }, async (event, caller) => {
     const subject = subjectOfPath(event);
     const now = Math.floor(deps.now().getTime() / 1000);
     const method = event.requestContext.http.method.toUpperCase();
@@ -63,7 +61,7 @@ export function createAdminHandler(deps: RuntimeDeps): HttpHandler {
       const scope = body.scope ?? ALL_MAIL;
       const note = body.note ?? null;
       const done = await adminStore(deps.store()).suppressManually(
-        { tenant: deps.tenant, subject, scope, expiresAt, note, actor: BOOTSTRAP_ACTOR },
+        { tenant: caller.tenant, subject, scope, expiresAt, note, actor: caller.actor },
         now,
       );
       deps.logger.info("manual entry", { subjectKind: subject.kind, scope, actionId: done.actionId });
@@ -89,12 +87,12 @@ export function createAdminHandler(deps: RuntimeDeps): HttpHandler {
       const scope = query.scope ?? ALL_MAIL;
       const done = await adminStore(deps.store()).removeSuppression(
         {
-          tenant: deps.tenant,
+          tenant: caller.tenant,
           subject,
           scope,
           ...(query.cause === undefined ? {} : { cause: query.cause }),
           reason: query.reason,
-          actor: BOOTSTRAP_ACTOR,
+          actor: caller.actor,
         },
         now,
       );

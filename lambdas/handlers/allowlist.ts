@@ -6,7 +6,6 @@ import {
 } from "../contract/allowlist.js";
 import { parseAt } from "../providers/shared/validate.js";
 import { type AllowItem, allowlistStore } from "../store/allowlist.js";
-import { BOOTSTRAP_ACTOR } from "./actor.js";
 import { jsonBody } from "./http/body.js";
 import { HttpProblem } from "./http/problem.js";
 import { json } from "./http/response.js";
@@ -39,13 +38,12 @@ const entryOf = (item: AllowItem): AllowlistEntry => ({
  * await handler(apiGatewayEvent("PUT", "/v1/allowlist/@seeds.example.org", '{"note":"seed list"}'), context);
  */
 export function createAllowlistHandler(deps: RuntimeDeps): HttpHandler {
-  const route = { logger: deps.logger, auth: "api-key", apiKey: deps.apiKey } as const;
-  return httpRoute(route, async (event) => {
+  return httpRoute({ logger: deps.logger, auth: deps.auth, maskWithoutPii: true }, async (event, caller) => {
     const list = allowlistStore(deps.store());
     const now = Math.floor(deps.now().getTime() / 1000);
     const method = event.requestContext.http.method.toUpperCase();
     if (method === "GET") {
-      const answer: AllowlistPage = { entries: (await list.entries(deps.tenant)).map(entryOf) };
+      const answer: AllowlistPage = { entries: (await list.entries(caller.tenant)).map(entryOf) };
       return json(200, answer);
     }
     const subject = subjectOfPath(event);
@@ -54,7 +52,7 @@ export function createAllowlistHandler(deps: RuntimeDeps): HttpHandler {
       const body = parseAt(AllowRequest, empty ? {} : jsonBody(event), [], "Not a valid allowlist entry.");
       const note = body.note ?? null;
       const done = await list.change(
-        { tenant: deps.tenant, subject, active: true, note, actor: BOOTSTRAP_ACTOR },
+        { tenant: caller.tenant, subject, active: true, note, actor: caller.actor },
         now,
       );
       deps.logger.info("allowlisted", { subjectKind: subject.kind, actionId: done.actionId });
@@ -63,13 +61,13 @@ export function createAllowlistHandler(deps: RuntimeDeps): HttpHandler {
         subject: subject.value,
         note,
         since: done.at,
-        actor: BOOTSTRAP_ACTOR,
+        actor: caller.actor,
       };
       return json(200, answer);
     }
     if (method === "DELETE") {
       const done = await list.change(
-        { tenant: deps.tenant, subject, active: false, note: null, actor: BOOTSTRAP_ACTOR },
+        { tenant: caller.tenant, subject, active: false, note: null, actor: caller.actor },
         now,
       );
       deps.logger.info("off the allowlist", { subjectKind: subject.kind, actionId: done.actionId });

@@ -12,12 +12,12 @@ import { badFormat } from "./verdict-view.js";
  * BatchGetItem calls.
  */
 export function createCheckHandler(deps: RuntimeDeps): HttpHandler {
-  return httpRoute({ logger: deps.logger, auth: "api-key", apiKey: deps.apiKey }, async (event) => {
+  return httpRoute({ logger: deps.logger, auth: deps.auth }, async (event, caller) => {
     const { addresses, scope } = parseCheckBody(jsonBody(event));
     const parsed = addresses.map(canonicalizeAddress);
     const valid = [...new Set(parsed.flatMap((p) => (p.ok ? [p.address] : [])))];
     const now = Math.floor(deps.now().getTime() / 1000);
-    const verdicts = await deps.store().checkAddresses(deps.tenant, valid, scope, now);
+    const verdicts = await deps.store().checkAddresses(caller.tenant, valid, scope, now);
     const byAddress = new Map(verdicts.map((v) => [v.address, v]));
     const results = parsed.map((p) =>
       p.ok ? verdictFor(byAddress, p.address) : badFormat(p.input.trim(), p.problem),

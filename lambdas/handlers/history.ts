@@ -1,53 +1,16 @@
-import {
-  HISTORY_PAGE_DEFAULT,
-  type HistoryEntry,
-  type HistoryPage,
-  HistoryQuery,
-} from "../contract/history.js";
+import { HISTORY_PAGE_DEFAULT, type HistoryPage, HistoryQuery } from "../contract/history.js";
 import { InputError } from "../core/errors.js";
 import { toEpochSeconds } from "../core/ledger/time.js";
 import { parseAt } from "../providers/shared/validate.js";
-import type { AdminActionItem } from "../store/admin.js";
 import { historyStore } from "../store/history.js";
-import type { EventItem } from "../store/index.js";
-import { decisionView } from "./decision-view.js";
+import { historyEntry } from "./history-view.js";
 import { json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
 import { type RuntimeDeps, readOnlyDeps } from "./runtime.js";
 import { subjectOfPath } from "./subject-path.js";
 
-const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();
-
-/** One stored history item as the API shows it (keys, TTL and request tokens left out). */
-export function historyEntry(item: EventItem | AdminActionItem): HistoryEntry {
-  if (item.kind === "admin") {
-    return {
-      kind: "admin",
-      at: item.at,
-      actionId: item.actionId,
-      action: item.action,
-      scope: item.scope,
-      actor: { keyId: item.actor.keyId, name: item.actor.name },
-      note: item.note ?? null,
-      expiresAt: item.expiresAt === undefined || item.expiresAt === null ? null : iso(item.expiresAt),
-      reason: item.reason ?? null,
-      causes: [...(item.causes ?? [])],
-      removed: item.removed === undefined ? null : [...item.removed],
-      applied: item.applied,
-    };
-  }
-  const { tenant: _tenant, ...event } = item.event;
-  const stored = item.outcome === undefined ? undefined : { stored: item.outcome };
-  return {
-    kind: "event",
-    at: new Date(item.event.occurredAt).toISOString(),
-    receivedAt: item.receivedAt,
-    event,
-    decision: decisionView(item.event, item.decision, stored),
-    applied: item.applied,
-    outcome: item.outcome ?? null,
-  };
-}
+/** Shared with the status view (`GET /v1/events`): history-view.ts. */
+export { historyEntry };
 
 /**
  * `GET /v1/events/{address}?from=&to=&type=&cursor=&limit=`: every provider event of one address
@@ -59,7 +22,7 @@ export function historyEntry(item: EventItem | AdminActionItem): HistoryEntry {
  * const page = await handler(apiGatewayEvent("GET", "/v1/events/jdoe@example.org?limit=20"), context);
  */
 export function createHistoryHandler(deps: RuntimeDeps): HttpHandler {
-  return httpRoute({ logger: deps.logger, auth: "api-key", apiKey: deps.apiKey }, async (event) => {
+  return httpRoute({ logger: deps.logger, auth: deps.auth, maskWithoutPii: true }, async (event, caller) => {
     const subject = subjectOfPath(event);
     const query = parseAt(HistoryQuery, event.queryStringParameters ?? {}, [], "Not a valid history query.");
     const from = query.from === undefined ? undefined : toEpochSeconds(query.from);
@@ -72,7 +35,7 @@ export function createHistoryHandler(deps: RuntimeDeps): HttpHandler {
     const now = Math.floor(deps.now().getTime() / 1000);
     const page = await historyStore(deps.store()).read(
       {
-        tenant: deps.tenant,
+        tenant: caller.tenant,
         subject: subject,
         limit: query.limit ?? HISTORY_PAGE_DEFAULT,
         ...(from === undefined ? {} : { from }),

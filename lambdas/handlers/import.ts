@@ -46,16 +46,15 @@ export function createImportHandler(deps: RuntimeDeps, options: IngestHandlerOpt
     logger: deps.logger,
     ...(metrics ? { metrics } : {}),
     use: [countRefusals(metrics, "import")],
-    auth: "api-key",
-    apiKey: deps.apiKey,
-  } as const;
-  return httpRoute(route, async (event) => {
+    auth: deps.auth,
+  };
+  return httpRoute(route, async (event, caller) => {
     const provider = event.pathParameters?.provider ?? "";
     const adapter = adapterOf(provider);
     if (!adapter) throw unknownProvider(provider);
     const dryRun = dryRunFlag(event.queryStringParameters?.dryRun);
     const request = webhookRequest(event);
-    const context = { tenant: deps.tenant, receivedAt: deps.now(), maxEvents: MAX_EVENTS_PER_REQUEST };
+    const context = { tenant: caller.tenant, receivedAt: deps.now(), maxEvents: MAX_EVENTS_PER_REQUEST };
     let parsed: ParsedNotification;
     try {
       parsed = limitEvents(adapter.parseImport(request, context));

@@ -40,18 +40,42 @@ export function loadPolicyFile(path: string): Policy {
 
 /**
  * The policy this process runs with: the document at `POLICY_FILE` when that is set and not empty (read once per
- * process/container), else `DEFAULT_POLICY`. A bad file fails loudly on first use (and again on
+ * process/container), else `DEFAULT_POLICY`; `HISTORY_DAYS`, when set, over its `history.keepDays`. A bad file fails loudly on first use (and again on
  * every call: the failure is not cached).
  *
- * @throws PolicyError when `POLICY_FILE` is set but unusable.
+ * @throws PolicyError when `POLICY_FILE` is set but unusable, or `HISTORY_DAYS` is not a number of days.
  * @example
  * const decision = decide(event, getPolicy());
  */
 export function getPolicy(): Policy {
   if (cached) return cached;
   const path = process.env.POLICY_FILE;
-  cached = path ? loadPolicyFile(path) : DEFAULT_POLICY;
+  cached = withHistoryDays(path ? loadPolicyFile(path) : DEFAULT_POLICY, process.env.HISTORY_DAYS);
   return cached;
+}
+
+/**
+ * `policy` with `history.keepDays` set from `HISTORY_DAYS` when that is set: the one setting of the
+ * policy that also has a variable of its own (issue #11: how long the history is kept), so it can
+ * be changed without writing a policy file. Checked by the policy's own schema.
+ *
+ * @throws PolicyError when `HISTORY_DAYS` is not a number of days the policy accepts
+ * @example
+ * withHistoryDays(DEFAULT_POLICY, "90").history.keepDays; // 90
+ */
+export function withHistoryDays(policy: Policy, value: string | undefined): Policy {
+  if (value === undefined || value.trim() === "") return policy;
+  const days = Number(value.trim());
+  try {
+    return parsePolicy({ ...policy, history: { ...policy.history, keepDays: days } });
+  } catch (err) {
+    if (!(err instanceof PolicyError) || !Number.isFinite(days)) {
+      throw new PolicyError(`HISTORY_DAYS must be a number of days; got ${JSON.stringify(value)}`, [], {
+        cause: err,
+      });
+    }
+    throw new PolicyError(`HISTORY_DAYS ${value}: ${err.message}`, err.issues, { cause: err });
+  }
 }
 
 /** Forgets the cached policy (tests, or after changing `POLICY_FILE`). */

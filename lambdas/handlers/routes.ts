@@ -5,15 +5,21 @@
 export const HTTP_ROUTES = {
   "GET /healthz": "health",
   "POST /v1/check": "check",
+  "GET /v1/suppressions": "lists",
   "GET /v1/suppressions/{address}": "suppressions",
   "PUT /v1/suppressions/{address}": "admin",
   "DELETE /v1/suppressions/{address}": "admin",
+  "GET /v1/events": "status",
   "GET /v1/events/{address}": "history",
   "GET /v1/allowlist": "allowlist",
   "PUT /v1/allowlist/{address}": "allowlist",
   "DELETE /v1/allowlist/{address}": "allowlist",
   "POST /v1/import/{provider}": "import",
+  "POST /v1/keys": "keys",
+  "GET /v1/keys": "keys",
+  "DELETE /v1/keys/{id}": "keys",
   "POST /webhooks/{provider}": "webhook",
+  "POST /webhooks/{provider}/{tenant}": "webhook",
 } as const;
 
 export type RouteKey = keyof typeof HTTP_ROUTES;

@@ -19,6 +19,8 @@
  * take the API down every 5 minutes).
  */
 
+import { DEFAULT_TENANT } from "../core/access.js";
+
 /** How long a value read from Secrets Manager is used before it is read again, in seconds. */
 export const SECRET_MAX_AGE_SECONDS = 300;
 /** After a failed re-read, the previous value is served for this long before the next attempt (ms). */
@@ -128,28 +130,53 @@ export function createApiKeySource(options: SecretSourceOptions = {}): () => Pro
     nonEmpty(env[API_KEY_SECRET_ARN_ENV]) ? fromSecret() : nonEmpty(env.SUPPRESSION_API_KEY);
 }
 
+/** The env variable (local runs) holding other tenants' provider secrets, as the secret's `tenants`. */
+export const TENANT_SECRETS_ENV = "TENANT_SECRETS";
+/** The member of the provider secrets JSON that holds other tenants' secrets and settings. */
+export const TENANTS_MEMBER = "tenants";
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
 /**
- * A source of the providers' webhook secrets `names`: the JSON object in the secret named by
- * `PROVIDER_SECRETS_SECRET_ARN` (cached for `SECRET_MAX_AGE_SECONDS`; other keys, non-strings
- * and empty strings are left out), else the same names from the environment.
+ * A source of the providers' webhook secrets `names`, per tenant (design.md §5.4):
+ * - tenant `default` (or none): the JSON object in the secret named by `PROVIDER_SECRETS_SECRET_ARN`
+ *   (cached for `SECRET_MAX_AGE_SECONDS`; other keys, non-strings and empty strings are left out),
+ *   else the same names from the environment;
+ * - any other tenant: the object under that tenant in the document's `tenants` member
+ *   (`{"tenants": {"acme": {"MAILGUN_SIGNING_KEY": "…", "SNS_TOPIC_ARNS": "…"}}}`), else under it in
+ *   the `TENANT_SECRETS` environment variable (the same `tenants` object as JSON). `tenantNames` are
+ *   read there too (settings such as `SNS_TOPIC_ARNS`, which the default tenant takes from the
+ *   function's environment). A tenant without an entry has no secrets: its webhooks are refused,
+ *   never checked with the default tenant's.
  *
  * @throws Error when the secret is not a JSON object (a misconfiguration worth failing loudly for)
- * and no earlier value is at hand.
+ * and no earlier value is at hand; when `TENANT_SECRETS` is set but not a JSON object.
+ * @example
+ * const secrets = createProviderSecretsSource(PROVIDER_SECRET_NAMES, {}, [SNS_TOPIC_ARNS]);
+ * await secrets(); // { MAILGUN_SIGNING_KEY: "…" } of tenant default
+ * await secrets("acme"); // acme's own
  */
 export function createProviderSecretsSource(
   names: readonly string[],
   options: SecretSourceOptions = {},
-): () => Promise<ProviderSecrets> {
+  tenantNames: readonly string[] = [],
+): (tenant?: string) => Promise<ProviderSecrets> {
   const env = options.env ?? process.env;
   const getSecret = options.getSecret ?? powertoolsGetSecret;
-  const pick = (read: (name: string) => unknown): ProviderSecrets => {
+  const perTenant = [...new Set([...names, ...tenantNames])];
+  const pick = (read: (name: string) => unknown, wanted: readonly string[] = names): ProviderSecrets => {
     const out: Record<string, string> = {};
-    for (const name of names) {
+    for (const name of wanted) {
       const value = read(name);
       const usable = typeof value === "string" ? nonEmpty(value) : undefined;
       if (usable !== undefined) out[name] = usable;
     }
     return out;
+  };
+  const ofTenant = (tenants: unknown, tenant: string): ProviderSecrets => {
+    const own = isObject(tenants) && Object.hasOwn(tenants, tenant) ? tenants[tenant] : undefined;
+    return isObject(own) ? pick((name) => own[name], perTenant) : {};
   };
   const fromSecret = refreshing(async (forceFetch) => {
     const arn = env[PROVIDER_SECRETS_SECRET_ARN_ENV] ?? "";
@@ -163,12 +190,35 @@ export function createProviderSecretsSource(
       throw error;
     }
     if (doc === undefined) return {}; // no value stored yet
-    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+    if (!isObject(doc)) {
       throw new Error(`The secret ${arn} (${PROVIDER_SECRETS_SECRET_ARN_ENV}) is not a JSON object.`);
     }
-    const record = doc as Record<string, unknown>;
-    return pick((name) => record[name]);
+    return doc;
   }, options);
-  return async () =>
-    nonEmpty(env[PROVIDER_SECRETS_SECRET_ARN_ENV]) ? fromSecret() : pick((name) => env[name]);
+  let envTenants: { text: string; parsed: unknown } | undefined;
+  const tenantsFromEnv = (): unknown => {
+    const text = env[TENANT_SECRETS_ENV] ?? "";
+    if (envTenants?.text !== text) {
+      let parsed: unknown = {};
+      if (text.trim() !== "") {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        }
+        if (!isObject(parsed)) throw new Error(`${TENANT_SECRETS_ENV} is not a JSON object of tenants.`);
+      }
+      envTenants = { text, parsed };
+    }
+    return envTenants.parsed;
+  };
+  return async (tenant = DEFAULT_TENANT) => {
+    const inSecret = nonEmpty(env[PROVIDER_SECRETS_SECRET_ARN_ENV]) !== undefined;
+    if (tenant === DEFAULT_TENANT) {
+      if (!inSecret) return pick((name) => env[name]);
+      const doc = await fromSecret();
+      return pick((name) => doc[name]);
+    }
+    return ofTenant(inSecret ? (await fromSecret())[TENANTS_MEMBER] : tenantsFromEnv(), tenant);
+  };
 }

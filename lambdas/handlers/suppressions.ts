@@ -10,13 +10,13 @@ import { badFormat } from "./verdict-view.js";
  * live entry on the address or its domain, in any scope, strongest first.
  */
 export function createSuppressionsHandler(deps: RuntimeDeps): HttpHandler {
-  return httpRoute({ logger: deps.logger, auth: "api-key", apiKey: deps.apiKey }, async (event) => {
+  return httpRoute({ logger: deps.logger, auth: deps.auth }, async (event, caller) => {
     const raw = event.pathParameters?.address;
     if (raw === undefined) throw new InputError("The path names no address: GET /v1/suppressions/{address}.");
     const parsed = canonicalizeAddress(raw);
     if (!parsed.ok) return json(200, { ...badFormat(parsed.input.trim(), parsed.problem), entries: [] });
     const now = Math.floor(deps.now().getTime() / 1000);
-    const { verdict, entries } = await deps.store().getAddress(deps.tenant, parsed.address, now);
+    const { verdict, entries } = await deps.store().getAddress(caller.tenant, parsed.address, now);
     return json(200, { ...verdict, entries });
   });
 }

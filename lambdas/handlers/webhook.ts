@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { Metrics } from "@aws-lambda-powertools/metrics";
+import { isTenant } from "../core/access.js";
 import { adapterOf, isProvider, type Provider } from "../providers/registry.js";
 import type { ProviderAdapter, SecretSource } from "../providers/types.js";
 import { HttpProblem } from "./http/problem.js";
@@ -60,24 +61,26 @@ export function createWebhookHandler(deps: RuntimeDeps, options: WebhookOptions 
     const provider = event.pathParameters?.provider ?? "";
     const adapter = adapterFor(provider);
     if (!adapter) throw unknownProvider(provider);
+    const tenant = tenantOfPath(event.pathParameters?.tenant, deps.tenant);
     const request = webhookRequest(event);
     const now = deps.now();
-    // Only adapters that have secrets wait for them (SES's check is SNS's signature and its topics).
-    const secrets: SecretSource = adapter.secretNames.length > 0 ? await readSecrets(deps) : () => undefined;
+    // Only adapters that have secrets or settings wait for them (SES: its topics).
+    const configured = adapter.secretNames.length + adapter.settingNames.length > 0;
+    const secrets: SecretSource = configured ? await readSecrets(deps, tenant) : () => undefined;
     try {
       const signed = await adapter.verify(request, {
         secrets,
         now,
         replayGuard: (p, token, expiresAt) =>
-          deps.store().claimNonce(deps.tenant, p, token, bodyFingerprint(request.rawBody), expiresAt),
+          deps.store().claimNonce(tenant, p, token, bodyFingerprint(request.rawBody), expiresAt),
       });
-      const log = { provider, ...adapter.logFields?.(signed) };
+      const log = { provider, tenant, ...adapter.logFields?.(signed) };
       const answer = (await adapter.control?.(signed)) ?? null;
       if (answer !== null) {
         deps.logger[answer.log.level](answer.log.message, log);
         return json(200, answer.body);
       }
-      const context = { tenant: deps.tenant, receivedAt: now, maxEvents: MAX_EVENTS_PER_REQUEST };
+      const context = { tenant, receivedAt: now, maxEvents: MAX_EVENTS_PER_REQUEST };
       const parsed = limitEvents(adapter.parse(signed, context));
       const summary = await ingest(parsed, { store: deps.store(), policy: deps.policy(), dryRun: false });
       recordIngestMetrics(metrics, "webhook", provider, summary);
@@ -94,9 +97,21 @@ export function createWebhookHandler(deps: RuntimeDeps, options: WebhookOptions 
   });
 }
 
-async function readSecrets(deps: RuntimeDeps): Promise<SecretSource> {
+/**
+ * The tenant of `POST /webhooks/{provider}/{tenant}`; without one (`/webhooks/{provider}`), the
+ * deployment's default. A tenant id that cannot exist is a 404, like an unknown provider.
+ */
+function tenantOfPath(named: string | undefined, fallback: string): string {
+  if (named === undefined) return fallback;
+  if (isTenant(named)) return named;
+  throw new HttpProblem(404, "No such tenant: a tenant id is lower-case letters, digits, - and _.", {
+    slug: "unknown-tenant",
+  });
+}
+
+async function readSecrets(deps: RuntimeDeps, tenant: string): Promise<SecretSource> {
   try {
-    return await deps.secrets();
+    return await deps.secrets(tenant);
   } catch (error) {
     throw new HttpProblem(503, "The provider secrets could not be read; retry later.", {
       slug: "secrets-unavailable",

@@ -6,8 +6,18 @@
  */
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_LIMIT } from "../contract/history.js";
 import { SNS_CONTROL_TYPES } from "../contract/ingestion.js";
+import { LIST_PAGE_DEFAULT, LIST_PAGE_LIMIT, ListSource } from "../contract/lists.js";
+import {
+  STATUS_PAGE_DEFAULT,
+  STATUS_PAGE_LIMIT,
+  STATUS_WINDOW_DEFAULT_DAYS,
+  STATUS_WINDOW_MAX_DAYS,
+} from "../contract/status.js";
+import { TENANT_PATTERN } from "../core/access.js";
 import type { InputIssue } from "../core/errors.js";
-import { EVENT_TYPE_IDS } from "../core/taxonomy.js";
+import { CAUSES } from "../core/ledger/types.js";
+import { EVENT_TYPE_IDS, REASON_IDS } from "../core/taxonomy.js";
+import { KEY_CACHE_SECONDS } from "../handlers/http/authenticate.js";
 import { HttpProblem, type ProblemStatus } from "../handlers/http/problem.js";
 import { MAX_EVENTS_PER_REQUEST } from "../handlers/webhook-request.js";
 import { PROVIDERS } from "../providers/registry.js";
@@ -51,6 +61,17 @@ const problem = (status: ProblemStatus, slug: string, detail: string, errors?: r
 
 /** The one key's name in the history until scoped keys exist. */
 const ACTOR = { keyId: "bootstrap", name: "bootstrap key" } as const;
+
+const EXAMPLE_KEY = {
+  id: "3f9a0c1b2d4e",
+  tenant: "acme",
+  name: "ci pipeline",
+  scopes: ["check"],
+  createdAt: "2026-11-20T10:00:00.000Z",
+  createdBy: ACTOR,
+  revokedAt: null,
+  revokedBy: null,
+};
 
 /** What the default policy decided for `EXAMPLE_EVENT`. */
 const EXAMPLE_DECISION = {
@@ -120,7 +141,7 @@ export const DOCUMENT_HEAD = {
   ],
 };
 
-export const PATHS = {
+const BASE_PATHS = {
   "/healthz": {
     description:
       "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); only GET is routed.",
@@ -305,6 +326,160 @@ export const PATHS = {
         "503": {
           $ref: "#/components/responses/StoreUnavailable",
         },
+      },
+    },
+  },
+  "/v1/suppressions": {
+    description:
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); only GET is routed.",
+    get: {
+      operationId: "listSuppressions",
+      tags: ["operators"],
+      summary: "The tenant's live entries, newest first: the bounce, complaint, unsubscribe and manual lists",
+      description:
+        "Every live entry (address or `@domain` × scope) of the tenant, newest first (by the `since` of its newest live cause), in pages with an opaque `cursor`. Each item holds every live cause of the entry, and on top the strongest one that matches the filters; expired causes are ignored, as the check ignores them. `since` and `until` bound the entry's time in the index; the other filters are applied while reading, so a page may be short, or empty, and still carry a cursor (its read budget ran out under a selective filter): follow `cursor` until it is null. The exact question about one address is `GET /v1/suppressions/{address}`.",
+      parameters: [
+        {
+          name: "cause",
+          in: "query",
+          required: false,
+          description: "Only entries with a live cause of this kind (`bounce` is the bounce list).",
+          schema: { type: "string", enum: [...CAUSES] },
+          example: "unsubscribe",
+        },
+        {
+          name: "reason",
+          in: "query",
+          required: false,
+          description: "Only entries with a live cause of this fine reason (design §2.3).",
+          schema: { type: "string", enum: [...REASON_IDS] },
+          example: "user_unknown",
+        },
+        {
+          name: "source",
+          in: "query",
+          required: false,
+          description:
+            "Only entries with a live cause reported by this provider, or made by an operator (`admin`, or `manual`: the same).",
+          schema: { type: "string", enum: [...ListSource.options] },
+          example: "sendcloud",
+        },
+        {
+          name: "scope",
+          in: "query",
+          required: false,
+          description: "Only entries at exactly this scope.",
+          schema: { type: "string" },
+          example: "newsletter",
+        },
+        {
+          name: "since",
+          in: "query",
+          required: false,
+          description: "Only entries whose newest live cause began at or after this time.",
+          schema: { type: "string", format: "date-time" },
+        },
+        {
+          name: "until",
+          in: "query",
+          required: false,
+          description: "Only entries whose newest live cause began at or before this time.",
+          schema: { type: "string", format: "date-time" },
+        },
+        {
+          name: "q",
+          in: "query",
+          required: false,
+          description:
+            "The start of an address (`jdoe`, `jdoe@exa`, compared in canonical lower case), or `@domain`: every entry of that domain, the domain's own entry included.",
+          schema: { type: "string", maxLength: 255 },
+          example: "@example.org",
+        },
+        {
+          name: "limit",
+          in: "query",
+          required: false,
+          description: `Entries per page, 1 to ${LIST_PAGE_LIMIT}; default ${LIST_PAGE_DEFAULT}.`,
+          schema: { type: "integer", minimum: 1, maximum: LIST_PAGE_LIMIT },
+        },
+        {
+          name: "cursor",
+          in: "query",
+          required: false,
+          description: "The `cursor` of the previous page.",
+          schema: { type: "string" },
+        },
+      ],
+      responses: {
+        "200": {
+          description: "One page of the list.",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/ListPage" },
+              examples: {
+                bounceAndUnsubscribe: {
+                  value: {
+                    items: [
+                      {
+                        subjectKind: "address",
+                        subject: EXAMPLE_EVENT.recipient,
+                        scope: "*",
+                        cause: "bounce",
+                        reason: { type: "invalid", subtype: "mailbox_not_found", reason: "user_unknown" },
+                        since: EXAMPLE_EVENT.occurredAt,
+                        expiresAt: EXAMPLE_DECISION.expiresAt,
+                        source: "ses",
+                        causes: [
+                          {
+                            cause: "bounce",
+                            reason: { type: "invalid", subtype: "mailbox_not_found", reason: "user_unknown" },
+                            rule: EXAMPLE_EVENT.rule,
+                            source: "ses",
+                            since: EXAMPLE_EVENT.occurredAt,
+                            lastAt: EXAMPLE_EVENT.occurredAt,
+                            expiresAt: EXAMPLE_DECISION.expiresAt,
+                            eventId: EXAMPLE_EVENT_ID,
+                            unsubscribeReason: null,
+                            note: null,
+                          },
+                        ],
+                      },
+                      {
+                        subjectKind: "address",
+                        subject: "li.wei@example.com",
+                        scope: "*",
+                        cause: "unsubscribe",
+                        reason: { type: "unsubscribe", subtype: null, reason: null },
+                        since: "2026-11-19T08:00:00.000Z",
+                        expiresAt: null,
+                        source: "sendcloud",
+                        causes: [
+                          {
+                            cause: "unsubscribe",
+                            reason: { type: "unsubscribe", subtype: null, reason: null },
+                            rule: "sendcloud-unsubscribe",
+                            source: "sendcloud",
+                            since: "2026-11-19T08:00:00.000Z",
+                            lastAt: "2026-11-19T08:00:00.000Z",
+                            expiresAt: null,
+                            eventId: "1763539200000_1_2_3.sc-1-inbound0$li.wei@example.com#unsubscribe",
+                            unsubscribeReason: "not_wanted",
+                            note: null,
+                          },
+                        ],
+                      },
+                    ],
+                    cursor:
+                      "eyJ2IjoxLCJnIjoiYWxsIiwiZCI6MCwicCI6eyJzIjo1LCJrIjoiMjAyNi0xMS0xOVQwODowMDowMC4wMDBaIn19",
+                  },
+                },
+              },
+            },
+          },
+        },
+        "400": { $ref: "#/components/responses/BadRequest" },
+        "401": { $ref: "#/components/responses/Unauthorized" },
+        "503": { $ref: "#/components/responses/StoreUnavailable" },
       },
     },
   },
@@ -569,6 +744,121 @@ export const PATHS = {
             },
           },
         },
+        "503": { $ref: "#/components/responses/StoreUnavailable" },
+      },
+    },
+  },
+  "/v1/events": {
+    description:
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); only GET is routed.",
+    get: {
+      operationId: "statusView",
+      tags: ["operators"],
+      summary: `Every provider event of the tenant in a window of at most ${STATUS_WINDOW_MAX_DAYS} days, newest first (the status view)`,
+      description: `Every provider event of the tenant that occurred between \`from\` and \`to\` (default: the ${STATUS_WINDOW_DEFAULT_DAYS} days up to now), newest first, each as the address history shows it (normalized fields with the recipient, rule, SMTP evidence, what the policy did), in pages with an opaque \`cursor\`; operators' changes are in each address's history (\`GET /v1/events/{address}\`), not here. The type, provider and tag filters are applied while reading, so a page may be short, or empty, and still carry a cursor (its read budget ran out under a selective filter or over empty days): follow \`cursor\` until it is null, with the same \`from\` and \`to\` (the answer says which were used). Events are kept as long as the policy's \`history.keepDays\` (30 days by default).`,
+      parameters: [
+        {
+          name: "type",
+          in: "query",
+          required: false,
+          description: "Only events of this type.",
+          schema: { type: "string", enum: [...EVENT_TYPE_IDS] },
+          example: "invalid",
+        },
+        {
+          name: "provider",
+          in: "query",
+          required: false,
+          description: "Only events this provider reported.",
+          schema: { type: "string", enum: [...PROVIDERS] },
+          example: "sendcloud",
+        },
+        {
+          name: "tag",
+          in: "query",
+          required: false,
+          description:
+            "Only events whose message carried this tag (SendGrid category, Mailgun tag, SES message tag `name:value`, …).",
+          schema: { type: "string" },
+          example: "newsletter",
+        },
+        {
+          name: "from",
+          in: "query",
+          required: false,
+          description: `Only events at or after this time; default \`to\` less ${STATUS_WINDOW_DEFAULT_DAYS} days. At most ${STATUS_WINDOW_MAX_DAYS} days before \`to\`.`,
+          schema: { type: "string", format: "date-time" },
+        },
+        {
+          name: "to",
+          in: "query",
+          required: false,
+          description: "Only events at or before this time; default now.",
+          schema: { type: "string", format: "date-time" },
+        },
+        {
+          name: "limit",
+          in: "query",
+          required: false,
+          description: `Events per page, 1 to ${STATUS_PAGE_LIMIT}; default ${STATUS_PAGE_DEFAULT}.`,
+          schema: { type: "integer", minimum: 1, maximum: STATUS_PAGE_LIMIT },
+        },
+        {
+          name: "cursor",
+          in: "query",
+          required: false,
+          description: "The `cursor` of the previous page (with the same `from` and `to`).",
+          schema: { type: "string" },
+        },
+      ],
+      responses: {
+        "200": {
+          description: "One page of the status view.",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/StatusPage" },
+              examples: {
+                oneBounce: {
+                  value: {
+                    from: "2026-11-14T10:00:00.000Z",
+                    to: "2026-11-21T10:00:00.000Z",
+                    items: [
+                      {
+                        kind: "event",
+                        at: "2026-11-20T10:00:00.000Z",
+                        receivedAt: "2026-11-20T10:00:02.000Z",
+                        event: { ...EXAMPLE_EVENT },
+                        decision: { ...EXAMPLE_DECISION, outcome: "suppressed" },
+                        applied: true,
+                        outcome: "suppressed",
+                      },
+                    ],
+                    cursor: null,
+                  },
+                },
+              },
+            },
+          },
+        },
+        "400": {
+          description: "A bad query parameter or cursor, a reversed window, or one over 30 days.",
+          content: {
+            "application/problem+json": {
+              schema: { $ref: "#/components/schemas/ProblemDocument" },
+              examples: {
+                windowTooLong: {
+                  value: problem(
+                    400,
+                    "invalid-input",
+                    `The window is longer than ${STATUS_WINDOW_MAX_DAYS} days: narrow \`from\` and \`to\`.`,
+                    [{ path: "from", message: `more than ${STATUS_WINDOW_MAX_DAYS} days before \`to\`` }],
+                  ),
+                },
+              },
+            },
+          },
+        },
+        "401": { $ref: "#/components/responses/Unauthorized" },
         "503": { $ref: "#/components/responses/StoreUnavailable" },
       },
     },
@@ -1201,13 +1491,146 @@ export const PATHS = {
       },
     },
   },
+  "/v1/keys": {
+    description:
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); POST and GET are routed.",
+    post: {
+      operationId: "createKey",
+      tags: ["operators"],
+      summary: "Make an API key for the tenant, with a name and scopes; the key is answered this once",
+      description:
+        "Only the key's SHA-256 is stored. A key grants no scope it lacks (403 `scope-escalation`); only the bootstrap key makes keys for another tenant (`tenant`, or its `X-Tenant`). The same as `npm run keys -- create`.",
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: { $ref: "#/components/schemas/CreateKeyRequest" },
+            examples: { ci: { value: { name: "ci pipeline", scopes: ["check"], tenant: "acme" } } },
+          },
+        },
+      },
+      responses: {
+        "201": {
+          description: "The key, shown once, and its record.",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/CreatedKey" },
+              examples: { ci: { value: { ...EXAMPLE_KEY, key: `ssk_${EXAMPLE_KEY.id}_${"A".repeat(43)}` } } },
+            },
+          },
+        },
+        "400": { $ref: "#/components/responses/BadRequest" },
+        "401": { $ref: "#/components/responses/Unauthorized" },
+        "503": { $ref: "#/components/responses/StoreUnavailable" },
+      },
+    },
+    get: {
+      operationId: "listKeys",
+      tags: ["operators"],
+      summary: "The tenant's keys, newest first, revoked ones included (never a key or its hash)",
+      responses: {
+        "200": {
+          description: "The keys.",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/KeysPage" },
+              examples: { one: { value: { keys: [EXAMPLE_KEY] } } },
+            },
+          },
+        },
+        "401": { $ref: "#/components/responses/Unauthorized" },
+        "503": { $ref: "#/components/responses/StoreUnavailable" },
+      },
+    },
+  },
+  "/v1/keys/{id}": {
+    description:
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); only DELETE is routed.",
+    delete: {
+      operationId: "revokeKey",
+      tags: ["operators"],
+      summary: "Revoke a key of the tenant (idempotent); it stays listed with `revokedAt`",
+      description: `Refused at once by the function that revoked it (and by \`npm start\`), by the other functions within ${KEY_CACHE_SECONDS} s (their key cache). The bootstrap key is rotated in Secrets Manager instead.`,
+      parameters: [
+        {
+          name: "id",
+          in: "path",
+          required: true,
+          description: "The key's id: the 12 hex digits after `ssk_`.",
+          schema: { type: "string", pattern: "^[0-9a-f]{12}$" },
+          example: EXAMPLE_KEY.id,
+        },
+      ],
+      responses: {
+        "200": {
+          description: "The revoked key's record.",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/KeyView" },
+              examples: {
+                revoked: {
+                  value: { ...EXAMPLE_KEY, revokedAt: "2026-11-21T09:30:00.000Z", revokedBy: ACTOR },
+                },
+              },
+            },
+          },
+        },
+        "400": { $ref: "#/components/responses/BadRequest" },
+        "401": { $ref: "#/components/responses/Unauthorized" },
+        "404": {
+          description: "The tenant has no such key.",
+          content: {
+            "application/problem+json": {
+              schema: { $ref: "#/components/schemas/ProblemDocument" },
+              examples: {
+                noSuchKey: {
+                  value: problem(404, "no-such-key", `The tenant \`acme\` has no key \`${EXAMPLE_KEY.id}\`.`),
+                },
+              },
+            },
+          },
+        },
+        "503": { $ref: "#/components/responses/StoreUnavailable" },
+      },
+    },
+  },
+};
+
+/** `/webhooks/{provider}/{tenant}`: the webhook of a tenant, documented as the default's plus its tenant. */
+function tenantWebhook(base: (typeof BASE_PATHS)["/webhooks/{provider}"]) {
+  return {
+    ...base,
+    post: {
+      ...base.post,
+      operationId: "tenantWebhook",
+      summary: "Receive a tenant's webhook, checked with that tenant's own provider secrets and settings",
+      description: `${base.post.description} The tenant's secrets are its own entry of the provider secrets (\`tenants.<tenant>\`; locally \`TENANT_SECRETS\`), \`SNS_TOPIC_ARNS\` included; a tenant without them has its webhooks refused, never checked with the default tenant's. \`POST /webhooks/{provider}\` is tenant \`default\`.`,
+      parameters: [
+        ...base.post.parameters,
+        {
+          name: "tenant",
+          in: "path",
+          required: true,
+          description: "The tenant the events belong to; an id that cannot be a tenant answers 404.",
+          schema: { type: "string", pattern: TENANT_PATTERN.source },
+          example: "acme",
+        },
+      ],
+    },
+  };
+}
+
+export const PATHS = {
+  ...BASE_PATHS,
+  "/webhooks/{provider}/{tenant}": tenantWebhook(BASE_PATHS["/webhooks/{provider}"]),
 };
 
 export const SECURITY_SCHEMES = {
   bearerAuth: {
     type: "http",
     scheme: "bearer",
-    description: "The API key (`SUPPRESSION_API_KEY`) as `Authorization: Bearer <key>`.",
+    description:
+      "An API key as `Authorization: Bearer <key>`: a scoped key (`ssk_…`, made with `POST /v1/keys` or `npm run keys`) or the bootstrap key (`SUPPRESSION_API_KEY` locally, Secrets Manager deployed), which holds every scope and may name another tenant with `X-Tenant`. Each operation lists the scope it needs; a key without it answers 403.",
   },
 };
 
@@ -1271,8 +1694,22 @@ export const RESPONSES = {
       },
     },
   },
+  Forbidden: {
+    description:
+      "The key lacks the scope the route needs (`insufficient-scope`), or names another tenant than its own (`tenant-mismatch`; only the bootstrap key may), or grants a scope it lacks (`scope-escalation`).",
+    content: {
+      "application/problem+json": {
+        schema: { $ref: "#/components/schemas/ProblemDocument" },
+        examples: {
+          insufficientScope: {
+            value: problem(403, "insufficient-scope", "This key lacks the `admin` scope this route needs."),
+          },
+        },
+      },
+    },
+  },
   Unauthorized: {
-    description: "Missing or wrong bearer key (or no key configured on the server).",
+    description: "Missing, unknown or revoked bearer key (or no key configured on the server).",
     headers: {
       "WWW-Authenticate": {
         schema: {

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as z from "zod";
 import { COMPONENTS, type ComponentName } from "../contract/index.js";
+import { ROUTE_SCOPES } from "../handlers/route-scopes.js";
 import { DOCUMENT_HEAD, PATHS, RESPONSES, SECURITY_SCHEMES } from "./openapi-paths.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -63,12 +64,39 @@ function schemaRefs(node: unknown, found: Set<string> = new Set()): Set<string> 
   return found;
 }
 
+const METHODS = ["get", "put", "post", "delete", "patch"] as const;
+
+/**
+ * The paths with each keyed operation's scope (route-scopes.ts, the table the middleware reads) as
+ * its security requirement, and the 403 of a key without it. OpenAPI 3.1 lets a requirement of a
+ * non-OAuth scheme list the roles it needs.
+ */
+function withScopes(paths: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => {
+      const scoped: Record<string, unknown> = { ...item };
+      for (const method of METHODS) {
+        const op = item[method] as { responses?: Record<string, unknown> } | undefined;
+        const scope = ROUTE_SCOPES[`${method.toUpperCase()} ${path}`];
+        if (op === undefined || scope === undefined) continue;
+        // Integer-like keys keep ascending order in any object: the 403 falls into its place.
+        scoped[method] = {
+          ...op,
+          security: [{ bearerAuth: [scope] }],
+          responses: { ...op.responses, "403": { $ref: "#/components/responses/Forbidden" } },
+        };
+      }
+      return [path, scoped];
+    }),
+  );
+}
+
 /** The whole document, as an object. */
 export function openApiDocument(): JsonSchema {
   const document = {
     openapi: "3.1.0",
     ...DOCUMENT_HEAD,
-    paths: PATHS,
+    paths: withScopes(PATHS),
     components: { securitySchemes: SECURITY_SCHEMES, responses: RESPONSES, schemas: componentSchemas() },
   };
   const missing = [...schemaRefs(document)].filter((name) => !(name in COMPONENTS));

@@ -4,25 +4,32 @@ import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
+import { DEFAULT_TENANT } from "../core/access.js";
 import { PolicyError } from "../core/policy/index.js";
 import { createAdminHandler } from "../handlers/admin.js";
 import { createAllowlistHandler } from "../handlers/allowlist.js";
 import { createCheckHandler } from "../handlers/check.js";
 import { createHealthHandler, unmatched } from "../handlers/health.js";
 import { createHistoryHandler } from "../handlers/history.js";
+import { createAuthenticator } from "../handlers/http/authenticate.js";
 import { MAX_BODY_BYTES } from "../handlers/http/body.js";
 import { HttpProblem } from "../handlers/http/problem.js";
 import { type HttpResponse, json, problem } from "../handlers/http/response.js";
 import { type HttpHandler, httpRoute } from "../handlers/http/route.js";
 import { createRouter } from "../handlers/http/router.js";
 import { createImportHandler } from "../handlers/import.js";
+import { createKeysHandler } from "../handlers/keys.js";
+import { createListsHandler } from "../handlers/lists.js";
+import { serviceLogger } from "../handlers/log-safety.js";
 import { getPolicy } from "../handlers/policy-source.js";
 import { HTTP_ROUTES, type HttpFunction, LOCAL_ROUTES, type LocalFunction } from "../handlers/routes.js";
-import { type RuntimeDeps, SERVICE_NAME } from "../handlers/runtime.js";
+import { type RuntimeDeps, secretsByTenant } from "../handlers/runtime.js";
+import { TENANT_SECRETS_ENV } from "../handlers/secret-api-key.js";
+import { createStatusHandler } from "../handlers/status.js";
 import { createSuppressionsHandler } from "../handlers/suppressions.js";
 import { createWebhookHandler, type WebhookOptions } from "../handlers/webhook.js";
+import { PROVIDER_SECRET_NAMES, PROVIDER_SETTING_NAMES } from "../providers/registry.js";
 import { httpFunctionTimeoutSeconds } from "../store/budget.js";
 import {
   createDynamoDbClient,
@@ -47,8 +54,10 @@ export type LocalServerOptions = {
   /** The bearer key to accept; generated when absent. */
   readonly apiKey?: string;
   readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
-  /** Provider secrets by setting name, over the environment (tests). */
+  /** Provider secrets by setting name, over the environment (tests): the default tenant's. */
   readonly secrets?: Readonly<Record<string, string>>;
+  /** Other tenants' provider secrets and settings, over `TENANT_SECRETS` (tests). */
+  readonly tenantSecrets?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** SDK attempts per store command (lower it to see a store outage quickly); default 3. */
   readonly storeMaxAttempts?: number;
   /** Per-attempt limit of a store request, in ms (see lambdas/store/budget.ts); default 1000. */
@@ -131,12 +140,17 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   });
   const apiKey = options.apiKey ?? randomBytes(24).toString("base64url");
   const deps: RuntimeDeps = {
-    logger: new Logger({ serviceName: SERVICE_NAME, logLevel: options.logLevel ?? "INFO" }),
+    logger: serviceLogger({ logLevel: options.logLevel ?? "INFO" }),
     store: () => store,
     policy: () => policy,
-    apiKey: () => apiKey,
-    secrets: async () => (name) => options.secrets?.[name] ?? process.env[name],
-    tenant: "default",
+    auth: createAuthenticator({ bootstrapKey: () => apiKey, store: () => store }),
+    secrets: secretsByTenant(PROVIDER_SECRET_NAMES, PROVIDER_SETTING_NAMES, {
+      env: environmentOver({
+        ...options.secrets,
+        ...(options.tenantSecrets ? { [TENANT_SECRETS_ENV]: JSON.stringify(options.tenantSecrets) } : {}),
+      }),
+    }),
+    tenant: DEFAULT_TENANT,
     now: () => new Date(),
   };
   const factories: Record<HttpFunction | LocalFunction, (d: RuntimeDeps) => HttpHandler> = {
@@ -146,7 +160,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     admin: createAdminHandler,
     allowlist: createAllowlistHandler,
     history: createHistoryHandler,
+    lists: createListsHandler,
+    status: createStatusHandler,
     import: createImportHandler,
+    keys: createKeysHandler,
     webhook: (d) => createWebhookHandler(d, options.webhookOptions),
     openapi: createOpenApiHandler,
   };
@@ -186,6 +203,18 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       return closing;
     },
   };
+}
+
+/** `process.env` as it is at each read, with `overrides` over it (tests' secrets). */
+function environmentOver(
+  overrides: Readonly<Record<string, string>>,
+): Readonly<Record<string, string | undefined>> {
+  return new Proxy<Record<string, string | undefined>>(
+    {},
+    {
+      get: (_target, name) => (typeof name === "string" ? (overrides[name] ?? process.env[name]) : undefined),
+    },
+  );
 }
 
 /** `GET /openapi.json` (local only): the OpenAPI document of the contract, as docs/openapi.json holds it. */

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Actor } from "../core/access.js";
 import type { Subject } from "../core/address.js";
 import { applyManual, applyRemoval, causesOf } from "../core/ledger/index.js";
 import type { Cause } from "../core/ledger/types.js";
@@ -22,8 +23,8 @@ import type { SuppressionStore } from "./store.js";
 /** The source name of operators' changes (the `source` of a manual cause, the history's provider). */
 export const ADMIN_SOURCE = "admin";
 
-/** Who made a change: the API key's id and name. */
-export type Actor = { readonly keyId: string; readonly name: string };
+/** Who made a change: the API key's id and name (core/access.ts). */
+export type { Actor };
 
 /** A manual entry, as `PUT /v1/suppressions/{address}` asks for it. */
 export type ManualRequest = {

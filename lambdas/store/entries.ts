@@ -14,6 +14,7 @@ import {
   StoreUnavailableError,
   toStoreError,
 } from "./errors.js";
+import { listIndexKeys } from "./index-keys.js";
 import { assertItemFits } from "./item-size.js";
 import { entrySk, type SubjectKind, subjectPk } from "./keys.js";
 import { TTL_ATTRIBUTE } from "./schema.js";
@@ -39,6 +40,9 @@ export type EntryItem = {
   readonly version: number;
   readonly updatedAt: string;
   readonly ttl?: number;
+  /** The `lists` index keys (index-keys.ts): present while some cause is live, as of the last write. */
+  readonly lpk?: string;
+  readonly lsk?: string;
 };
 
 /** The key of an entry. */
@@ -78,6 +82,8 @@ export async function updateEntry<R extends { readonly state: EntryState }>(
     // The ledger returns the very same object when nothing changed; an empty state is not stored.
     if (state === before || (current === undefined && isEmpty(state))) return result;
     const expiry = itemExpiry(state, ctx.policy);
+    // A put replaces the whole item: without live causes it leaves the (sparse) `lists` index.
+    const listed = listIndexKeys(ref.tenant, key, state, now);
     const item: EntryItem = {
       ...key,
       kind: "entry",
@@ -89,6 +95,7 @@ export async function updateEntry<R extends { readonly state: EntryState }>(
       version: (version ?? 0) + 1,
       updatedAt: new Date(now * 1000).toISOString(),
       ...(expiry !== null ? { [TTL_ATTRIBUTE]: expiry } : {}),
+      ...(listed ?? {}),
     };
     assertItemFits(item, what);
     try {

@@ -9,6 +9,7 @@ import { InputError } from "../core/errors.js";
 import type { EventType } from "../core/taxonomy.js";
 import type { AdminActionItem } from "./admin.js";
 import { type CallContext, nowSeconds } from "./context.js";
+import { openCursor, sealCursor } from "./cursor-seal.js";
 import { toStoreError } from "./errors.js";
 import type { EventItem } from "./ingest.js";
 import { EVENT_SK_PREFIX, subjectPk } from "./keys.js";
@@ -58,13 +59,16 @@ const isHistoryKey = ({ sk, hsk }: Position): boolean =>
   hsk.endsWith(`#${sk}`);
 
 /** An opaque cursor: where the last item returned sits in the index. */
+/** The context a history cursor is sealed for (cursor-seal.ts): this subject of this tenant. */
+const sealedFor = (pk: string): string => `history|${pk}`;
+
 const encodeCursor = (position: Position): string =>
-  Buffer.from(JSON.stringify([position.pk, position.sk, position.hsk])).toString("base64url");
+  sealCursor(JSON.stringify([position.pk, position.sk, position.hsk]), sealedFor(position.pk));
 
 function decodeCursor(cursor: string, pk: string): Position {
   let position: unknown;
   try {
-    const [p, s, h] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    const [p, s, h] = JSON.parse(openCursor(cursor, sealedFor(pk)) ?? "null") as unknown[];
     position = { pk: p, sk: s, hsk: h };
   } catch {
     position = undefined;

@@ -17,6 +17,7 @@ import type { Cause, Decision, EntryState, Outcome } from "../core/ledger/types.
 import type { CallContext } from "./context.js";
 import { type EntryItem, getItem, updateEntry } from "./entries.js";
 import { isConditionalCheckFailed, StoreUnavailableError, toStoreError } from "./errors.js";
+import { statusIndexKey } from "./index-keys.js";
 import { assertItemFits } from "./item-size.js";
 import { addressPk, eventSk } from "./keys.js";
 import { HISTORY_SORT_KEY, historySortKey } from "./schema.js";
@@ -46,8 +47,10 @@ export type { EntryItem };
 export type EventItem = {
   readonly pk: string;
   readonly sk: string;
-  /** The history index's sort key (schema.ts): `<occurredAt>#<sk>`. */
+  /** The history index's sort key (schema.ts): `<occurredAt>#<sk>`; also the `status` index's. */
   readonly hsk: string;
+  /** The `status` index's partition (index-keys.ts); absent on items written before it existed. */
+  readonly vpk?: string;
   readonly kind: "event";
   readonly tenant: string;
   readonly address: string;
@@ -79,9 +82,11 @@ async function claim(
   const receivedAt = new Date(now * 1000).toISOString();
   // A `none` decision has nothing to apply: the claim is the whole recording.
   const settled = decision.action === "none";
+  const occurredAt = new Date(event.occurredAt).toISOString();
   const item: EventItem = {
     ...key,
-    [HISTORY_SORT_KEY]: historySortKey(new Date(event.occurredAt).toISOString(), key.sk),
+    [HISTORY_SORT_KEY]: historySortKey(occurredAt, key.sk),
+    ...statusIndexKey(event.tenant, key.sk, occurredAt),
     kind: "event",
     tenant: event.tenant,
     address: event.recipient,

@@ -13,6 +13,12 @@
  * the sort key of the `history` index, whose partition key is the table's own `pk`. So an address's
  * history reads newest first, in pages, from one partition of one address: no hot partition however
  * busy a tenant or a day is (design.md §4, "Indexes").
+ *
+ * Two write-sharded indexes serve the tenant-wide reads (index-keys.ts computes their keys):
+ * - `lists`: entries with a live cause carry `lpk` = `L#<tenant>#<shard>` and `lsk` =
+ *   `<ISO since of the newest live cause>#<pk>#<sk>` (sparse: an entry with no live cause has neither);
+ * - `status`: provider events carry `vpk` = `V#<tenant>#<YYYY-MM-DD of occurredAt>#<shard>`, sorted
+ *   by their `hsk`. Operators' actions are not in it.
  */
 import {
   CreateTableCommand,
@@ -33,6 +39,13 @@ export const TTL_ATTRIBUTE = "ttl";
 /** The index of a subject's history in time order, and its sort key (`<ISO time>#<sk>`). */
 export const HISTORY_INDEX = "history";
 export const HISTORY_SORT_KEY = "hsk";
+/** The index of a tenant's live entries, newest first, write-sharded (index-keys.ts). */
+export const LISTS_INDEX = "lists";
+export const LISTS_PARTITION_KEY = "lpk";
+export const LISTS_SORT_KEY = "lsk";
+/** The index of a tenant's provider events by day, write-sharded; sorted by `hsk` (index-keys.ts). */
+export const STATUS_INDEX = "status";
+export const STATUS_PARTITION_KEY = "vpk";
 
 /** The `hsk` of a history item: its time, then its own sort key (unique within the subject). */
 export const historySortKey = (isoTime: string, sk: string): string => `${isoTime}#${sk}`;
@@ -77,6 +90,16 @@ export function tableDefinition(): TableDefinition {
       {
         name: HISTORY_INDEX,
         partitionKey: { name: PARTITION_KEY, type: "S" },
+        sortKey: { name: HISTORY_SORT_KEY, type: "S" },
+      },
+      {
+        name: LISTS_INDEX,
+        partitionKey: { name: LISTS_PARTITION_KEY, type: "S" },
+        sortKey: { name: LISTS_SORT_KEY, type: "S" },
+      },
+      {
+        name: STATUS_INDEX,
+        partitionKey: { name: STATUS_PARTITION_KEY, type: "S" },
         sortKey: { name: HISTORY_SORT_KEY, type: "S" },
       },
     ],

@@ -14,11 +14,13 @@ const NO_ROTATION_REASON =
  * - the bearer API key, generated at deploy time (48 letters and digits);
  * - the providers' webhook secrets, one JSON object with an empty value per provider: operators fill
  *   in the providers they use (an empty value makes that provider reject its webhooks).
- * The functions re-read them every 5 minutes (`SECRET_MAX_AGE_SECONDS`, lambdas/handlers/secret-api-key.ts).
+ * - the internal key (address hashes in logs, sealed cursors), generated at deploy time.
+ * The functions re-read the first two every 5 minutes (`SECRET_MAX_AGE_SECONDS`, lambdas/handlers/secret-api-key.ts).
  */
 export class ServiceSecrets extends Construct {
   readonly apiKey: secretsmanager.Secret;
   readonly providerSecrets: secretsmanager.Secret;
+  readonly internalKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -37,7 +39,17 @@ export class ServiceSecrets extends Construct {
       ),
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const secret of [this.apiKey, this.providerSecrets]) {
+    // The internal key (lambdas/store/internal-key.ts): the address hashes in logs and the
+    // sealing of paging cursors. Logging is synchronous, so the functions get it as `INTERNAL_KEY`
+    // through a CloudFormation dynamic reference (resolved at deploy time, never in the template):
+    // it keeps log readers from testing guessed addresses against hashes and callers from reading
+    // or forging cursors, and whoever can read a function's configuration can read its logs anyway.
+    this.internalKey = new secretsmanager.Secret(this, "InternalKey", {
+      description: "suppression-service internal key (address hashes in logs, sealed cursors)",
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const secret of [this.apiKey, this.providerSecrets, this.internalKey]) {
       Validations.of(secret).acknowledge({ id: "AwsSolutions-SMG4", reason: NO_ROTATION_REASON });
     }
   }

@@ -4,7 +4,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import { Construct } from "constructs";
 import { tableDefinition } from "../../lambdas/store/schema.js";
 
-/** What the read-only functions (check, suppressions) call: lambdas/store/lookup.ts. */
+/** What the read-only functions call: lambdas/store/lookup.ts, history.ts, lists.ts, status.ts. */
 export const TABLE_READ_ACTIONS = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"] as const;
 /** What the ingesting functions call besides reads: conditional puts and updates (store.ts, ingest.ts). */
 export const TABLE_WRITE_ACTIONS = ["dynamodb:PutItem", "dynamodb:UpdateItem"] as const;
@@ -50,29 +50,32 @@ export class SuppressionTable extends Construct {
     }
   }
 
-  /** BatchGetItem / GetItem / Query on the table, nothing else. */
-  grantRead(grantee: iam.IGrantable): iam.Grant {
+  /**
+   * BatchGetItem / GetItem / Query on the table and on the named indexes, nothing else. Writes
+   * need no grant on an index (DynamoDB maintains it): a function gets an index only if it queries it.
+   */
+  grantRead(grantee: iam.IGrantable, indexes: readonly string[] = []): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: [...TABLE_READ_ACTIONS],
-      resourceArns: this.resources(),
+      resourceArns: this.resources(indexes),
     });
   }
 
-  /** The table and its indexes, by name (a Query on an index is authorized on the index's ARN). */
-  private resources(): string[] {
-    const indexes = tableDefinition().globalSecondaryIndexes.map(
-      (i) => `${this.table.tableArn}/index/${i.name}`,
-    );
-    return [this.table.tableArn, ...indexes];
+  /** The table and the named indexes (a Query on an index is authorized on the index's ARN). */
+  private resources(indexes: readonly string[]): string[] {
+    const known = new Set(tableDefinition().globalSecondaryIndexes.map((i) => i.name));
+    const unknown = indexes.filter((name) => !known.has(name));
+    if (unknown.length > 0) throw new Error(`the table has no index ${unknown.join(", ")}`);
+    return [this.table.tableArn, ...indexes.map((name) => `${this.table.tableArn}/index/${name}`)];
   }
 
-  /** The reads plus conditional PutItem / UpdateItem. */
-  grantReadWrite(grantee: iam.IGrantable): iam.Grant {
+  /** The reads (on the table and the named indexes) plus conditional PutItem / UpdateItem. */
+  grantReadWrite(grantee: iam.IGrantable, indexes: readonly string[] = []): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
-      resourceArns: this.resources(),
+      resourceArns: this.resources(indexes),
     });
   }
 }

@@ -11,7 +11,9 @@ import {
   CHECK_BUNDLE_BUDGET_KB,
   CHECK_VS_STORE_RATIO_BUDGET,
   HISTORY_VS_QUERY_RATIO_BUDGET,
+  LISTS_VS_QUERIES_RATIO_BUDGET,
   OTHER_BUNDLE_BUDGET_KB,
+  STATUS_VS_QUERIES_RATIO_BUDGET,
 } from "../../bench/budgets.js";
 import { MAX_DIAGNOSTIC_CHARS, MAX_EVENT_ID_CHARS } from "../../lambdas/core/limits.js";
 import { MAX_CHECK_ADDRESSES } from "../../lambdas/handlers/check-body.js";
@@ -35,6 +37,11 @@ describe("docs/design.md states what the code enforces", () => {
   it.each([
     ["the check ratio budget", `within ${CHECK_VS_STORE_RATIO_BUDGET}× of the raw store calls`],
     ["the history ratio budget", `within ${HISTORY_VS_QUERY_RATIO_BUDGET}× of the raw index Query`],
+    ["the lists ratio budget", `within ${LISTS_VS_QUERIES_RATIO_BUDGET}× of the raw index Queries`],
+    [
+      "the status-view ratio budget",
+      `(events) within ${STATUS_VS_QUERIES_RATIO_BUDGET}× of the raw index Queries`,
+    ],
     ["the check bundle budget", `check ≤ ${CHECK_BUNDLE_BUDGET_KB} KB minified`],
     ["the other bundles' budget", `every other function ≤ ${OTHER_BUNDLE_BUDGET_KB} KB`],
     ["the ingest limit", `One request ingests at most ${grouped(MAX_EVENTS_PER_REQUEST)} events`],

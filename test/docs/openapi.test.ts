@@ -43,6 +43,7 @@ import {
   UNSUBSCRIBE_REASON_IDS,
 } from "../../lambdas/core/taxonomy.js";
 import type { EventView } from "../../lambdas/handlers/ingestion.js";
+import { ROUTE_SCOPES } from "../../lambdas/handlers/route-scopes.js";
 import { HTTP_ROUTES, LOCAL_ROUTES } from "../../lambdas/handlers/routes.js";
 import { startLocalServer } from "../../lambdas/local/server.js";
 import { PROVIDERS } from "../../lambdas/providers/registry.js";
@@ -139,17 +140,19 @@ describe("docs/openapi.json: structure", () => {
     ).toEqual(Object.keys(HTTP_ROUTES).sort());
   });
 
-  it("requires the bearer key everywhere but GET /healthz and the webhooks, and documents 401s", () => {
+  it("requires a key with the route's scope everywhere but GET /healthz and the webhooks, and documents 401s and 403s", () => {
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
     for (const { key, op } of operations()) {
-      if (key === "POST /webhooks/{provider}") {
+      if (key.startsWith("POST /webhooks/{provider}")) {
         expect(op.security).toEqual([]); // the provider's own signature instead
         expect(op.responses["401"], key).toBeDefined();
       } else if (key === "GET /healthz") {
         expect(op.security).toEqual([]);
       } else {
-        expect(op.security, key).toBeUndefined();
+        expect(op.security, key).toEqual([{ bearerAuth: [ROUTE_SCOPES[key]] }]);
+        expect(ROUTE_SCOPES[key], key).toBeDefined();
         expect(op.responses["401"], key).toBeDefined();
+        expect(op.responses["403"], key).toBeDefined();
       }
     }
   });

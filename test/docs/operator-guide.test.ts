@@ -53,7 +53,8 @@ describe("docs/operators.md", () => {
       seedCheck,
       history,
     ] = answers as Record<string, unknown>[];
-    expect(answers).toHaveLength(11);
+    expect(answers).toHaveLength(examples.length);
+    expect(answers.length).toBeGreaterThanOrEqual(15);
     expect(imported).toMatchObject({ accepted: 1 });
     expect(lookup).toMatchObject({ address: "jane@example.org", suppressed: true, cause: "bounce" });
     expect(released).toMatchObject({ removed: ["bounce"], reason: "mailbox restored by the customer" });
@@ -76,6 +77,43 @@ describe("docs/operators.md", () => {
       items: [
         { kind: "admin", action: "remove", reason: "mailbox restored by the customer", removed: ["bounce"] },
         { kind: "event", event: { provider: "sendgrid", type: "invalid" }, outcome: "suppressed" },
+      ],
+      cursor: null,
+    });
+    // "Lists and the status view": found by their commands, wherever the section sits.
+    const answerTo = (fragment: string): unknown => {
+      const index = examples.findIndex((example) => example.includes(fragment));
+      expect(index, fragment).toBeGreaterThanOrEqual(0);
+      return answers[index];
+    };
+    expect(answerTo("/v1/import/sendcloud")).toMatchObject({ accepted: 1 });
+    expect(answerTo("/v1/suppressions?cause=unsubscribe")).toMatchObject({
+      items: [
+        {
+          subject: "li@example.org",
+          cause: "unsubscribe",
+          source: "sendcloud",
+          causes: [{ cause: "unsubscribe", unsubscribeReason: "not_wanted" }],
+        },
+      ],
+      cursor: null,
+    });
+    expect(answerTo("/v1/suppressions?source=manual")).toMatchObject({
+      items: [
+        {
+          subject: "john@example.org",
+          scope: "newsletter",
+          cause: "manual",
+          causes: [{ note: "asked by phone" }],
+        },
+      ],
+      cursor: null,
+    });
+    expect(answerTo("/v1/events?from=")).toMatchObject({
+      from: "2026-11-20T00:00:00.000Z",
+      items: [
+        { kind: "event", event: { recipient: "inbox-1@seeds.example.org", type: "invalid" } },
+        { kind: "event", event: { recipient: "jane@example.org", type: "invalid", provider: "sendgrid" } },
       ],
       cursor: null,
     });

@@ -9,6 +9,7 @@ import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEFAULT_POLICY } from "../../lambdas/core/policy/index.js";
+import { createAuthenticator } from "../../lambdas/handlers/http/authenticate.js";
 import type { HttpHandler } from "../../lambdas/handlers/http/route.js";
 import { createImportHandler } from "../../lambdas/handlers/import.js";
 import { INGEST_METRICS } from "../../lambdas/handlers/metrics.js";
@@ -90,7 +91,7 @@ describe("ingest metrics", () => {
       logger: new Logger({ serviceName: "ingest-metrics-test", logLevel: "SILENT" }),
       store: () => store,
       policy: () => DEFAULT_POLICY,
-      apiKey: () => KEY,
+      auth: createAuthenticator({ bootstrapKey: () => KEY, store: () => store }),
       secrets: async () => (name) =>
         ({ POSTMARK_WEBHOOK_USER: "u", POSTMARK_WEBHOOK_PASSWORD: "p" })[name as "POSTMARK_WEBHOOK_USER"],
       tenant: "default",

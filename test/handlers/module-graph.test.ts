@@ -25,6 +25,15 @@ describe("handler module graphs", () => {
     expect(others, others.map((o) => `${o} ← ${graph.importersOf(o).join(", ")}`).join("; ")).toEqual([]);
   });
 
+  it.each(["lists", "status"])("%s loads its own store module and not the other's", async (name) => {
+    const graph = await moduleGraph(entryOf(name));
+    const other = name === "lists" ? "status" : "lists";
+    expect(graph.modules.has(`lambdas/store/${name}.ts`)).toBe(true);
+    expect(graph.modules.has("lambdas/store/sharded-query.ts")).toBe(true);
+    const module = `lambdas/store/${other}.ts`;
+    expect(graph.modules.has(module), `${module} ← ${graph.importersOf(module).join(", ")}`).toBe(false);
+  });
+
   it.each(["check", "suppressions", "health"])(
     "%s loads no provider: not the registry, not an adapter, not a parser",
     async (name) => {
@@ -42,6 +51,14 @@ describe("handler module graphs", () => {
       "lambdas/store/admin.ts",
       "lambdas/contract/admin.ts",
       "lambdas/handlers/admin.ts",
+      // The tenant-wide reads: lists and the status view, their sharded reader and contracts.
+      "lambdas/store/lists.ts",
+      "lambdas/store/status.ts",
+      "lambdas/store/sharded-query.ts",
+      "lambdas/contract/lists.ts",
+      "lambdas/contract/status.ts",
+      "lambdas/handlers/lists.ts",
+      "lambdas/handlers/status.ts",
     ]) {
       expect(graph.modules.has(module), `${module} ← ${graph.importersOf(module).join(", ")}`).toBe(false);
     }

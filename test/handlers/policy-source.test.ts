@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_POLICY, PolicyError } from "../../lambdas/core/policy/index.js";
-import { getPolicy, loadPolicyFile, resetPolicyCache } from "../../lambdas/handlers/policy-source.js";
+import {
+  getPolicy,
+  loadPolicyFile,
+  resetPolicyCache,
+  withHistoryDays,
+} from "../../lambdas/handlers/policy-source.js";
 
 const dir = mkdtempSync(join(tmpdir(), "policy-source-"));
 const file = (name: string, text: string): string => {
@@ -37,6 +42,20 @@ describe("getPolicy", () => {
     const policy = getPolicy();
     // Assess
     expect(policy).toBe(DEFAULT_POLICY);
+  });
+
+  it("takes HISTORY_DAYS over the policy's history.keepDays, with or without a file", () => {
+    vi.stubEnv("POLICY_FILE", "");
+    vi.stubEnv("HISTORY_DAYS", "90");
+    expect(getPolicy().history.keepDays).toBe(90);
+    expect(getPolicy().bounce).toEqual(DEFAULT_POLICY.bounce);
+  });
+
+  it.each(["ninety", "0", "-3", "1e9"])("refuses HISTORY_DAYS=%s, naming the variable", (value) => {
+    vi.stubEnv("POLICY_FILE", "");
+    vi.stubEnv("HISTORY_DAYS", value);
+    expect(() => getPolicy()).toThrow(/HISTORY_DAYS/);
+    expect(() => withHistoryDays(DEFAULT_POLICY, value)).toThrow(PolicyError);
   });
 
   it("reads POLICY_FILE once per process", () => {

@@ -9,6 +9,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_POLICY } from "../../lambdas/core/policy/index.js";
+import { createAuthenticator } from "../../lambdas/handlers/http/authenticate.js";
 import type { RuntimeDeps } from "../../lambdas/handlers/runtime.js";
 import { createSesEventsHandler } from "../../lambdas/handlers/ses-events.js";
 import { createDynamoDbClient, toDocumentClient } from "../../lambdas/store/client.js";
@@ -57,7 +58,7 @@ describe("ses-events over a stalled store", () => {
       logger: new Logger({ serviceName: "ses-events-stall-test", logLevel: "SILENT" }),
       store: () => store,
       policy: () => DEFAULT_POLICY,
-      apiKey: () => undefined,
+      auth: createAuthenticator({ bootstrapKey: () => undefined, store: () => store }),
       secrets: async () => () => undefined,
       tenant: "default",
       now: () => new Date(),

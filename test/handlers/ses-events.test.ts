@@ -13,6 +13,7 @@ import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEFAULT_POLICY } from "../../lambdas/core/policy/index.js";
+import { createAuthenticator } from "../../lambdas/handlers/http/authenticate.js";
 import type { RuntimeDeps } from "../../lambdas/handlers/runtime.js";
 import {
   createSesEventsHandler,
@@ -169,7 +170,7 @@ describe.each(ENGINES)("ses-events handler on $name", (engine) => {
       logger,
       store: () => store,
       policy: () => DEFAULT_POLICY,
-      apiKey: () => undefined,
+      auth: createAuthenticator({ bootstrapKey: () => undefined, store: () => store }),
       secrets: async () => () => undefined,
       tenant: TENANT,
       now: () => new Date(),

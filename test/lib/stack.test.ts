@@ -15,19 +15,12 @@ import { pascal } from "../../lib/suppression-stack.js";
 import { functionEnv, functionProperties, logicalId, resourcesOf, type Synthesized, synth } from "./synth.js";
 
 /** design.md §5.3, copied by hand on purpose: the routes table must not drift from the contract. */
-const DESIGN_ROUTES = [
-  "POST /webhooks/{provider}",
-  "GET /v1/suppressions/{address}",
-  "PUT /v1/suppressions/{address}",
-  "DELETE /v1/suppressions/{address}",
-  "GET /v1/events/{address}",
-  "GET /v1/allowlist",
-  "PUT /v1/allowlist/{address}",
-  "DELETE /v1/allowlist/{address}",
-  "POST /v1/check",
-  "POST /v1/import/{provider}",
-  "GET /healthz",
-];
+/** The routes design.md §5.3's table lists (its first column), read from the document itself. */
+const DESIGN_ROUTES: readonly string[] = (() => {
+  const design = readFileSync(join(PROJECT_ROOT, "docs", "design.md"), "utf8");
+  const section = design.slice(design.indexOf("### 5.3"), design.indexOf("### 5.4"));
+  return [...section.matchAll(/^\| `((?:GET|PUT|POST|DELETE) [^`]+)` /gm)].map((m) => m[1] as string);
+})();
 
 const EXISTING_TOPICS = [
   "arn:aws:sns:eu-west-1:111122223333:ses-notifications",
@@ -155,7 +148,10 @@ describe("table", () => {
         AttributeDefinitions: Match.arrayWith([
           { AttributeName: def.partitionKey.name, AttributeType: "S" },
           { AttributeName: def.sortKey.name, AttributeType: "S" },
-          ...def.globalSecondaryIndexes.map((i) => ({ AttributeName: i.sortKey.name, AttributeType: "S" })),
+          // Each index key attribute once (the status index sorts by the history index's `hsk`).
+          ...[...new Set(def.globalSecondaryIndexes.flatMap((i) => [i.partitionKey.name, i.sortKey.name]))]
+            .filter((name) => name !== def.partitionKey.name)
+            .map((name) => ({ AttributeName: name, AttributeType: "S" })),
         ]),
         GlobalSecondaryIndexes: def.globalSecondaryIndexes.map((i) => ({
           IndexName: i.name,
@@ -245,15 +241,15 @@ describe("functions", () => {
         Resource: arnOf(logicalId(t, "AWS::Logs::LogGroup", `${pascal(name)}LogGroup`)),
       });
       const tableArn = arnOf(logicalId(t, "AWS::DynamoDB::Table", "StoreTable"));
-      // The table and each of its indexes by name (no wildcard): a history Query runs on an index.
+      // The table and, by name (no wildcard), only the indexes the function queries.
       const tableResources = [
         tableArn,
-        ...tableDefinition().globalSecondaryIndexes.map((i) => ({
-          "Fn::Join": ["", [tableArn, `/index/${i.name}`]],
+        ...(FUNCTION_SPECS[name]?.indexes ?? []).map((index) => ({
+          "Fn::Join": ["", [tableArn, `/index/${index}`]],
         })),
       ];
       const tableActions = statements
-        .filter((s) => JSON.stringify(s.Resource) === JSON.stringify(tableResources))
+        .filter((s) => JSON.stringify([s.Resource].flat()) === JSON.stringify(tableResources))
         .flatMap(actionsOf)
         .sort();
       const access = FUNCTION_SPECS[name]?.table;
@@ -285,10 +281,30 @@ describe("functions", () => {
     }
   });
 
+  it("only the functions that query an index may query it: history, lists and status, one each", () => {
+    const granted = Object.fromEntries(
+      deployedFunctions().flatMap((name) => {
+        const arns = roleStatements(t, functionRoleId(t, name))
+          .flatMap((s) => [s.Resource].flat())
+          .map((r) => JSON.stringify(r))
+          .filter((r) => r.includes("/index/"));
+        return arns.length === 0 ? [] : [[name, arns.map((r) => /\/index\/([a-z]+)/.exec(r)?.[1])]];
+      }),
+    );
+    expect(granted).toEqual({ history: ["history"], lists: ["lists"], status: ["status"] });
+    expect(
+      tableDefinition()
+        .globalSecondaryIndexes.map((i) => i.name)
+        .sort(),
+    ).toEqual(["history", "lists", "status"]);
+  });
+
   it("check and suppressions only read; import, webhook and ses-events read and write", () => {
     expect(TABLE_READ_ACTIONS).toEqual(["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"]);
     expect(FUNCTION_SPECS.check?.table).toBe("read");
     expect(FUNCTION_SPECS.suppressions?.table).toBe("read");
+    expect(FUNCTION_SPECS.lists?.table).toBe("read");
+    expect(FUNCTION_SPECS.status?.table).toBe("read");
     for (const name of ["import", "webhook", "ses-events"])
       expect(FUNCTION_SPECS[name]?.table).toBe("read-write");
   });
@@ -502,7 +518,7 @@ describe("SES ingestion", () => {
 
 describe("secrets", () => {
   it("a generated API key and a JSON provider-secrets document, retained, readable only by their users", () => {
-    t.resourceCountIs("AWS::SecretsManager::Secret", 2);
+    t.resourceCountIs("AWS::SecretsManager::Secret", 3);
     t.hasResource("AWS::SecretsManager::Secret", {
       DeletionPolicy: "Retain",
       Properties: {
@@ -523,6 +539,20 @@ describe("secrets", () => {
       expect(resources.includes(JSON.stringify(providers)), name).toBe(
         Boolean(FUNCTION_SPECS[name]?.providerSecrets),
       );
+    }
+  });
+
+  it("a generated internal key, given to every function as INTERNAL_KEY by a dynamic reference (no role reads it)", () => {
+    const id = logicalId(t, "AWS::SecretsManager::Secret", "SecretsInternalKey");
+    for (const name of deployedFunctions()) {
+      const env = functionEnv(t, name);
+      expect(JSON.stringify(env.INTERNAL_KEY), name).toMatch(/\{\{resolve:secretsmanager:/);
+      expect(JSON.stringify(env.INTERNAL_KEY), name).toContain(id);
+      const resources = roleStatements(t, functionRoleId(t, name)).map((s) => JSON.stringify(s.Resource));
+      expect(
+        resources.some((r) => r.includes(id)),
+        name,
+      ).toBe(false);
     }
   });
 });

@@ -13,10 +13,16 @@ import { InputError } from "../../lambdas/core/errors.js";
 import { DEFAULT_POLICY } from "../../lambdas/core/policy/index.js";
 import { type Actor, type AdminActionItem, type AdminStore, adminStore } from "../../lambdas/store/admin.js";
 import { createDynamoDbClient, toDocumentClient } from "../../lambdas/store/client.js";
+import { openCursor, sealCursor } from "../../lambdas/store/cursor-seal.js";
 import { type HistoryPage, type HistoryQuery, historyStore } from "../../lambdas/store/history.js";
 import type { EventItem } from "../../lambdas/store/ingest.js";
 import { subjectPk } from "../../lambdas/store/keys.js";
-import { ensureTable, HISTORY_INDEX, MissingIndexError } from "../../lambdas/store/schema.js";
+import {
+  ensureTable,
+  HISTORY_INDEX,
+  MissingIndexError,
+  tableDefinition,
+} from "../../lambdas/store/schema.js";
 import { createStore, type SuppressionStore } from "../../lambdas/store/store.js";
 import { ENGINES, type RunningEngine } from "../support/engines.js";
 import { DAY, decisionFor, events, freshAddress, iso, type makeEvent, nowSeconds } from "./helpers.js";
@@ -35,7 +41,8 @@ const timeOf = (item: Item): string => item.hsk.slice(0, item.hsk.indexOf("#"));
 const label = (item: Item): string =>
   item.kind === "event" ? `${item.event.type}@${timeOf(item)}` : `admin:${item.action}@${timeOf(item)}`;
 const keyOf = (item: { pk: string; sk: string }): string => `${item.pk}|${item.sk}`;
-const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64url");
+/** A cursor sealed as the store seals one for `pk`: what only a holder of the internal key could forge. */
+const encode = (value: unknown, pk: string): string => sealCursor(JSON.stringify(value), `history|${pk}`);
 const freshDomain = (): string => `d-${randomUUID().slice(0, 12)}.example`;
 
 describe.each(ENGINES)("history in the store on $name", (engine) => {
@@ -311,7 +318,12 @@ describe.each(ENGINES)("history in the store on $name", (engine) => {
       const twice = await history.read({ tenant: TENANT, subject: address(value), limit: 7, cursor });
       // Assess
       expect(cursor).not.toBe("");
-      expect(twice).toEqual(once);
+      expect(twice.items).toEqual(once.items);
+      // Each cursor is sealed afresh (a new IV), around the same position.
+      const pk = subjectPk(TENANT, "address", value);
+      expect(openCursor(twice.cursor ?? "", `history|${pk}`)).toBe(
+        openCursor(once.cursor ?? "", `history|${pk}`),
+      );
       expect(once.items.map(keyOf)).not.toContain(first.items[0] && keyOf(first.items[0]));
     });
 
@@ -520,17 +532,28 @@ describe.each(ENGINES)("history in the store on $name", (engine) => {
 
     it.each<[string, (pk: string) => string]>([
       ["not base64url JSON", () => "not a cursor!"],
-      ["JSON but not an array", () => encode({ hello: "world" })],
-      ["null", () => encode(null)],
-      ["a string", () => encode("T#default#A#x@example.org")],
-      ["numbers", () => encode([1, 2, 3])],
-      ["the pk alone", (pk) => encode([pk])],
-      ["the pk with non-string keys", (pk) => encode([pk, 7, null])],
+      ["JSON but not an array", (pk) => encode({ hello: "world" }, pk)],
+      ["null", (pk) => encode(null, pk)],
+      ["a string", (pk) => encode("T#default#A#x@example.org", pk)],
+      ["numbers", (pk) => encode([1, 2, 3], pk)],
+      ["the pk alone", (pk) => encode([pk], pk)],
+      ["the pk with non-string keys", (pk) => encode([pk, 7, null], pk)],
       [
         "the position as an object",
-        (pk) => encode({ pk, sk: "E#ses#x", hsk: "2020-01-01T00:00:00.000Z#E#ses#x" }),
+        (pk) => encode({ pk, sk: "E#ses#x", hsk: "2020-01-01T00:00:00.000Z#E#ses#x" }, pk),
       ],
-      ["a cut cursor", (pk) => encode([pk, "E#ses#x", "2020-01-01T00:00:00.000Z#E#ses#x"]).slice(0, 20)],
+      ["a cut cursor", (pk) => encode([pk, "E#ses#x", "2020-01-01T00:00:00.000Z#E#ses#x"], pk).slice(0, 20)],
+      [
+        "a well-formed position, not sealed",
+        (pk) =>
+          Buffer.from(JSON.stringify([pk, "E#ses#x", "2020-01-01T00:00:00.000Z#E#ses#x"])).toString(
+            "base64url",
+          ),
+      ],
+      [
+        "another subject's sealed cursor",
+        (pk) => encode([`${pk}x`, "E#ses#x", "2020-01-01T00:00:00.000Z#E#ses#x"], `${pk}x`),
+      ],
     ])("a garbled cursor (%s) is an InputError naming cursor", async (_name, garble) => {
       // Prepare
       const value = freshAddress();
@@ -546,7 +569,8 @@ describe.each(ENGINES)("history in the store on $name", (engine) => {
       // Prepare
       const value = freshAddress();
       await record(events.userUnknown(value, nowSeconds() - 60));
-      const cursor = encode([subjectPk(TENANT, "address", value), "", ""]);
+      const pk = subjectPk(TENANT, "address", value);
+      const cursor = encode([pk, "", ""], pk);
       // Act
       const error = await refusal({ tenant: TENANT, subject: address(value), limit: 5, cursor });
       // Assess
@@ -683,8 +707,13 @@ describe.each(ENGINES)("history in the store on $name", (engine) => {
       // Assess
       expect(before?.GlobalSecondaryIndexes ?? []).toEqual([]);
       expect(readBefore).not.toBe("answered");
-      expect(after?.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual([HISTORY_INDEX]);
-      const [index] = after?.GlobalSecondaryIndexes ?? [];
+      // Every index of this version is added (history, and the sharded lists and status indexes).
+      const names = tableDefinition()
+        .globalSecondaryIndexes.map((i) => i.name)
+        .sort();
+      expect(after?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(names);
+      expect(names).toContain(HISTORY_INDEX);
+      const index = after?.GlobalSecondaryIndexes?.find((i) => i.IndexName === HISTORY_INDEX);
       expect(index?.KeySchema).toEqual([
         { AttributeName: "pk", KeyType: "HASH" },
         { AttributeName: "hsk", KeyType: "RANGE" },
@@ -694,7 +723,7 @@ describe.each(ENGINES)("history in the store on $name", (engine) => {
       expect(after?.AttributeDefinitions).toEqual(
         expect.arrayContaining([{ AttributeName: "hsk", AttributeType: "S" }]),
       );
-      expect(again?.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual([HISTORY_INDEX]);
+      expect(again?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(names);
       expect(page.items.map(label)).toEqual([`delivered@${iso(t0 + 20)}`, `admin:suppress@${iso(t0 + 10)}`]);
       expect(page.cursor).not.toBeNull();
       expect(rest).toEqual({ items: [expect.objectContaining({ kind: "event" })], cursor: null });

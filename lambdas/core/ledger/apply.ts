@@ -76,6 +76,7 @@ function causeOf(event: NormalizedEvent, expiresAt: number | null): CauseState {
     eventId: event.eventId,
     rule: event.rule,
     eventAt: at,
+    ...(event.unsubscribeReason === null ? {} : { unsubscribeReason: event.unsubscribeReason }),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Provider } from "../../providers/registry.js";
-import type { EventType, Reason, Subtype } from "../taxonomy.js";
+import type { EventType, Reason, Subtype, UnsubscribeReason } from "../taxonomy.js";
 
 /** Why an address (or domain) is suppressed; strongest first (design.md §5.3). */
 export const CAUSES = ["manual", "unsubscribe", "complaint", "bounce", "soft_escalation"] as const;
@@ -32,6 +32,11 @@ export type CauseState = {
   readonly eventAt?: string;
   /** A manual cause's note, as the operator wrote it (`PUT /v1/suppressions/…`). */
   readonly note?: string;
+  /**
+   * The reason the recipient chose when unsubscribing (SendCloud's 取消订阅 reasons), from the event
+   * this cause carries; absent when it gave none (and on causes stored before it was kept).
+   */
+  readonly unsubscribeReason?: UnsubscribeReason;
 };
 
 /**

@@ -22,6 +22,7 @@ import {
   type ImportUnit,
   type ProviderAdapter,
   ProviderUnavailableError,
+  type SecretSource,
   TooManyEventsError,
   WebhookAuthError,
   type WebhookRequest,
@@ -42,7 +43,10 @@ import { confirmOverHttps, SNS_TOPIC_ARNS, topicArnsFromEnv } from "./subscripti
 
 /** What the SES adapter does I/O with; each defaults to the real thing. */
 export type SesAdapterOptions = {
-  /** The allowed SNS topic ARNs; default: `SNS_TOPIC_ARNS` (comma-separated), read at each request. */
+  /**
+   * The allowed SNS topic ARNs; default: the `SNS_TOPIC_ARNS` setting (comma-separated) of the
+   * request's tenant, read at each request (never another tenant's: none set means none allowed).
+   */
   readonly allowedTopicArns?: () => readonly string[];
   /** Default: HTTPS with a timeout, cached per URL for the life of the container. */
   readonly fetchCertificate?: CertificateFetcher;
@@ -95,7 +99,10 @@ function sesImportUnits(value: unknown): ImportUnit[] {
  * const { events } = ses.parse(message, { tenant: "default", receivedAt: new Date() });
  */
 export function createSesAdapter(options: SesAdapterOptions = {}): ProviderAdapter<VerifiedSnsMessage> {
-  const allowedTopicArns = options.allowedTopicArns ?? (() => topicArnsFromEnv());
+  // The tenant's `SNS_TOPIC_ARNS` setting, as the webhook reads it for the tenant of the path
+  // (the default tenant's is the function's environment, design.md §5.4).
+  const allowedTopicArns = (secrets: SecretSource) =>
+    options.allowedTopicArns?.() ?? topicArnsFromEnv(secrets(SNS_TOPIC_ARNS) ?? "");
   const fetchCertificate = options.fetchCertificate ?? defaultCertificateFetcher;
   const confirmSubscription = options.confirmSubscription ?? confirmOverHttps;
   return {
@@ -103,8 +110,8 @@ export function createSesAdapter(options: SesAdapterOptions = {}): ProviderAdapt
     secretNames: [],
     settingNames: [SNS_TOPIC_ARNS],
 
-    async verify(request: WebhookRequest, { now }) {
-      const allowed = allowedTopicArns();
+    async verify(request: WebhookRequest, { now, secrets }) {
+      const allowed = allowedTopicArns(secrets);
       if (allowed.length === 0) {
         throw new WebhookAuthError(
           `${SNS_TOPIC_ARNS} is not set: no SNS topic is allowed, so no SES webhook is accepted. Set it to the comma-separated topic ARNs.`,

@@ -1,0 +1,45 @@
+/**
+ * `GET /v1/events?type=&provider=&tag=&from=&to=&cursor=&limit=`: the status view, every provider
+ * event of the tenant in a window of at most 30 days, newest first (design.md §5.3).
+ */
+import * as z from "zod";
+import { MAX_TAG_CHARS } from "../core/limits.js";
+import { EventHistoryEntry } from "./history.js";
+import { MAX_CURSOR_CHARS } from "./lists.js";
+import { EventType, IsoTime, Provider } from "./taxonomy.js";
+
+/** At most this many events per page (the store's `MAX_STATUS_PAGE`). */
+export const STATUS_PAGE_LIMIT = 100;
+/** Events per page when `limit` is not given. */
+export const STATUS_PAGE_DEFAULT = 50;
+/** The longest window (`to` − `from`), in days (the store's `MAX_STATUS_WINDOW_DAYS`). */
+export const STATUS_WINDOW_MAX_DAYS = 30;
+/** The window when `from` is not given: this many days before `to`. */
+export const STATUS_WINDOW_DEFAULT_DAYS = 7;
+
+export const StatusPage = z
+  .strictObject({
+    from: IsoTime().describe("The window's start (the one asked for, or `to` less 7 days)."),
+    to: IsoTime().describe("The window's end (the one asked for, or now)."),
+    items: z.array(EventHistoryEntry).describe("Newest first."),
+    cursor: z
+      .string()
+      .nullable()
+      .describe(
+        "Pass as `cursor` (with the same `from` and `to`) for the next page; `null` once everything was read. A page may be short, or empty, and still carry a cursor (its read budget ran out under a selective filter or over empty days): follow `cursor` until it is null.",
+      ),
+  })
+  .meta({ id: "StatusPage" });
+export type StatusPage = z.output<typeof StatusPage>;
+
+/** The query of a status-view read. */
+export const StatusQuery = z.strictObject({
+  type: EventType.optional(),
+  provider: Provider.optional(),
+  tag: z.string().min(1).max(MAX_TAG_CHARS).optional(),
+  from: IsoTime().optional(),
+  to: IsoTime().optional(),
+  cursor: z.string().min(1).max(MAX_CURSOR_CHARS).optional(),
+  limit: z.coerce.number().int().min(1).max(STATUS_PAGE_LIMIT).optional(),
+});
+export type StatusQuery = z.output<typeof StatusQuery>;

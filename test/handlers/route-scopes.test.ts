@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { SCOPES } from "../../lambdas/core/access.js";
+import { ROUTE_SCOPES } from "../../lambdas/handlers/route-scopes.js";
+import { HTTP_ROUTES } from "../../lambdas/handlers/routes.js";
+
+/** The routes without a bearer key: liveness, and the webhooks (each provider's own signature). */
+const UNKEYED = new Set(["health", "webhook"]);
+
+describe("ROUTE_SCOPES", () => {
+  it("names a scope for exactly the keyed routes of HTTP_ROUTES", () => {
+    const keyed = Object.entries(HTTP_ROUTES)
+      .filter(([, fn]) => !UNKEYED.has(fn))
+      .map(([route]) => route)
+      .sort();
+    expect(Object.keys(ROUTE_SCOPES).sort()).toEqual(keyed);
+  });
+
+  it("uses only known scopes, and `pii` for none (it widens what a route shows, it opens no route)", () => {
+    for (const scope of Object.values(ROUTE_SCOPES)) expect(SCOPES).toContain(scope);
+    expect(Object.values(ROUTE_SCOPES)).not.toContain("pii");
+  });
+});

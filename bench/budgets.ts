@@ -7,6 +7,9 @@
 /** Check handler p50 ÷ p50 of the raw BatchGetItem calls it makes, at 1, 100 and 1000 addresses. */
 export const CHECK_VS_STORE_RATIO_BUDGET = 1.15;
 
+/** Check handler p50 with a scoped (cached) key ÷ the same with the bootstrap key, one address. */
+export const CHECK_SCOPED_VS_BOOTSTRAP_RATIO_BUDGET = 1.15;
+
 /**
  * History handler p50 ÷ p50 of the raw index Query it makes, one page of 100 items: the handler
  * maps each stored item to its view and writes JSON, which the raw Query does not.

@@ -68,4 +68,5 @@ export function createKeysHandler(deps: RuntimeDeps): HttpHandler {
   });
 }
 
+// Keys need no policy and no provider secret: the defaults stand in for the policy never read.
 export const handler = createKeysHandler(containerDeps(() => DEFAULT_POLICY));

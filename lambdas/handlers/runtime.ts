@@ -49,9 +49,9 @@ export { SERVICE_NAME };
 /**
  * The container's dependencies, read from the environment once and kept between invocations (the
  * secrets are re-read from Secrets Manager every `SECRET_MAX_AGE_SECONDS`, see secret-api-key.ts).
- * `policy`, `providerSecretNames` and `providerSettingNames` are parameters so that functions that only read (the check)
- * never load the policy document, zod, or the provider registry: see `ingest-runtime.ts` for the
- * functions that write. Without names, no provider secret is read.
+ * `policy`, `providerSecretNames` and `providerSettingNames` are parameters so that functions that
+ * only read (the check) never load the policy document, zod, or the provider registry: see
+ * `ingest-runtime.ts` for the functions that write. Without names, no provider secret is read.
  */
 export function containerDeps(
   policy: () => Policy,

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   CHECK_BUNDLE_BUDGET_KB,
+  CHECK_SCOPED_VS_BOOTSTRAP_RATIO_BUDGET,
   CHECK_VS_STORE_RATIO_BUDGET,
   HISTORY_VS_QUERY_RATIO_BUDGET,
   LISTS_VS_QUERIES_RATIO_BUDGET,
@@ -36,6 +37,10 @@ const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g
 describe("docs/design.md states what the code enforces", () => {
   it.each([
     ["the check ratio budget", `within ${CHECK_VS_STORE_RATIO_BUDGET}× of the raw store calls`],
+    [
+      "the scoped-key check budget",
+      `a check with a scoped key within ${CHECK_SCOPED_VS_BOOTSTRAP_RATIO_BUDGET}× of one with the bootstrap key`,
+    ],
     ["the history ratio budget", `within ${HISTORY_VS_QUERY_RATIO_BUDGET}× of the raw index Query`],
     ["the lists ratio budget", `within ${LISTS_VS_QUERIES_RATIO_BUDGET}× of the raw index Queries`],
     [

@@ -56,6 +56,24 @@ const subjectParameter = (example: string) => ({
 });
 
 /** An example problem document, exactly as the handlers answer it (`HttpProblem.toDocument`). */
+/** `limit` and `cursor`, the paging parameters of every paged route. */
+const pageParameters = (noun: string, max: number, byDefault: number, cursorNote = "") => [
+  {
+    name: "limit",
+    in: "query",
+    required: false,
+    description: `${noun} per page, 1 to ${max}; default ${byDefault}.`,
+    schema: { type: "integer", minimum: 1, maximum: max },
+  },
+  {
+    name: "cursor",
+    in: "query",
+    required: false,
+    description: `The \`cursor\` of the previous page${cursorNote}.`,
+    schema: { type: "string" },
+  },
+];
+
 const problem = (status: ProblemStatus, slug: string, detail: string, errors?: readonly InputIssue[]) =>
   new HttpProblem(status, detail, { slug, ...(errors ? { errors } : {}) }).toDocument();
 
@@ -395,20 +413,7 @@ const BASE_PATHS = {
           schema: { type: "string", maxLength: 255 },
           example: "@example.org",
         },
-        {
-          name: "limit",
-          in: "query",
-          required: false,
-          description: `Entries per page, 1 to ${LIST_PAGE_LIMIT}; default ${LIST_PAGE_DEFAULT}.`,
-          schema: { type: "integer", minimum: 1, maximum: LIST_PAGE_LIMIT },
-        },
-        {
-          name: "cursor",
-          in: "query",
-          required: false,
-          description: "The `cursor` of the previous page.",
-          schema: { type: "string" },
-        },
+        ...pageParameters("Entries", LIST_PAGE_LIMIT, LIST_PAGE_DEFAULT),
       ],
       responses: {
         "200": {
@@ -796,20 +801,12 @@ const BASE_PATHS = {
           description: "Only events at or before this time; default now.",
           schema: { type: "string", format: "date-time" },
         },
-        {
-          name: "limit",
-          in: "query",
-          required: false,
-          description: `Events per page, 1 to ${STATUS_PAGE_LIMIT}; default ${STATUS_PAGE_DEFAULT}.`,
-          schema: { type: "integer", minimum: 1, maximum: STATUS_PAGE_LIMIT },
-        },
-        {
-          name: "cursor",
-          in: "query",
-          required: false,
-          description: "The `cursor` of the previous page (with the same `from` and `to`).",
-          schema: { type: "string" },
-        },
+        ...pageParameters(
+          "Events",
+          STATUS_PAGE_LIMIT,
+          STATUS_PAGE_DEFAULT,
+          " (with the same `from` and `to`)",
+        ),
       ],
       responses: {
         "200": {
@@ -896,20 +893,7 @@ const BASE_PATHS = {
           schema: { type: "string", enum: [...EVENT_TYPE_IDS, "admin"] },
           example: "invalid",
         },
-        {
-          name: "limit",
-          in: "query",
-          required: false,
-          description: `Items per page, 1 to ${HISTORY_PAGE_LIMIT}; default ${HISTORY_PAGE_DEFAULT}.`,
-          schema: { type: "integer", minimum: 1, maximum: HISTORY_PAGE_LIMIT },
-        },
-        {
-          name: "cursor",
-          in: "query",
-          required: false,
-          description: "The `cursor` of the previous page.",
-          schema: { type: "string" },
-        },
+        ...pageParameters("Items", HISTORY_PAGE_LIMIT, HISTORY_PAGE_DEFAULT),
       ],
       responses: {
         "200": {

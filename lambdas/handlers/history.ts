@@ -27,12 +27,15 @@ export function createHistoryHandler(deps: RuntimeDeps): HttpHandler {
     const query = parseAt(HistoryQuery, event.queryStringParameters ?? {}, [], "Not a valid history query.");
     const from = query.from === undefined ? undefined : toEpochSeconds(query.from);
     const to = query.to === undefined ? undefined : toEpochSeconds(query.to);
-    if (from !== undefined && to !== undefined && from > to) {
-      throw new InputError("`from` is after `to`.", [
-        { path: "from", message: `${query.from} > ${query.to}` },
-      ]);
-    }
     const now = Math.floor(deps.now().getTime() / 1000);
+    // `to` defaults to now, so a `from` in the future names an empty window, as on GET /v1/events.
+    if (from !== undefined && from > (to ?? now)) {
+      const upper = query.to ?? `now (${new Date(now * 1000).toISOString()})`;
+      throw new InputError(
+        `\`from\` is after \`to\`${query.to === undefined ? " (now, when `to` is not given)" : ""}.`,
+        [{ path: "from", message: `${query.from} > ${upper}` }],
+      );
+    }
     const page = await historyStore(deps.store()).read(
       {
         tenant: caller.tenant,

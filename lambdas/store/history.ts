@@ -108,6 +108,8 @@ export async function readHistory(ctx: CallContext, query: HistoryQuery, now: nu
   // keeps every item of the second `to` names, milliseconds and all. (DynamoDB takes no empty key
   // value, so an open start is `<`, not a range from "".)
   const high = iso((query.to ?? now) + 1);
+  // An empty window is an empty page: DynamoDB refuses a BETWEEN whose bounds are reversed.
+  if (query.from !== undefined && iso(query.from) > high) return { items: [], cursor: null };
   const window =
     query.from === undefined
       ? { condition: "#hsk < :high", values: { ":high": high } }

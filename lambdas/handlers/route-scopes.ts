@@ -1,12 +1,14 @@
 import type { Scope } from "../core/access.js";
+import type { RouteKey } from "./routes.js";
 
 /**
  * The scope each authenticated route requires (design.md §5.3, the "auth" column), by API Gateway
- * route key: the one table the bearer-key middleware, the OpenAPI document and the docs read. A
- * test holds it equal to HTTP_ROUTES (routes.ts) minus the routes without a key (health, webhooks).
+ * route key: the one table the bearer-key middleware, the OpenAPI document and the docs read. Its
+ * keys are checked against HTTP_ROUTES (routes.ts) by the compiler, and a test holds that every
+ * route but health and the webhooks has one.
  * Plain data: the check function loads it.
  */
-export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
+const SCOPE_OF = {
   "POST /v1/check": "check",
   "GET /v1/suppressions/{address}": "check",
   "PUT /v1/suppressions/{address}": "admin",
@@ -21,4 +23,7 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   "POST /v1/keys": "keys",
   "GET /v1/keys": "keys",
   "DELETE /v1/keys/{id}": "keys",
-};
+} as const satisfies Partial<Record<RouteKey, Scope>>;
+
+/** By the event's `routeKey` (any string): `undefined` for a route without a key. */
+export const ROUTE_SCOPES: Readonly<Record<string, Scope | undefined>> = SCOPE_OF;

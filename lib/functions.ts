@@ -91,7 +91,7 @@ export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
     timeout: HTTP_STORE_TIMEOUT,
   },
   status: {
-    description: "GET /v1/events: the tenant's provider events in a window of at most 30 days",
+    description: "GET /v1/events and /v1/event-counts: a tenant's events over at most 30 days, and counts",
     table: "read",
     indexes: [STATUS_INDEX],
     apiKey: true,

@@ -11,6 +11,7 @@ import {
 import { SNS_TOPIC_ARNS } from "../lambdas/providers/ses/subscription.js";
 import { INTERNAL_KEY_ENV } from "../lambdas/store/internal-key.js";
 import { Alarms } from "./constructs/alarms.js";
+import { ConsoleSite } from "./constructs/console-site.js";
 import { HttpApi } from "./constructs/http-api.js";
 import { topicEncryptionKey } from "./constructs/secure-defaults.js";
 import { ServiceFunction } from "./constructs/service-function.js";
@@ -40,6 +41,8 @@ export type SuppressionStackProps = StackProps & {
   readonly api5xxThreshold?: number;
   /** @default true */
   readonly tableDeletionProtection?: boolean;
+  /** Deploy the operator console (CloudFront + S3, `ConsoleUrl` output). @default true */
+  readonly console?: boolean;
 };
 
 const L1_REASON =
@@ -59,6 +62,8 @@ export class SuppressionStack extends Stack {
   readonly ses: SesIngestion;
   readonly alarms: Alarms;
   readonly secrets: ServiceSecrets;
+  /** The operator console; `undefined` when the stack is built with `console: false`. */
+  readonly console: ConsoleSite | undefined;
 
   constructor(scope: Construct, id: string, props: SuppressionStackProps = {}) {
     super(scope, id, {
@@ -130,6 +135,10 @@ export class SuppressionStack extends Stack {
       throttle: props.apiThrottle,
       accessLogRetention: props.logRetention,
     });
+    this.console =
+      props.console === false
+        ? undefined
+        : new ConsoleSite(this, "Console", { api: this.httpApi.api, logRetention: props.logRetention });
 
     this.alarms = new Alarms(this, "Alarms", {
       topicKey,
@@ -141,6 +150,12 @@ export class SuppressionStack extends Stack {
     });
 
     new CfnOutput(this, "ApiUrl", { value: this.httpApi.url, description: "Base URL of the HTTP API" });
+    if (this.console) {
+      new CfnOutput(this, "ConsoleUrl", {
+        value: this.console.url,
+        description: "The operator console (CloudFront; /v1 on the same origin reaches the API)",
+      });
+    }
     if (this.ses.topic) {
       new CfnOutput(this, "SesTopicArn", {
         value: this.ses.topic.topicArn,

@@ -4,11 +4,11 @@
  * the check function, whose bundle carries zod/mini only).
  */
 import * as z from "zod";
+import { MAX_NOTE_CHARS } from "../core/limits.js";
 import { SUBJECT_KINDS } from "./suppressions.js";
 import { Cause, IsoTime, Scope } from "./taxonomy.js";
 
-/** The longest note or reason an operator may write. */
-export const MAX_NOTE_CHARS = 1_000;
+export { MAX_NOTE_CHARS };
 
 const note = z.string().trim().min(1).max(MAX_NOTE_CHARS);
 

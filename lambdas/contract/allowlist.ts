@@ -37,3 +37,15 @@ export const DisallowAnswer = z
   })
   .meta({ id: "DisallowAnswer" });
 export type DisallowAnswer = z.output<typeof DisallowAnswer>;
+
+export const AllowlistState = z
+  .strictObject({
+    subjectKind: z.enum(SUBJECT_KINDS),
+    subject: z.string().describe("The canonical address, or the domain (without `@`), as asked."),
+    allowlisted: z.boolean().describe("Whether an active allowlist entry covers it."),
+    entries: z
+      .array(AllowlistEntry)
+      .describe("The active entries that cover it: the address itself and its domain (for an address)."),
+  })
+  .meta({ id: "AllowlistState", description: "Whether provider events can suppress this address." });
+export type AllowlistState = z.output<typeof AllowlistState>;

@@ -60,6 +60,7 @@ export const COMPONENTS = {
   AllowRequest: allowlist.AllowRequest,
   AllowlistEntry: allowlist.AllowlistEntry,
   AllowlistPage: allowlist.AllowlistPage,
+  AllowlistState: allowlist.AllowlistState,
   DisallowAnswer: allowlist.DisallowAnswer,
   EventHistoryEntry: history.EventHistoryEntry,
   AdminHistoryEntry: history.AdminHistoryEntry,
@@ -69,6 +70,7 @@ export const COMPONENTS = {
   ListEntry: lists.ListEntry,
   ListPage: lists.ListPage,
   StatusPage: status.StatusPage,
+  EventCounts: status.EventCounts,
   Smtp: taxonomy.Smtp,
   EventView: ingestion.EventView,
   DecisionView: ingestion.DecisionView,
@@ -80,6 +82,7 @@ export const COMPONENTS = {
   KeyView: keys.KeyView,
   CreatedKey: keys.CreatedKey,
   KeysPage: keys.KeysPage,
+  Me: keys.Me,
   InputIssue: problem.InputIssue,
   ProblemDocument: problem.ProblemDocument,
 } as const;

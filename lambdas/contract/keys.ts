@@ -64,3 +64,18 @@ export const KeysPage = z
   })
   .meta({ id: "KeysPage" });
 export type KeysPage = z.output<typeof KeysPage>;
+
+export const Me = z
+  .strictObject({
+    keyId: z.string().describe("The key's public id; `bootstrap` for the bootstrap key."),
+    name: z.string(),
+    tenant: Tenant.describe(
+      "The tenant the request acts for (the bootstrap key's `X-Tenant`, else the key's).",
+    ),
+    scopes: z.array(ApiScope),
+    bootstrap: z
+      .boolean()
+      .describe("Whether this is the bootstrap key (the only one that may name a tenant)."),
+  })
+  .meta({ id: "Me", description: "The key that made the request, as the service sees it: never the key." });
+export type Me = z.output<typeof Me>;

@@ -1,9 +1,12 @@
 /**
  * `GET /v1/events?type=&provider=&tag=&from=&to=&cursor=&limit=`: the status view, every provider
- * event of the tenant in a window of at most 30 days, newest first (design.md §5.3).
+ * event of the tenant in a window of at most 30 days, newest first; `GET
+ * /v1/event-counts?provider=&tag=&from=&to=`: how many of each type the same window holds
+ * (design.md §5.3).
  */
 import * as z from "zod";
 import { MAX_TAG_CHARS } from "../core/limits.js";
+import { EVENT_TYPE_IDS, type EventType as EventTypeId } from "../core/taxonomy.js";
 import { EventHistoryEntry } from "./history.js";
 import { MAX_CURSOR_CHARS } from "./lists.js";
 import { EventType, IsoTime, Provider } from "./taxonomy.js";
@@ -43,3 +46,37 @@ export const StatusQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(STATUS_PAGE_LIMIT).optional(),
 });
 export type StatusQuery = z.output<typeof StatusQuery>;
+
+/**
+ * The query of `GET /v1/event-counts`: the status view's window and filters, without `type` (every
+ * type is counted), `cursor` or `limit` (strict: those are a 400 here).
+ */
+export const EventCountsQuery = StatusQuery.omit({ type: true, cursor: true, limit: true });
+export type EventCountsQuery = z.output<typeof EventCountsQuery>;
+
+export const EventCounts = z
+  .strictObject({
+    from: IsoTime().describe("The window's start (the one asked for, or `to` less 7 days)."),
+    to: IsoTime().describe("The window's end (the one asked for, or now)."),
+    counts: z
+      .strictObject(
+        Object.fromEntries(EVENT_TYPE_IDS.map((type) => [type, z.int().min(0)])) as Record<
+          EventTypeId,
+          z.ZodInt
+        >,
+      )
+      .describe(
+        "The provider events of each type between `countedFrom` and `to`, under the `provider` and `tag` filters: exactly what paging `GET /v1/events` with the same filters to its end lists.",
+      ),
+    total: z.int().min(0).describe("The sum of `counts`."),
+    complete: z
+      .boolean()
+      .describe(
+        "`true` when the whole window was counted. `false` when counting it all would not fit the read budget of one request: the newest whole UTC days were counted, never a part of a day, and `countedFrom` says from when.",
+      ),
+    countedFrom: IsoTime().describe(
+      "The counts are of the events between this and `to`: `from` when `complete`; otherwise 00:00 UTC of the oldest day counted (`to` when none was). Ask for the rest as another window ending before it.",
+    ),
+  })
+  .meta({ id: "EventCounts" });
+export type EventCounts = z.output<typeof EventCounts>;

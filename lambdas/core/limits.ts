@@ -28,3 +28,6 @@ export const MAX_EVENT_ID_CHARS = 512;
  */
 export const MAX_TAGS = 50;
 export const MAX_TAG_CHARS = 256;
+
+/** The longest note or reason an operator may write (a manual entry, a removal, the allowlist). */
+export const MAX_NOTE_CHARS = 1_000;

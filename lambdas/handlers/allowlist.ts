@@ -1,9 +1,11 @@
 import {
   type AllowlistEntry,
   type AllowlistPage,
+  type AllowlistState,
   AllowRequest,
   type DisallowAnswer,
 } from "../contract/allowlist.js";
+import { domainOf, type Subject } from "../core/address.js";
 import { parseAt } from "../providers/shared/validate.js";
 import { type AllowItem, allowlistStore } from "../store/allowlist.js";
 import { jsonBody } from "./http/body.js";
@@ -23,6 +25,15 @@ const entryOf = (item: AllowItem): AllowlistEntry => ({
 });
 
 /**
+ * Whether an active allowlist item covers the subject: the same subject, or the domain of an address
+ * (what ingestion applies, core/policy/allowlist.ts).
+ */
+function covers(item: AllowItem, subject: Subject): boolean {
+  if (item.subjectKind === subject.kind) return item.subject === subject.value;
+  return item.subjectKind === "domain" && domainOf(subject.value) === item.subject;
+}
+
+/**
  * The allowlist: addresses and domains (`@example.org`) that provider events never suppress (test
  * inboxes, seed lists, the sender's own domains). Their events are still recorded, with the
  * decision `none`, `allowlisted`; a manual entry still wins; entries that exist already stay until
@@ -30,7 +41,9 @@ const entryOf = (item: AllowItem): AllowlistEntry => ({
  *
  * - `PUT /v1/allowlist/{address}` with an optional `{"note"}`: on the list (200, the entry);
  * - `DELETE /v1/allowlist/{address}`: off the list (200; 404 when it was not on it);
- * - `GET /v1/allowlist`: every entry, newest first.
+ * - `GET /v1/allowlist`: every entry, newest first;
+ * - `GET /v1/allowlist/{address}`: whether the address (or `@domain`) is covered, and by which
+ *   active entries (the address itself, its domain), as the address page of the console shows it.
  *
  * Each change is written into the subject's history first, with who, like every operator's change.
  *
@@ -42,6 +55,19 @@ export function createAllowlistHandler(deps: RuntimeDeps): HttpHandler {
     const list = allowlistStore(deps.store());
     const now = Math.floor(deps.now().getTime() / 1000);
     const method = event.requestContext.http.method.toUpperCase();
+    if (method === "GET" && event.pathParameters?.address !== undefined) {
+      const subject = subjectOfPath(event);
+      const entries = (await list.entries(caller.tenant))
+        .filter((item) => covers(item, subject))
+        .map(entryOf);
+      const answer: AllowlistState = {
+        subjectKind: subject.kind,
+        subject: subject.value,
+        allowlisted: entries.length > 0,
+        entries,
+      };
+      return json(200, answer);
+    }
     if (method === "GET") {
       const answer: AllowlistPage = { entries: (await list.entries(caller.tenant)).map(entryOf) };
       return json(200, answer);

@@ -1,4 +1,4 @@
-import { type CreatedKey, CreateKeyRequest, type KeysPage, type KeyView } from "../contract/keys.js";
+import { type CreatedKey, CreateKeyRequest, type KeysPage, type KeyView, type Me } from "../contract/keys.js";
 import { refusalToCreate } from "../core/access.js";
 import { InputError } from "../core/errors.js";
 import { DEFAULT_POLICY } from "../core/policy/defaults.js";
@@ -19,6 +19,8 @@ import { containerDeps, type RuntimeDeps } from "./runtime.js";
  * - `GET /v1/keys`: the tenant's keys, newest first, revoked ones included (never a key or hash).
  * - `DELETE /v1/keys/{id}`: revokes it (200, idempotent; 404 for no such key of the tenant).
  *   Refused by this function at once, by the others within `KEY_CACHE_SECONDS`.
+ * - `GET /v1/me`, for any valid key: who the key is (id, name, tenant, scopes), never the key. The
+ *   console asks it at sign-in.
  *
  * @example
  * await handler(apiGatewayEvent("POST", "/v1/keys", '{"name":"ci","scopes":["check"]}'), context);
@@ -28,6 +30,11 @@ export function createKeysHandler(deps: RuntimeDeps): HttpHandler {
     const keys = apiKeysStore(deps.store());
     const now = Math.floor(deps.now().getTime() / 1000);
     const method = event.requestContext.http.method.toUpperCase();
+    if (event.routeKey === "GET /v1/me") {
+      const { keyId, name, scopes, bootstrap } = caller.principal;
+      const answer: Me = { keyId, name, tenant: caller.tenant, scopes: [...scopes], bootstrap };
+      return json(200, answer);
+    }
     if (method === "GET") {
       const answer: KeysPage = { keys: (await keys.list(caller.tenant)).map(keyView) };
       return json(200, answer);

@@ -1,6 +1,10 @@
 import type { Scope } from "../core/access.js";
 import type { RouteKey } from "./routes.js";
 
+/** A route any valid key may call, whatever its scopes (`GET /v1/me`: who am I). */
+export const ANY_KEY = "any";
+export type RouteScope = Scope | typeof ANY_KEY;
+
 /**
  * The scope each authenticated route requires (design.md §5.3, the "auth" column), by API Gateway
  * route key: the one table the bearer-key middleware, the OpenAPI document and the docs read. Its
@@ -16,14 +20,17 @@ const SCOPE_OF = {
   "GET /v1/suppressions": "admin",
   "GET /v1/events/{address}": "admin",
   "GET /v1/events": "admin",
+  "GET /v1/event-counts": "admin",
   "GET /v1/allowlist": "admin",
+  "GET /v1/allowlist/{address}": "admin",
   "PUT /v1/allowlist/{address}": "admin",
   "DELETE /v1/allowlist/{address}": "admin",
   "POST /v1/import/{provider}": "ingest",
   "POST /v1/keys": "keys",
   "GET /v1/keys": "keys",
   "DELETE /v1/keys/{id}": "keys",
-} as const satisfies Partial<Record<RouteKey, Scope>>;
+  "GET /v1/me": ANY_KEY,
+} as const satisfies Partial<Record<RouteKey, RouteScope>>;
 
 /** By the event's `routeKey` (any string): `undefined` for a route without a key. */
-export const ROUTE_SCOPES: Readonly<Record<string, Scope | undefined>> = SCOPE_OF;
+export const ROUTE_SCOPES: Readonly<Record<string, RouteScope | undefined>> = SCOPE_OF;

@@ -74,8 +74,55 @@ const pageParameters = (noun: string, max: number, byDefault: number, cursorNote
   },
 ];
 
+/** The status view's filters other than `type`: `GET /v1/events` and `GET /v1/event-counts` share them. */
+const statusFilterParameters = [
+  {
+    name: "provider",
+    in: "query",
+    required: false,
+    description: "Only events this provider reported.",
+    schema: { type: "string", enum: [...PROVIDERS] },
+    example: "sendcloud",
+  },
+  {
+    name: "tag",
+    in: "query",
+    required: false,
+    description:
+      "Only events whose message carried this tag (SendGrid category, Mailgun tag, SES message tag `name:value`, …).",
+    schema: { type: "string" },
+    example: "newsletter",
+  },
+  {
+    name: "from",
+    in: "query",
+    required: false,
+    description: `Only events at or after this time; default \`to\` less ${STATUS_WINDOW_DEFAULT_DAYS} days. At most ${STATUS_WINDOW_MAX_DAYS} days before \`to\`.`,
+    schema: { type: "string", format: "date-time" },
+  },
+  {
+    name: "to",
+    in: "query",
+    required: false,
+    description: "Only events at or before this time; default now.",
+    schema: { type: "string", format: "date-time" },
+  },
+];
+
 const problem = (status: ProblemStatus, slug: string, detail: string, errors?: readonly InputIssue[]) =>
   new HttpProblem(status, detail, { slug, ...(errors ? { errors } : {}) }).toDocument();
+
+/** The 400 of a status-view window over 30 days, as both routes answer it. */
+const WINDOW_TOO_LONG = {
+  windowTooLong: {
+    value: problem(
+      400,
+      "invalid-input",
+      `The window is longer than ${STATUS_WINDOW_MAX_DAYS} days: narrow \`from\` and \`to\`.`,
+      [{ path: "from", message: `more than ${STATUS_WINDOW_MAX_DAYS} days before \`to\`` }],
+    ),
+  },
+};
 
 /** The one key's name in the history until scoped keys exist. */
 const ACTOR = { keyId: "bootstrap", name: "bootstrap key" } as const;
@@ -496,7 +543,7 @@ const BASE_PATHS = {
       tags: ["checks"],
       summary: "One address: its all-mail verdict plus every live entry",
       description:
-        "The verdict is the all-mail (`*`) one, as `POST /v1/check` without a scope gives it; `entries` lists every live cause on the address or its domain in any scope, strongest first (so an unsuppressed verdict can still come with scoped entries). A malformed address answers 200 with the bad-address verdict and no entries.",
+        "The verdict is the all-mail (`*`) one, as `POST /v1/check` without a scope gives it; `entries` lists every live cause on the address or its domain in any scope, strongest first (so an unsuppressed verdict can still come with scoped entries). A malformed address answers 200 with the bad-address verdict and no entries. `@domain` (e.g. `@example.org`) answers the entries on the domain itself, and the verdict they give each of its addresses (`address` is then `@example.org`); a malformed `@domain` is a 400.",
       parameters: [
         {
           name: "address",
@@ -770,37 +817,7 @@ const BASE_PATHS = {
           schema: { type: "string", enum: [...EVENT_TYPE_IDS] },
           example: "invalid",
         },
-        {
-          name: "provider",
-          in: "query",
-          required: false,
-          description: "Only events this provider reported.",
-          schema: { type: "string", enum: [...PROVIDERS] },
-          example: "sendcloud",
-        },
-        {
-          name: "tag",
-          in: "query",
-          required: false,
-          description:
-            "Only events whose message carried this tag (SendGrid category, Mailgun tag, SES message tag `name:value`, …).",
-          schema: { type: "string" },
-          example: "newsletter",
-        },
-        {
-          name: "from",
-          in: "query",
-          required: false,
-          description: `Only events at or after this time; default \`to\` less ${STATUS_WINDOW_DEFAULT_DAYS} days. At most ${STATUS_WINDOW_MAX_DAYS} days before \`to\`.`,
-          schema: { type: "string", format: "date-time" },
-        },
-        {
-          name: "to",
-          in: "query",
-          required: false,
-          description: "Only events at or before this time; default now.",
-          schema: { type: "string", format: "date-time" },
-        },
+        ...statusFilterParameters,
         ...pageParameters(
           "Events",
           STATUS_PAGE_LIMIT,
@@ -842,16 +859,76 @@ const BASE_PATHS = {
           content: {
             "application/problem+json": {
               schema: { $ref: "#/components/schemas/ProblemDocument" },
+              examples: WINDOW_TOO_LONG,
+            },
+          },
+        },
+        "401": { $ref: "#/components/responses/Unauthorized" },
+        "503": { $ref: "#/components/responses/StoreUnavailable" },
+      },
+    },
+  },
+  "/v1/event-counts": {
+    description:
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); only GET is routed.",
+    get: {
+      operationId: "eventCounts",
+      tags: ["operators"],
+      summary: `How many provider events of each type the tenant has in a window of at most ${STATUS_WINDOW_MAX_DAYS} days (the counts on top of the status view)`,
+      description: `The counts by type of what \`GET /v1/events\` lists with the same \`provider\`, \`tag\`, \`from\` and \`to\` (the same defaults: the ${STATUS_WINDOW_DEFAULT_DAYS} days up to now; the same refusals), exactly: paging that list to its end finds as many of each type. Counted by the store, no event is read out. One request counts for a bounded time: whole UTC days, newest first; when the whole window does not fit, the answer says \`complete: false\` and counts from \`countedFrom\` (00:00 UTC of the oldest day it counted) to \`to\`, never a part of a day; ask for the rest with \`to\` before \`countedFrom\`. \`type\`, \`cursor\` and \`limit\` are not parameters here (400).`,
+      parameters: [...statusFilterParameters],
+      responses: {
+        "200": {
+          description: "The counts of the window.",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/EventCounts" },
               examples: {
-                windowTooLong: {
-                  value: problem(
-                    400,
-                    "invalid-input",
-                    `The window is longer than ${STATUS_WINDOW_MAX_DAYS} days: narrow \`from\` and \`to\`.`,
-                    [{ path: "from", message: `more than ${STATUS_WINDOW_MAX_DAYS} days before \`to\`` }],
-                  ),
+                aWeek: {
+                  value: {
+                    from: "2026-11-14T10:00:00.000Z",
+                    to: "2026-11-21T10:00:00.000Z",
+                    counts: {
+                      request: 0,
+                      delivered: 1520,
+                      soft_bounce: 12,
+                      invalid: 31,
+                      complaint: 2,
+                      unsubscribe: 9,
+                    },
+                    total: 1574,
+                    complete: true,
+                    countedFrom: "2026-11-14T10:00:00.000Z",
+                  },
+                },
+                cutShort: {
+                  value: {
+                    from: "2026-10-22T10:00:00.000Z",
+                    to: "2026-11-21T10:00:00.000Z",
+                    counts: {
+                      request: 0,
+                      delivered: 40210,
+                      soft_bounce: 388,
+                      invalid: 902,
+                      complaint: 57,
+                      unsubscribe: 240,
+                    },
+                    total: 41797,
+                    complete: false,
+                    countedFrom: "2026-11-09T00:00:00.000Z",
+                  },
                 },
               },
+            },
+          },
+        },
+        "400": {
+          description:
+            "A bad or unknown query parameter (`type`, `cursor` and `limit` among them), a reversed window, or one over 30 days.",
+          content: {
+            "application/problem+json": {
+              schema: { $ref: "#/components/schemas/ProblemDocument" },
+              examples: WINDOW_TOO_LONG,
             },
           },
         },
@@ -982,7 +1059,46 @@ const BASE_PATHS = {
   },
   "/v1/allowlist/{address}": {
     description:
-      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); PUT and DELETE are routed.",
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); GET, PUT and DELETE are routed.",
+    get: {
+      operationId: "allowlistState",
+      tags: ["operators"],
+      summary: "Whether an address (or `@domain`) is on the allowlist, and by which entries",
+      description:
+        "The active entries that cover it: the address itself and, for an address, its domain. Provider events never suppress a covered address.",
+      parameters: [subjectParameter("jane.doe@seeds.example.org")],
+      responses: {
+        "200": {
+          description: "The subject and the entries that cover it (none: `allowlisted` is false).",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/AllowlistState" },
+              examples: {
+                byDomain: {
+                  value: {
+                    subjectKind: "address",
+                    subject: "jane.doe@seeds.example.org",
+                    allowlisted: true,
+                    entries: [
+                      {
+                        subjectKind: "domain",
+                        subject: "seeds.example.org",
+                        note: "our seed list",
+                        since: "2026-11-20T10:00:00.000Z",
+                        actor: ACTOR,
+                      },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        },
+        "400": { $ref: "#/components/responses/BadRequest" },
+        "401": { $ref: "#/components/responses/Unauthorized" },
+        "503": { $ref: "#/components/responses/StoreUnavailable" },
+      },
+    },
     put: {
       operationId: "allow",
       tags: ["operators"],
@@ -1472,6 +1588,40 @@ const BASE_PATHS = {
             },
           },
         },
+      },
+    },
+  },
+  "/v1/me": {
+    description:
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); only GET is routed.",
+    get: {
+      operationId: "me",
+      tags: ["operators"],
+      summary: "Who the presented key is: its id, name, tenant and scopes (any valid key)",
+      description:
+        "Never the key or its hash. The console asks it at sign-in, to refuse a key without `admin` in words and to know whether addresses are masked (no `pii`).",
+      responses: {
+        "200": {
+          description: "The key as the service sees it.",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/Me" },
+              examples: {
+                operator: {
+                  value: {
+                    keyId: EXAMPLE_KEY.id,
+                    name: "console of Ana",
+                    tenant: "acme",
+                    scopes: ["admin", "pii"],
+                    bootstrap: false,
+                  },
+                },
+              },
+            },
+          },
+        },
+        "401": { $ref: "#/components/responses/Unauthorized" },
+        "503": { $ref: "#/components/responses/StoreUnavailable" },
       },
     },
   },

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as z from "zod";
 import { COMPONENTS, type ComponentName } from "../contract/index.js";
-import { ROUTE_SCOPES } from "../handlers/route-scopes.js";
+import { ANY_KEY, ROUTE_SCOPES } from "../handlers/route-scopes.js";
 import { DOCUMENT_HEAD, PATHS, RESPONSES, SECURITY_SCHEMES } from "./openapi-paths.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -79,6 +79,10 @@ function withScopes(paths: Record<string, Record<string, unknown>>): Record<stri
         const op = item[method] as { responses?: Record<string, unknown> } | undefined;
         const scope = ROUTE_SCOPES[`${method.toUpperCase()} ${path}`];
         if (op === undefined || scope === undefined) continue;
+        if (scope === ANY_KEY) {
+          scoped[method] = { ...op, security: [{ bearerAuth: [] }] };
+          continue;
+        }
         // Integer-like keys keep ascending order in any object: the 403 falls into its place.
         scoped[method] = {
           ...op,

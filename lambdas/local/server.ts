@@ -39,6 +39,7 @@ import {
   toDocumentClient,
 } from "../store/index.js";
 import { toApiGatewayEvent } from "./api-gateway-event.js";
+import { createConsoleFiles } from "./console-files.js";
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from "./embedded-dynamodb.js";
 import { openApiDocument } from "./openapi.js";
 
@@ -172,12 +173,16 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     Object.fromEntries(Object.entries(routes).map(([key, fn]) => [key, factories[fn](deps)])),
   );
 
+  const consoleFiles = createConsoleFiles();
   const server = createServer((req, res) => {
-    serve(req, res, router).catch((error: unknown) => {
-      deps.logger.error("local server failure", { error });
-      if (!res.headersSent) send(res, problem(new HttpProblem(500, "An unexpected error occurred.")));
-      else res.destroy();
-    });
+    consoleFiles
+      .serve(req, res)
+      .then((served) => (served ? undefined : serve(req, res, router)))
+      .catch((error: unknown) => {
+        deps.logger.error("local server failure", { error });
+        if (!res.headersSent) send(res, problem(new HttpProblem(500, "An unexpected error occurred.")));
+        else res.destroy();
+      });
   });
   await new Promise<void>((listening, reject) => {
     server.once("error", reject);
@@ -367,7 +372,7 @@ function positiveIntegerEnv<K extends keyof LocalServerOptions>(
 export const HELP = `Usage: npm start [-- --help]    (npm run dev: the same, restarted when a file changes)
 
 Runs the service on node:http as API Gateway + Lambda would, with the embedded store (dynalite,
-data in ./.data) or a DynamoDB-compatible endpoint. Serves until SIGINT or SIGTERM. Takes no
+data in ./.data) or a DynamoDB-compatible endpoint, and the web console at /console/. Serves until SIGINT or SIGTERM. Takes no
 arguments: it is configured by the environment (docs/operations.md, "Configuration"):
   PORT (3000; 0 picks a free one), HOST (127.0.0.1), DATA_DIR (.data; :memory: keeps nothing),
   DYNAMODB_ENDPOINT, TABLE_NAME (suppressions), SUPPRESSION_API_KEY (generated and printed when unset),
@@ -428,7 +433,11 @@ async function main(argv: readonly string[]): Promise<void> {
     ...positiveIntegerEnv(env, "STORE_MAX_ATTEMPTS", "storeMaxAttempts"),
     ...positiveIntegerEnv(env, "STORE_CALL_BUDGET_MS", "storeCallBudgetMs"),
   });
-  const lines = [`suppression-service listening on ${server.url}`, `store: ${server.storage}`];
+  const lines = [
+    `suppression-service listening on ${server.url}`,
+    `console: ${server.url}/console/`,
+    `store: ${server.storage}`,
+  ];
   if (server.apiKeyGenerated) {
     lines.push(`API key (generated; set SUPPRESSION_API_KEY to choose one): ${server.apiKey}`);
   }

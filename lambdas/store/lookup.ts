@@ -7,7 +7,7 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { StoredVerdict as Verdict } from "../contract/check.js";
 import type { LiveEntry } from "../contract/suppressions.js";
-import { domainOf } from "../core/address.js";
+import { domainOf, type Subject } from "../core/address.js";
 import { liveCauses } from "../core/ledger/index.js";
 import { fromEpochSeconds } from "../core/ledger/time.js";
 import { CAUSES, type Cause, type CauseState, type EntryState } from "../core/ledger/types.js";
@@ -213,7 +213,9 @@ async function queryEntries(ctx: CallContext, pk: string): Promise<CausesOnly[]>
 
 /**
  * Everything live about one canonical address: every live cause of every entry on the address or
- * its domain, across all scopes (strongest first), and the all-mail (`*`) verdict.
+ * its domain, across all scopes (strongest first), and the all-mail (`*`) verdict. For a domain
+ * (`{kind: "domain"}`), the entries on the domain itself, and the verdict they give its addresses
+ * (`address` is then `@<domain>`).
  *
  * @example
  * const { verdict, entries } = await getAddress(ctx, "default", "jdoe@example.org", nowSeconds());
@@ -222,12 +224,15 @@ async function queryEntries(ctx: CallContext, pk: string): Promise<CausesOnly[]>
 export async function getAddress(
   ctx: CallContext,
   tenant: string,
-  address: string,
+  subject: string | Subject,
   now: number,
 ): Promise<AddressView> {
+  const isDomain = typeof subject !== "string" && subject.kind === "domain";
+  const address = typeof subject === "string" ? subject : subject.value;
+  const domainName = isDomain ? address : domainOf(address);
   const [own, domain] = await Promise.all([
-    queryEntries(ctx, addressPk(tenant, address)),
-    queryEntries(ctx, domainPk(tenant, domainOf(address))),
+    isDomain ? Promise.resolve([]) : queryEntries(ctx, addressPk(tenant, address)),
+    queryEntries(ctx, domainPk(tenant, domainName)),
   ]);
   const candidates: Candidate[] = [];
   for (const [kind, items] of [
@@ -235,11 +240,10 @@ export async function getAddress(
     ["domain", domain],
   ] as const) {
     for (const item of items) {
-      const subject = kind === "address" ? address : domainOf(address);
       for (const c of live(item.state?.causes, now)) {
         candidates.push({
           subjectKind: kind,
-          subject,
+          subject: kind === "address" ? address : domainName,
           scope: scopeOfSk(item.sk),
           cause: c.cause,
           state: c.state,
@@ -266,7 +270,7 @@ export async function getAddress(
   );
   return {
     verdict: verdictOf(
-      address,
+      isDomain ? `@${domainName}` : address,
       candidates.filter((c) => c.scope === ALL_MAIL),
     ),
     entries,

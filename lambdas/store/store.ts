@@ -1,3 +1,4 @@
+import type { Subject } from "../core/address.js";
 import type { NormalizedEvent } from "../core/events.js";
 import type { Decision } from "../core/ledger/types.js";
 import {
@@ -25,7 +26,7 @@ export type SuppressionStore = {
     now?: number,
   ): Promise<Verdict[]>;
   /** See `getAddress` in lookup.ts. `now` (epoch seconds) defaults to the clock. */
-  getAddress(tenant: string, address: string, now?: number): Promise<AddressView>;
+  getAddress(tenant: string, subject: string | Subject, now?: number): Promise<AddressView>;
   /**
    * Runs one store call of a module that extends the store (admin.ts: `adminStore(store)`), under
    * the same budget as every method here. Only store/ modules call it: handlers use what they
@@ -60,8 +61,8 @@ export function createStore(options: StoreOptions): SuppressionStore {
       withinBudget(ctx, "recordEvent", (call) => recordEvent(call, event, decision, now)),
     checkAddresses: (tenant, addresses, scope, now = nowSeconds()) =>
       withinBudget(ctx, "checkAddresses", (call) => checkAddresses(call, tenant, addresses, scope, now)),
-    getAddress: (tenant, address, now = nowSeconds()) =>
-      withinBudget(ctx, "getAddress", (call) => getAddress(call, tenant, address, now)),
+    getAddress: (tenant, subject, now = nowSeconds()) =>
+      withinBudget(ctx, "getAddress", (call) => getAddress(call, tenant, subject, now)),
     within: (operation, body) => withinBudget(ctx, operation, body),
     claimNonce: (tenant, provider, token, fingerprint, expiresAt, now = nowSeconds()) =>
       withinBudget(ctx, "claimNonce", (call) =>

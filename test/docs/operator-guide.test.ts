@@ -51,6 +51,7 @@ describe("docs/operators.md", () => {
       allowed,
       seedImport,
       seedCheck,
+      seedState,
       history,
     ] = answers as Record<string, unknown>[];
     expect(answers).toHaveLength(examples.length);
@@ -72,6 +73,12 @@ describe("docs/operators.md", () => {
     });
     expect(seedImport).toMatchObject({ accepted: 1, decisions: [{ action: "none" }] });
     expect(seedCheck?.results).toMatchObject([{ address: "inbox-1@seeds.example.org", suppressed: false }]);
+    expect(seedState).toEqual({
+      subjectKind: "address",
+      subject: "inbox-1@seeds.example.org",
+      allowlisted: true,
+      entries: [expect.objectContaining({ subjectKind: "domain", subject: "seeds.example.org" })],
+    });
     expect(history).toMatchObject({
       subject: "jane@example.org",
       items: [

@@ -214,6 +214,8 @@ export function violation(answer: Answer): string | null {
   const { status, contentType, text } = answer;
   if (status === 0) return text;
   if (status >= 500) return `server error ${status}`;
+  // The web console's page: the local server serves it at `/console/` (and redirects `/` there).
+  if (status === 200 && /^text\/html\b/i.test(contentType) && text.includes('<div id="app">')) return null;
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -1,8 +1,9 @@
 /**
  * Fuzzing the operators' routes of the local server over real sockets, as routes.fuzz.test.ts does
  * for the check, the imports and the webhooks: the lists (`GET /v1/suppressions`), the status view
- * (`GET /v1/events`), one address's history (`GET /v1/events/{address}`), manual entries and
- * removals (`PUT`/`DELETE /v1/suppressions/{address}`), the allowlist, and the keys (`/v1/keys`),
+ * (`GET /v1/events`) and its counts (`GET /v1/event-counts`), one address's history
+ * (`GET /v1/events/{address}`), manual entries and removals (`PUT`/`DELETE
+ * /v1/suppressions/{address}`), the allowlist, and the keys (`/v1/keys`),
  * with hostile queries, path segments, bodies, content types, `X-Tenant` and `Authorization`
  * headers, and real paging cursors taken from a first page and then mutated.
  *
@@ -280,6 +281,16 @@ const STATUS_PARAMS: Readonly<Record<string, readonly string[]>> = {
   tag: ["newsletter", "weekly", "t".repeat(256), "t".repeat(257)],
   from: TIMES,
   to: TIMES,
+  cursor: CURSOR_VALUES,
+  limit: LIMITS,
+};
+/** The counts take the status view's window and filters; `type`, `cursor` and `limit` are refused. */
+const COUNT_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  provider: PROVIDERS,
+  tag: ["newsletter", "weekly", "t".repeat(256), "t".repeat(257)],
+  from: TIMES,
+  to: TIMES,
+  type: EVENT_TYPE_IDS,
   cursor: CURSOR_VALUES,
   limit: LIMITS,
 };
@@ -925,6 +936,7 @@ const PROBE = `probe-${salt}@example.org`;
 const OPERATOR_ROUTES: Readonly<Record<string, () => Omit<FuzzRequest, "headers"> & { json?: unknown }>> = {
   "GET /v1/suppressions": () => ({ method: "GET", path: "/v1/suppressions?limit=5" }),
   "GET /v1/events": () => ({ method: "GET", path: "/v1/events?limit=5" }),
+  "GET /v1/event-counts": () => ({ method: "GET", path: "/v1/event-counts" }),
   "GET /v1/events/{address}": () => ({ method: "GET", path: `/v1/events/${percent(HISTORIED)}?limit=5` }),
   "PUT /v1/suppressions/{address}": () => ({
     method: "PUT",
@@ -1138,6 +1150,27 @@ describe("fuzz: the operators' routes answer hostile input with a 4xx problem or
           statusRuns,
         ),
       budget(statusRuns),
+    );
+
+    const countRuns = runs(80);
+    it(
+      "GET /v1/event-counts with hostile queries",
+      () =>
+        fuzz(
+          ctx,
+          "GET /v1/event-counts",
+          fc.tuple(hostileQuery(COUNT_PARAMS), who),
+          ([query, as], c) => ({
+            request: {
+              method: "GET",
+              path: urlOf("/v1/event-counts", query, c.cursors.events),
+              headers: auth(keyOf(c, as)),
+            },
+            ...(hiddenFor(as) ? { hidden: HIDDEN } : {}),
+          }),
+          countRuns,
+        ),
+      budget(countRuns),
     );
 
     const historyRuns = runs(150);

@@ -2,13 +2,17 @@
  * `PUT` and `DELETE /v1/suppressions/{address}` (operators' manual entries and audited removals)
  * over real sockets on the local server: answers parsed with the contract's zod schemas, verdicts
  * read back through `POST /v1/check` and `GET /v1/suppressions/{address}`, provider events fed
- * through `POST /v1/import/sendgrid` (bearer key, no signature).
+ * through `POST /v1/import/sendgrid` (bearer key, no signature). `GET /v1/suppressions/@domain`:
+ * the entries on the domain itself (never its addresses' own) and the verdict they give its
+ * addresses, canonical, and a malformed `@domain` refused.
  */
 import { randomBytes } from "node:crypto";
+import { domainToASCII } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   AddressView,
   CheckResponse,
+  CreatedKey,
   IngestSummary,
   MAX_NOTE_CHARS,
   ManualSuppressionAnswer,
@@ -541,5 +545,211 @@ describe("PUT /v1/suppressions/@domain over HTTP", () => {
       reason: "domain back",
     });
     expect(after.suppressedCount).toBe(0);
+  });
+});
+
+describe("GET /v1/suppressions/@domain over HTTP", () => {
+  const running = useLocalServer(KEY);
+  const url = () => running().url;
+  const freshDomain = (): string => `dom-${salt()}.example`;
+  const MANUAL_REASON = { type: "invalid", subtype: "blocklisted", reason: "manual" } as const;
+
+  const get = (subject: string, key: string | null = KEY) => call(url(), "GET", pathOf(subject), { key });
+  const view = async (subject: string, key: string = KEY): Promise<AddressView> => {
+    const answer = await get(subject, key);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(answer.type).toMatch(/^application\/json/);
+    return AddressView.parse(answer.body);
+  };
+  const manual = async (subject: string, body?: unknown) => {
+    const answer = await call(url(), "PUT", pathOf(subject), {
+      key: KEY,
+      ...(body === undefined ? {} : { body }),
+    });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return ManualSuppressionAnswer.parse(answer.body);
+  };
+  const importSendgrid = async (...events: Record<string, unknown>[]) => {
+    const answer = await call(url(), "POST", "/v1/import/sendgrid", { key: KEY, body: events });
+    expect(answer.status).toBe(200);
+    return IngestSummary.parse(answer.body);
+  };
+
+  it("PUT @example.test, then GET: the domain view, the domain's entry only, its addresses' own left out", async () => {
+    // Prepare: the domain entry, a manual entry and a provider bounce on addresses of the domain
+    const domainEntry = await manual("@example.test", { note: "a customer domain" });
+    const jane = "jane@example.test";
+    await manual(jane, { note: "jane asked" });
+    const bounced = freshAddress("example.test");
+    await importSendgrid(hardBounce(bounced, `dom-${salt()}`, nowS() - 60));
+    // Act
+    const domainView = await view("@example.test");
+    const janeView = await view(jane);
+    // Assess
+    expect(domainView).toEqual({
+      address: "@example.test",
+      suppressed: true,
+      cause: "manual",
+      reason: MANUAL_REASON,
+      scope: "*",
+      since: domainEntry.at,
+      expiresAt: null,
+      source: "admin",
+      entries: [
+        {
+          subjectKind: "domain",
+          subject: "example.test",
+          scope: "*",
+          cause: "manual",
+          reason: MANUAL_REASON,
+          since: domainEntry.at,
+          lastAt: domainEntry.at,
+          expiresAt: null,
+          source: "admin",
+          eventId: domainEntry.actionId,
+          rule: "manual",
+          note: "a customer domain",
+        },
+      ],
+    });
+    expect(domainView.entries.every((e) => e.subjectKind === "domain")).toBe(true);
+    expect(JSON.stringify(domainView)).not.toContain(jane);
+    expect(JSON.stringify(domainView)).not.toContain(bounced);
+    expect((await view(bounced)).entries.map((e) => [e.subjectKind, e.cause])).toEqual([
+      ["domain", "manual"],
+      ["address", "bounce"],
+    ]);
+    // (the control: an address's view holds its own entry and its domain's)
+    expect(janeView.entries.map((e) => [e.subjectKind, e.subject, e.note])).toEqual([
+      ["address", jane, "jane asked"],
+      ["domain", "example.test", "a customer domain"],
+    ]);
+  });
+
+  it("@Example.TEST is the same view, canonical: address @example.test", async () => {
+    // Prepare
+    await manual("@example.test", { note: "a customer domain" });
+    // Act
+    const written = await view("@Example.TEST");
+    const spaced = await view("  @EXAMPLE.test ");
+    const canonical = await view("@example.test");
+    // Assess
+    expect(written).toEqual(canonical);
+    expect(spaced).toEqual(canonical);
+    expect(written).toMatchObject({ address: "@example.test", suppressed: true, cause: "manual" });
+  });
+
+  it("an internationalized domain: one view however it is written (Unicode, case, IDNA)", async () => {
+    // Prepare
+    const label = `bücher-${salt()}`;
+    const ascii = domainToASCII(`${label}.example`);
+    const entry = await manual(`@${label}.example`);
+    // Act
+    const asUnicode = await view(`@${label.toUpperCase()}.Example`);
+    const asAscii = await view(`@${ascii}`);
+    // Assess
+    expect(ascii.startsWith("xn--")).toBe(true);
+    expect(entry).toMatchObject({ subjectKind: "domain", subject: ascii });
+    expect(asUnicode).toEqual(asAscii);
+    expect(asUnicode).toMatchObject({ address: `@${ascii}`, suppressed: true, cause: "manual" });
+    expect(asUnicode.entries.map((e) => [e.subjectKind, e.subject])).toEqual([["domain", ascii]]);
+  });
+
+  it("a domain without entries: suppressed false, no entries, even when its addresses have some", async () => {
+    // Prepare
+    const domain = freshDomain();
+    await manual(freshAddress(domain));
+    await importSendgrid(hardBounce(freshAddress(domain), `dom-${salt()}`, nowS() - 60));
+    // Act
+    const answer = await view(`@${domain}`);
+    // Assess
+    expect(answer).toEqual({
+      address: `@${domain}`,
+      suppressed: false,
+      cause: null,
+      reason: null,
+      scope: null,
+      since: null,
+      expiresAt: null,
+      source: null,
+      entries: [],
+    });
+  });
+
+  it("a scoped domain entry is listed, but gives its addresses no all-mail verdict", async () => {
+    // Prepare
+    const domain = freshDomain();
+    await manual(`@${domain}`, { scope: "newsletter", note: "no newsletters" });
+    // Act
+    const answer = await view(`@${domain}`);
+    // Assess
+    expect(answer).toMatchObject({ address: `@${domain}`, suppressed: false, cause: null });
+    expect(answer.entries).toEqual([
+      expect.objectContaining({
+        subjectKind: "domain",
+        subject: domain,
+        scope: "newsletter",
+        cause: "manual",
+      }),
+    ]);
+  });
+
+  it("the domain entry removed: suppressed false again", async () => {
+    // Prepare
+    const domain = freshDomain();
+    await manual(`@${domain}`);
+    const before = await view(`@${domain}`);
+    // Act
+    const removal = await call(url(), "DELETE", `${pathOf(`@${domain}`)}?reason=back`, { key: KEY });
+    const after = await view(`@${domain}`);
+    // Assess
+    expect(before.suppressed).toBe(true);
+    expect(removal.status).toBe(200);
+    expect(after).toMatchObject({ address: `@${domain}`, suppressed: false, entries: [] });
+  });
+
+  it("a key with `check` only may ask; another tenant's domain entry is not seen", async () => {
+    // Prepare
+    const domain = freshDomain();
+    await manual(`@${domain}`);
+    const made = async (tenant?: string) => {
+      const answer = await call(url(), "POST", "/v1/keys", {
+        key: KEY,
+        body: { name: "pre-send", scopes: ["check"], ...(tenant === undefined ? {} : { tenant }) },
+      });
+      expect(answer.status).toBe(201);
+      return CreatedKey.parse(answer.body).key;
+    };
+    // Act
+    const own = await view(`@${domain}`, await made());
+    const other = await view(`@${domain}`, await made(`dom-${salt()}`));
+    // Assess
+    expect(own).toMatchObject({ address: `@${domain}`, suppressed: true, cause: "manual" });
+    expect(other).toMatchObject({ address: `@${domain}`, suppressed: false, entries: [] });
+  });
+
+  it.each([
+    ["an @ alone", "@"],
+    ["a label that starts and ends with -", "@-bad-"],
+    ["a space in the domain", "@exa mple.org"],
+    ["an underscore and a bang", "@not_a domain!"],
+    ["two @", "@@example.org"],
+    ["a domain too long", `@${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(63)}.example`],
+  ])("a malformed @domain (%s) is 400 naming address", async (_name, subject) => {
+    // Act
+    const answer = await get(subject);
+    // Assess
+    const problem = badRequest(answer);
+    expect(problem.paths).toEqual(["address"]);
+    expect(problem.detail).toContain("@domain");
+  });
+
+  it("a malformed address (no @ first) is still answered 200 bad_address_format, as before", async () => {
+    const answer = await view("not-an-address");
+    expect(answer).toMatchObject({ suppressed: true, reason: { reason: "bad_address_format" }, entries: [] });
+  });
+
+  it("without a key: 401", async () => {
+    expectProblem(await get("@example.test", null), 401);
   });
 });

@@ -1,6 +1,8 @@
 /**
- * The allowlist over real sockets on the local server: `PUT` / `DELETE /v1/allowlist/{address}` and
- * `GET /v1/allowlist`, answers parsed with the contract's zod schemas. Genuine signed webhooks of
+ * The allowlist over real sockets on the local server: `PUT` / `DELETE /v1/allowlist/{address}`,
+ * `GET /v1/allowlist` and `GET /v1/allowlist/{address}` (which active entries cover one address or
+ * `@domain`; tenant-bound, admin only, masked without `pii`), answers parsed with the contract's zod
+ * schemas. Genuine signed webhooks of
  * every provider (test/support/provider-requests.ts) for allowlisted addresses and domains are
  * accepted and recorded with the decision `none` (`allowlisted`) and never suppress, while the same
  * events for other addresses do; a manual entry still wins; entries that exist stay until removed;
@@ -11,7 +13,9 @@ import { describe, expect, it } from "vitest";
 import {
   AllowlistEntry,
   AllowlistPage,
+  AllowlistState,
   CheckResponse,
+  CreatedKey,
   DisallowAnswer,
   HistoryPage,
   IngestSummary,
@@ -267,6 +271,231 @@ describe("the allowlist over HTTP", () => {
       // Assess
       expect(page.entries.filter((e) => e.subject === kept)).toHaveLength(1);
       expect(page.entries.filter((e) => e.subject === gone)).toEqual([]);
+    });
+  });
+
+  describe("GET /v1/allowlist/{address}", () => {
+    const stateAnswer = (subject: string, key: string | null = KEY) =>
+      call(url(), "GET", allowPath(subject), { key });
+    const state = async (subject: string, key: string = KEY): Promise<AllowlistState> => {
+      const answer = await stateAnswer(subject, key);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(answer.type).toMatch(/^application\/json/);
+      return AllowlistState.parse(answer.body);
+    };
+    /** A new key of `tenant` (made with the bootstrap key), with `scopes`. */
+    const keyWith = async (scopes: string[], tenant?: string): Promise<string> => {
+      const answer = await call(url(), "POST", "/v1/keys", {
+        key: KEY,
+        body: { name: `allowlist ${scopes.join("+")}`, scopes, ...(tenant === undefined ? {} : { tenant }) },
+      });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+      return CreatedKey.parse(answer.body).key;
+    };
+
+    it("an address not on the list: allowlisted false, no entries", async () => {
+      // Prepare
+      const address = freshAddress();
+      // Act
+      const answer = await state(address);
+      // Assess
+      expect(answer).toEqual({ subjectKind: "address", subject: address, allowlisted: false, entries: [] });
+    });
+
+    it("an address on the list: its entry, as PUT answered it, asked in any case", async () => {
+      // Prepare
+      const address = freshAddress();
+      const entry = await allowed(address, { note: "seed inbox" });
+      // Act
+      const answer = await state(address.replace("al-", "AL-").replace("example.org", "Example.ORG"));
+      // Assess
+      expect(answer).toEqual({
+        subjectKind: "address",
+        subject: address,
+        allowlisted: true,
+        entries: [entry],
+      });
+      expect(await state(freshAddress())).toMatchObject({ allowlisted: false, entries: [] });
+    });
+
+    it("a domain on the list covers its addresses and @domain itself, not a sub-domain's addresses", async () => {
+      // Prepare
+      const domain = freshDomain();
+      const entry = await allowed(`@${domain}`, { note: "our test domain" });
+      const address = freshAddress(domain);
+      // Act
+      const ofAddress = await state(address);
+      const ofDomain = await state(`@${domain.toUpperCase()}`);
+      const ofSubDomain = await state(freshAddress(`mx.${domain}`));
+      const ofSubDomainItself = await state(`@mx.${domain}`);
+      // Assess
+      expect(entry).toMatchObject({ subjectKind: "domain", subject: domain });
+      expect(ofAddress).toEqual({
+        subjectKind: "address",
+        subject: address,
+        allowlisted: true,
+        entries: [entry],
+      });
+      expect(ofDomain).toEqual({
+        subjectKind: "domain",
+        subject: domain,
+        allowlisted: true,
+        entries: [entry],
+      });
+      expect(ofSubDomain).toMatchObject({ allowlisted: false, entries: [] });
+      expect(ofSubDomainItself).toEqual({
+        subjectKind: "domain",
+        subject: `mx.${domain}`,
+        allowlisted: false,
+        entries: [],
+      });
+    });
+
+    it("an address and its domain both on the list: both entries; @domain only the domain's", async () => {
+      // Prepare: a second apart, so that the order (newest first) is the order of the changes
+      const domain = freshDomain();
+      const address = freshAddress(domain);
+      const ofDomain = await allowed(`@${domain}`);
+      await sleep(1100);
+      const ofAddress = await allowed(address, { note: "this one too" });
+      // Act
+      const forAddress = await state(address);
+      const forDomain = await state(`@${domain}`);
+      const forNeighbour = await state(freshAddress(domain));
+      // Assess
+      expect(forAddress).toMatchObject({ allowlisted: true });
+      expect(forAddress.entries).toEqual([ofAddress, ofDomain]);
+      expect(forDomain.entries).toEqual([ofDomain]);
+      expect(forNeighbour.entries).toEqual([ofDomain]);
+    });
+
+    it("an internationalized domain: the entry covers it however it is written", async () => {
+      // Prepare
+      const label = `bücher-${salt()}`;
+      const ascii = domainToASCII(`${label}.example`);
+      const entry = await allowed(`@${ascii}`);
+      // Act
+      const ofAddress = await state(`Reader@${label.toUpperCase()}.Example`);
+      const ofDomain = await state(`@${label}.example`);
+      // Assess
+      expect(ofAddress).toMatchObject({ subject: `reader@${ascii}`, allowlisted: true, entries: [entry] });
+      expect(ofDomain).toEqual({
+        subjectKind: "domain",
+        subject: ascii,
+        allowlisted: true,
+        entries: [entry],
+      });
+    });
+
+    it("taken off the list: allowlisted false again, for the address and the domain", async () => {
+      // Prepare
+      const domain = freshDomain();
+      const address = freshAddress();
+      const inDomain = freshAddress(domain);
+      await allowed(address);
+      await allowed(`@${domain}`);
+      const before = [await state(address), await state(inDomain), await state(`@${domain}`)];
+      // Act
+      await disallowed(address);
+      await disallowed(`@${domain}`);
+      const after = [await state(address), await state(inDomain), await state(`@${domain}`)];
+      // Assess
+      expect(before.map((s) => s.allowlisted)).toEqual([true, true, true]);
+      expect(after.map((s) => [s.allowlisted, s.entries])).toEqual([
+        [false, []],
+        [false, []],
+        [false, []],
+      ]);
+    });
+
+    it("another tenant's entries are never seen, and its own are", async () => {
+      // Prepare
+      const domain = freshDomain();
+      const address = freshAddress(domain);
+      await allowed(address);
+      await allowed(`@${domain}`);
+      const tenant = `al-${salt()}`;
+      const other = await keyWith(["admin", "pii"], tenant);
+      const otherAddress = freshAddress();
+      const own = await put(otherAddress, { note: "of the other tenant" }, other);
+      expect(own.status).toBe(200);
+      // Act
+      const ofAddress = await state(address, other);
+      const ofDomain = await state(`@${domain}`, other);
+      const ofOwn = await state(otherAddress, other);
+      const ofOwnFromDefault = await state(otherAddress);
+      const viaHeader = await call(url(), "GET", allowPath(address), {
+        key: KEY,
+        headers: { "x-tenant": tenant },
+      });
+      // Assess
+      expect(ofAddress).toEqual({
+        subjectKind: "address",
+        subject: address,
+        allowlisted: false,
+        entries: [],
+      });
+      expect(ofDomain).toMatchObject({ allowlisted: false, entries: [] });
+      expect(ofOwn).toMatchObject({ allowlisted: true, entries: [{ subject: otherAddress }] });
+      expect(ofOwnFromDefault).toMatchObject({ allowlisted: false, entries: [] });
+      expect(AllowlistState.parse(viaHeader.body)).toMatchObject({ allowlisted: false, entries: [] });
+    });
+
+    it("a key without `admin` is refused: 403 insufficient-scope", async () => {
+      // Prepare
+      const address = freshAddress();
+      await allowed(address);
+      const checkOnly = await keyWith(["check", "pii"]);
+      // Act
+      const answer = await stateAnswer(address, checkOnly);
+      // Assess
+      expectProblem(answer, 403);
+      expect(String(answer.body.type)).toMatch(/\/insufficient-scope$/);
+      expect(JSON.stringify(answer.body)).not.toContain(address);
+    });
+
+    it("without `pii`: the subject and the entries' addresses masked, domains as they are", async () => {
+      // Prepare
+      const domain = freshDomain();
+      const address = freshAddress(domain);
+      const masked = `a***@${domain}`;
+      await allowed(`@${domain}`, { note: `seeds, asked by ${address}` });
+      await allowed(address, { note: "seed inbox" });
+      const noPii = await keyWith(["admin"]);
+      // Act
+      const withoutPii = await state(address, noPii);
+      const domainWithoutPii = await state(`@${domain}`, noPii);
+      const withPii = await state(address);
+      // Assess
+      const text = JSON.stringify(withoutPii);
+      expect(text).not.toContain(address);
+      expect(withoutPii).toMatchObject({ subjectKind: "address", subject: masked, allowlisted: true });
+      expect(withoutPii.entries.map((e) => [e.subjectKind, e.subject])).toEqual([
+        ["address", masked],
+        ["domain", domain],
+      ]);
+      expect(withoutPii.entries[1]?.note).toBe(`seeds, asked by ${masked}`);
+      expect(JSON.stringify(domainWithoutPii)).not.toContain(address);
+      expect(domainWithoutPii).toMatchObject({ subjectKind: "domain", subject: domain, allowlisted: true });
+      expect(withPii.subject).toBe(address);
+      expect(withPii.entries.map((e) => e.subject)).toEqual([address, domain]);
+    });
+
+    it.each([
+      ["not an address", "not-an-address"],
+      ["two at signs", "a@b@example.org"],
+      ["a bad domain", "@not_a domain!"],
+      ["an @ alone", "@"],
+      ["a domain with a bad label", "@-bad-.example"],
+    ])("%s is 400 naming address", async (_name, subject) => {
+      expect(badRequest(await stateAnswer(subject)).paths).toEqual(["address"]);
+    });
+
+    it.each([
+      ["no key", null],
+      ["a wrong key", "not-the-key"],
+    ])("with %s: 401", async (_name, key) => {
+      expectProblem(await stateAnswer(freshAddress(), key), 401);
     });
   });
 

@@ -2,9 +2,9 @@
  * `POST`, `GET` and `DELETE /v1/keys` over real sockets on the local server, answers parsed with
  * the contract's zod schemas: making, listing and revoking keys with the bootstrap key and with a
  * tenant's `keys` key (no other tenant, no scope it lacks), the keys made at work on other routes
- * (their scopes, revocation at once on the local server's one authenticator), bad input, and the
- * isolation of tenants' data: entries, history, allowlist and imports of one tenant are invisible to
- * another's keys.
+ * (their scopes, revocation at once on the local server's one authenticator), `GET /v1/me` (who a
+ * key is, for any valid key, never the key), bad input, and the isolation of tenants' data:
+ * entries, history, allowlist and imports of one tenant are invisible to another's keys.
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -19,8 +19,9 @@ import {
   IngestSummary,
   ProblemDocument,
 } from "../../lambdas/contract/index.js";
-import { CreatedKey, KeysPage, KeyView } from "../../lambdas/contract/keys.js";
-import type { Scope } from "../../lambdas/core/access.js";
+import { CreatedKey, KeysPage, KeyView, Me } from "../../lambdas/contract/keys.js";
+import { SCOPES, type Scope } from "../../lambdas/core/access.js";
+import { hashKey } from "../../lambdas/store/api-key-lookup.js";
 import { sendgridEvents } from "../fixtures/sendgrid/signing.js";
 import { type Answer, call, expectProblem, useLocalServer } from "../local/http-helpers.js";
 
@@ -277,6 +278,133 @@ describe("/v1/keys over HTTP", () => {
         "insufficient-scope",
       );
       expectRefusal(await revoke(id, key), 403, "insufficient-scope");
+    });
+  });
+
+  describe("GET /v1/me", () => {
+    /** `GET /v1/me` as `key`; the answer, expected 200, parsed. */
+    const me = async (key: string, tenant?: string): Promise<Me> => {
+      const answer = await call(url(), "GET", "/v1/me", as(key, tenant));
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(answer.type).toMatch(/^application\/json/);
+      return Me.parse(answer.body);
+    };
+
+    it("the bootstrap key: keyId bootstrap, every scope, tenant default", async () => {
+      expect(await me(BOOTSTRAP)).toEqual({
+        keyId: "bootstrap",
+        name: "bootstrap key",
+        tenant: "default",
+        scopes: [...SCOPES],
+        bootstrap: true,
+      });
+    });
+
+    it("the bootstrap key with X-Tenant: the tenant it names", async () => {
+      // Act
+      const acme = await me(BOOTSTRAP, "acme");
+      const fresh = freshTenant();
+      const other = await me(BOOTSTRAP, fresh);
+      // Assert
+      expect(acme).toMatchObject({ keyId: "bootstrap", tenant: "acme", bootstrap: true });
+      expect(other.tenant).toBe(fresh);
+      expect(other.scopes).toEqual([...SCOPES]);
+    });
+
+    it("a key made with POST /v1/keys: its id, name, tenant and exactly its scopes, not bootstrap", async () => {
+      // Prepare
+      const tenant = freshTenant();
+      const created = await create({ tenant, name: "ops console", scopes: ["admin", "pii", "check"] });
+      // Act
+      const answer = await me(created.key);
+      // Assert
+      expect(answer).toEqual({
+        keyId: created.id,
+        name: "ops console",
+        tenant,
+        scopes: created.scopes,
+        bootstrap: false,
+      });
+      expect([...answer.scopes].sort()).toEqual(["admin", "check", "pii"]);
+    });
+
+    it("a key with `check` only (no admin, no keys) is answered 200 all the same", async () => {
+      // Prepare
+      const tenant = freshTenant();
+      const { key, id } = await keyOf(tenant, ["check"], "pre-send only");
+      // Act
+      const answer = await me(key);
+      // Assert
+      expect(answer).toEqual({
+        keyId: id,
+        name: "pre-send only",
+        tenant,
+        scopes: ["check"],
+        bootstrap: false,
+      });
+      // (the control: the same key is refused an admin route)
+      expectRefusal(await call(url(), "GET", "/v1/allowlist", { key }), 403, "insufficient-scope");
+    });
+
+    it("a key with `ingest` only is answered 200 too", async () => {
+      const { key, id } = await keyOf(freshTenant(), ["ingest"]);
+      expect(await me(key)).toMatchObject({ keyId: id, scopes: ["ingest"], bootstrap: false });
+    });
+
+    it("a scoped key naming its own tenant in X-Tenant is answered; another tenant is 403", async () => {
+      // Prepare
+      const tenant = freshTenant();
+      const { key } = await keyOf(tenant, ["check"]);
+      // Act
+      const own = await me(key, tenant);
+      const other = await call(url(), "GET", "/v1/me", as(key, freshTenant()));
+      // Assert
+      expect(own.tenant).toBe(tenant);
+      expectRefusal(other, 403, "tenant-mismatch");
+    });
+
+    it("never answers the key or its hash", async () => {
+      // Prepare
+      const created = await create({ tenant: freshTenant(), name: "secret holder", scopes: ["check"] });
+      const secret = created.key.slice(`ssk_${created.id}_`.length);
+      // Act
+      const answer = await call(url(), "GET", "/v1/me", { key: created.key });
+      const bootstrap = await call(url(), "GET", "/v1/me", { key: BOOTSTRAP });
+      // Assert
+      const text = JSON.stringify(answer.body);
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(created.key);
+      expect(text).not.toContain(hashKey(created.key));
+      expect(text).not.toMatch(/hash/i);
+      expect(text).not.toMatch(/[0-9a-f]{64}/);
+      expect(Object.keys(answer.body).sort()).toEqual(["bootstrap", "keyId", "name", "scopes", "tenant"]);
+      expect(JSON.stringify(bootstrap.body)).not.toContain(BOOTSTRAP);
+      expect(JSON.stringify(bootstrap.body)).not.toContain(hashKey(BOOTSTRAP));
+    });
+
+    it("without a key: 401 missing-api-key; a wrong key: 401 invalid-api-key", async () => {
+      expectRefusal(await call(url(), "GET", "/v1/me", { key: null }), 401, "missing-api-key");
+      const { key } = await keyOf(freshTenant(), ["check"]);
+      const wrong = `${key.slice(0, -1)}${key.endsWith("A") ? "B" : "A"}`;
+      expectRefusal(await call(url(), "GET", "/v1/me", { key: wrong }), 401, "invalid-api-key");
+      expectRefusal(await call(url(), "GET", "/v1/me", { key: "not-the-key" }), 401, "invalid-api-key");
+    });
+
+    it("a revoked key: 401 invalid-api-key, at once", async () => {
+      // Prepare: the key is used first, so the server has it in its cache.
+      const tenant = freshTenant();
+      const { key, id } = await keyOf(tenant, ["check"]);
+      await me(key);
+      // Act
+      const revoked = await revoke(id, BOOTSTRAP, tenant);
+      const after = await call(url(), "GET", "/v1/me", { key });
+      // Assert
+      expect(revoked.status).toBe(200);
+      expectRefusal(after, 401, "invalid-api-key");
+    });
+
+    it("a bad X-Tenant from the bootstrap key: 400 bad-tenant", async () => {
+      expectRefusal(await call(url(), "GET", "/v1/me", as(BOOTSTRAP, "Bad Tenant")), 400, "bad-tenant");
     });
   });
 

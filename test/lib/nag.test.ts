@@ -94,6 +94,15 @@ describe("acknowledged rules", () => {
     const findings = rawFindings({ sesConfigurationSet: {} });
     const rules = [...new Set(findings.map((f) => f.rule))].sort();
     // L1: Node 22 pinned (design §7). APIG4: auth in the functions. SMG4: keys shared outside AWS.
-    expect(rules).toEqual(["AwsSolutions-APIG4", "AwsSolutions-L1", "AwsSolutions-SMG4"]);
+    // CFR1/2/4 and IAM5 on console/*: the console's distribution and deployment (console-site.ts).
+    expect(rules).toEqual([
+      "AwsSolutions-APIG4",
+      "AwsSolutions-CFR1",
+      "AwsSolutions-CFR2",
+      "AwsSolutions-CFR4",
+      "AwsSolutions-IAM5[Resource::<ConsoleFiles2D43986C.Arn>/console/*]",
+      "AwsSolutions-L1",
+      "AwsSolutions-SMG4",
+    ]);
   });
 });

@@ -157,6 +157,7 @@ describe.each(ENGINES)("the status view in the store on $name", (engine) => {
     expect(await types({ tag: "promo" })).toEqual(["mailgun:delivered", "ses:invalid"]);
     expect(await types({ tag: "newsletter", provider: "sendgrid" })).toEqual(["sendgrid:invalid"]);
     expect(await types({ tag: "none-has-it" })).toEqual([]);
+    expect(await types({ tag: "news" })).toEqual([]); // a tag matches whole, never a part of one
   });
 
   it("a window over several days reads the day partitions newest first, in pages, in order", async () => {

@@ -1,7 +1,9 @@
 /**
  * The store against both engines (dynalite in process, DynamoDB Local in Java), through the real
- * SDK: every invariant of design.md §3, batch lookups with counted BatchGetItem calls, and failures.
+ * SDK: every invariant of design.md §3, batch lookups with counted BatchGetItem calls, the
+ * single-subject view of an address or a domain (`getAddress`), and failures.
  */
+import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -458,6 +460,116 @@ describe.each(ENGINES)("store on $name", (engine) => {
         ["address", "complaint", "*"],
       ]);
       expect(view.verdict).toMatchObject({ suppressed: true, cause: "complaint" });
+    });
+  });
+
+  describe("getAddress of a domain", () => {
+    const manualAt = (since: number, expiresAt: number | null, eventId: string): EntryState => ({
+      causes: {
+        manual: {
+          since: iso(since),
+          lastAt: iso(since),
+          expiresAt,
+          verdict: { type: "invalid", subtype: "blocklisted", reason: "manual" },
+          source: "admin",
+          eventId,
+          rule: "manual",
+        },
+      },
+      soft: { hits: {}, resetAt: null },
+      liftedAt: null,
+    });
+    const freshDomain = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}.example`;
+    const putDomainEntry = (tenant: string, domain: string, scope: string, state: EntryState) =>
+      toDocumentClient(raw).send(
+        new PutCommand({
+          TableName: TABLE,
+          Item: { pk: domainPk(tenant, domain), sk: entrySk(scope), state, version: 1 },
+        }),
+      );
+
+    it("answers the domain's own entries (not its addresses'), and the all-mail verdict as @domain", async () => {
+      // Prepare: the domain at * and at news (and an expired one at promo); an address with a complaint
+      const domain = freshDomain("dom");
+      const address = freshAddress(domain);
+      const since = nowSeconds() - 100;
+      await putDomainEntry("default", domain, "*", manualAt(since, null, "admin-all"));
+      await putDomainEntry("default", domain, "news", manualAt(since + 1, null, "admin-news"));
+      await putDomainEntry("default", domain, "promo", manualAt(since - 50, since - 10, "admin-gone"));
+      await record(events.complaint(address, since));
+      probe.reset();
+      // Act
+      const view = await store.getAddress("default", { kind: "domain", value: domain }, nowSeconds());
+      const queries = probe.count("QueryCommand");
+      const ofAddress = await store.getAddress("default", address);
+      const asSubject = await store.getAddress("default", { kind: "address", value: address });
+      // Assess
+      expect(queries).toBe(1);
+      expect(view.verdict).toEqual({
+        address: `@${domain}`,
+        suppressed: true,
+        cause: "manual",
+        reason: { type: "invalid", subtype: "blocklisted", reason: "manual" },
+        scope: "*",
+        since: iso(since),
+        expiresAt: null,
+        source: "admin",
+      });
+      expect(view.entries.map((e) => [e.subjectKind, e.subject, e.scope, e.eventId])).toEqual([
+        ["domain", domain, "*", "admin-all"],
+        ["domain", domain, "news", "admin-news"],
+      ]);
+      expect(ofAddress.entries.map((e) => [e.subjectKind, e.cause, e.scope])).toEqual([
+        ["domain", "manual", "*"],
+        ["domain", "manual", "news"],
+        ["address", "complaint", "*"],
+      ]);
+      expect(asSubject).toEqual(ofAddress);
+    });
+
+    it("a domain with only a scoped entry: listed, but not suppressed for all mail", async () => {
+      // Prepare
+      const domain = freshDomain("scoped");
+      await putDomainEntry("default", domain, "news", manualAt(nowSeconds() - 10, null, "admin-news"));
+      // Act
+      const view = await store.getAddress("default", { kind: "domain", value: domain });
+      // Assess
+      expect(view.verdict).toMatchObject({ address: `@${domain}`, suppressed: false, cause: null });
+      expect(view.entries.map((e) => e.scope)).toEqual(["news"]);
+    });
+
+    it("a domain without entries, whose addresses have some: clear, no entries", async () => {
+      // Prepare
+      const domain = freshDomain("clear");
+      await record(events.userUnknown(freshAddress(domain), nowSeconds() - 10));
+      // Act
+      const view = await store.getAddress("default", { kind: "domain", value: domain });
+      // Assess
+      expect(view).toEqual({
+        verdict: {
+          address: `@${domain}`,
+          suppressed: false,
+          cause: null,
+          reason: null,
+          scope: null,
+          since: null,
+          expiresAt: null,
+          source: null,
+        },
+        entries: [],
+      });
+    });
+
+    it("another tenant's domain entry is not seen", async () => {
+      // Prepare
+      const domain = freshDomain("tenant");
+      await putDomainEntry("acme", domain, "*", manualAt(nowSeconds() - 10, null, "admin-acme"));
+      // Act
+      const ofDefault = await store.getAddress("default", { kind: "domain", value: domain });
+      const ofAcme = await store.getAddress("acme", { kind: "domain", value: domain });
+      // Assess
+      expect(ofDefault).toMatchObject({ verdict: { suppressed: false }, entries: [] });
+      expect(ofAcme).toMatchObject({ verdict: { suppressed: true, cause: "manual" } });
     });
   });
 

@@ -2,7 +2,7 @@ import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { type Actor, hasScope, isTenant, type Principal } from "../../core/access.js";
 import { SERVICE_NAME } from "../names.js";
-import { ROUTE_SCOPES } from "../route-scopes.js";
+import { ANY_KEY, ROUTE_SCOPES } from "../route-scopes.js";
 import type { Authenticator } from "./authenticate.js";
 import { HttpProblem } from "./problem.js";
 import type { HttpResponse } from "./response.js";
@@ -103,7 +103,7 @@ export function bearerKey(auth: Authenticator): MiddlewareObj<APIGatewayProxyEve
           headers: challenge,
         });
       }
-      if (!hasScope(principal, scope)) {
+      if (scope !== ANY_KEY && !hasScope(principal, scope)) {
         throw new HttpProblem(403, `This key lacks the \`${scope}\` scope this route needs.`, {
           slug: "insufficient-scope",
         });

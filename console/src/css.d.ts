@@ -1,0 +1,2 @@
+/** esbuild bundles the stylesheets a module imports (console/build.ts). */
+declare module "*.css";

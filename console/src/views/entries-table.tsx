@@ -1,0 +1,179 @@
+/** The live entries of an address, each removable with a reason (a warning first for complaints). */
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { RemovalAnswer } from "../../../lambdas/contract/admin.js";
+import type { AddressView, LiveEntry } from "../../../lambdas/contract/suppressions.js";
+import { MAX_NOTE_CHARS } from "../../../lambdas/core/limits.js";
+import { ApiError, segment } from "../api.js";
+import { useApp } from "../context.js";
+import { minute } from "../format.js";
+import { CAUSE_LABELS, reasonLabel, subtypeLabel, typeLabel } from "../i18n.js";
+import { providerTitle } from "../providers.js";
+import { Field } from "./common.js";
+
+/** The `{address}` path segment of an entry's subject: the address, or `@domain`. */
+export const subjectPath = (entry: Pick<LiveEntry, "subjectKind" | "subject">): string =>
+  entry.subjectKind === "domain" ? `@${entry.subject}` : entry.subject;
+
+export function EntriesTable({
+  view,
+  onChanged,
+}: {
+  view: AddressView;
+  onChanged: (notice: string) => void;
+}) {
+  const { t, lang } = useApp();
+  const [removing, setRemoving] = useState<LiveEntry | null>(null);
+  if (view.entries.length === 0) {
+    return (
+      <section aria-labelledby="entries-title">
+        <h2 id="entries-title">{t.entriesTitle}</h2>
+        <p class="muted">{t.noEntries}</p>
+      </section>
+    );
+  }
+  return (
+    <section aria-labelledby="entries-title">
+      <h2 id="entries-title">{t.entriesTitle}</h2>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t.colCause}</th>
+              <th scope="col">{t.colReason}</th>
+              <th scope="col">{t.colScope}</th>
+              <th scope="col">{t.colSince}</th>
+              <th scope="col">{t.colExpires}</th>
+              <th scope="col">{t.colSource}</th>
+              <th scope="col">{t.colRule}</th>
+              <th scope="col">{t.colActions}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.entries.map((entry) => {
+              const id = `${entry.subjectKind}:${entry.subject}:${entry.scope}:${entry.cause}`;
+              return (
+                <tr key={id}>
+                  <td>
+                    {CAUSE_LABELS[entry.cause][lang]}
+                    {entry.subjectKind === "domain" ? (
+                      <div class="muted">{t.domainWide({ domain: entry.subject })}</div>
+                    ) : null}
+                  </td>
+                  <td>
+                    {typeLabel(entry.reason.type, lang)}
+                    {entry.reason.subtype
+                      ? ` · ${subtypeLabel(entry.reason.type, entry.reason.subtype, lang)}`
+                      : ""}
+                    {entry.reason.reason ? (
+                      <div class="muted">{reasonLabel(entry.reason.reason, lang)}</div>
+                    ) : null}
+                    {entry.note ? <div class="note">{entry.note}</div> : null}
+                  </td>
+                  <td>
+                    <code>{entry.scope === "*" ? t.allScope : entry.scope}</code>
+                  </td>
+                  <td>{minute(entry.since)}</td>
+                  <td>{entry.expiresAt ? minute(entry.expiresAt) : t.never}</td>
+                  <td>{entry.source === "admin" ? t.operator : providerTitle(entry.source)}</td>
+                  <td>{entry.rule ? <code>{entry.rule}</code> : "—"}</td>
+                  <td>
+                    <button
+                      type="button"
+                      aria-label={`${t.remove}: ${CAUSE_LABELS[entry.cause][lang]} (${entry.scope})`}
+                      onClick={() => setRemoving(entry)}
+                    >
+                      {t.remove}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {removing ? (
+        <RemoveForm
+          entry={removing}
+          onCancel={() => setRemoving(null)}
+          onDone={(notice) => {
+            setRemoving(null);
+            onChanged(notice);
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function RemoveForm({
+  entry,
+  onCancel,
+  onDone,
+}: {
+  entry: LiveEntry;
+  onCancel: () => void;
+  onDone: (notice: string) => void;
+}) {
+  const { t, lang, api } = useApp();
+  const [reason, setReason] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const field = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => field.current?.focus(), []);
+  const cause = CAUSE_LABELS[entry.cause][lang];
+  const label = (causes: readonly LiveEntry["cause"][]) =>
+    causes.map((c) => CAUSE_LABELS[c][lang]).join(", ");
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      const answer = await api<RemovalAnswer>("DELETE", `/v1/suppressions/${segment(subjectPath(entry))}`, {
+        query: { cause: entry.cause, scope: entry.scope, reason: reason.trim() },
+      });
+      const notices = [t.removed({ causes: label(answer.removed) })];
+      if (answer.kept.length > 0) notices.push(t.keptNewer({ causes: label(answer.kept) }));
+      onDone(notices.join(" "));
+    } catch (error) {
+      setProblem(error instanceof ApiError ? error.message : String(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="panel" onSubmit={submit} aria-labelledby="remove-title">
+      <h3 id="remove-title">{t.removeTitle({ cause })}</h3>
+      {entry.cause === "complaint" ? (
+        <p class="warning" role="alert">
+          {t.complaintWarning}
+        </p>
+      ) : null}
+      <Field label={t.removeReason}>
+        <textarea
+          name="reason"
+          required
+          maxLength={MAX_NOTE_CHARS}
+          rows={2}
+          ref={field}
+          value={reason}
+          onInput={(e) => setReason(e.currentTarget.value)}
+        />
+      </Field>
+      {problem ? (
+        <p class="error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <div class="actions">
+        <button type="submit" class="danger" disabled={busy || reason.trim() === ""}>
+          {busy ? t.working : t.removeConfirm}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t.cancel}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,303 @@
+/**
+ * The lists: bounces, complaints (with expiry), unsubscribes (with the reason the recipient chose),
+ * manual entries, and the allowlist; the filters `GET /v1/suppressions` offers, cursor paging, and
+ * every address a link to its page. The filters live in the URL, so a filtered list can be shared.
+ */
+import { useState } from "preact/hooks";
+import type { AllowlistPage } from "../../../lambdas/contract/allowlist.js";
+import type { ListEntry, ListPage } from "../../../lambdas/contract/lists.js";
+import type { Cause } from "../../../lambdas/core/ledger/types.js";
+import { REASON_IDS } from "../../../lambdas/core/taxonomy.js";
+import { useApp } from "../context.js";
+import { fromLocalInput, minute, toLocalInput } from "../format.js";
+import {
+  CAUSE_LABELS,
+  type Messages,
+  reasonLabel,
+  subtypeLabel,
+  typeLabel,
+  unsubscribeReasonLabel,
+} from "../i18n.js";
+import { navigate } from "../navigation.js";
+import { PROVIDERS, providerTitle } from "../providers.js";
+import { hrefOf, LIST_KINDS, type ListKind } from "../router.js";
+import { Field, Pager, Show, useLoad, usePager } from "./common.js";
+import { subjectPath } from "./entries-table.js";
+
+/** The cause each list shows (the bounce list also offers repeated soft bounces). */
+const CAUSES_OF: Record<Exclude<ListKind, "allowlist">, readonly Cause[]> = {
+  bounces: ["bounce", "soft_escalation"],
+  complaints: ["complaint"],
+  unsubscribes: ["unsubscribe"],
+  manual: ["manual"],
+};
+
+/** The query parameters of the list route a filter form may set. */
+const FILTERS = ["cause", "reason", "source", "scope", "since", "until", "q"] as const;
+
+const TAB_LABEL = (t: Messages): Record<ListKind, string> => ({
+  bounces: t.listBounces,
+  complaints: t.listComplaints,
+  unsubscribes: t.listUnsubscribes,
+  manual: t.listManual,
+  allowlist: t.listAllowlist,
+});
+
+export function ListsPage({ kind, query }: { kind: ListKind; query: URLSearchParams }) {
+  const { t } = useApp();
+  const tabs = TAB_LABEL(t);
+  return (
+    <>
+      <h1>{t.listsTitle}</h1>
+      <nav class="tabs" aria-label={t.listsTitle}>
+        {LIST_KINDS.map((k) => (
+          <a
+            key={k}
+            href={hrefOf({ page: "lists", kind: k, query: new URLSearchParams() })}
+            aria-current={k === kind ? "page" : undefined}
+          >
+            {tabs[k]}
+          </a>
+        ))}
+      </nav>
+      {kind === "allowlist" ? <Allowlist /> : <SuppressionList key={kind} kind={kind} query={query} />}
+    </>
+  );
+}
+
+function SuppressionList({ kind, query }: { kind: Exclude<ListKind, "allowlist">; query: URLSearchParams }) {
+  const causes = CAUSES_OF[kind];
+  const params: Record<string, string> = {};
+  for (const name of FILTERS) {
+    const value = query.get(name);
+    if (value) params[name] = value;
+  }
+  if (!params.cause || !causes.includes(params.cause as Cause)) params.cause = causes[0] as string;
+  const filterKey = new URLSearchParams(params).toString();
+  return (
+    <>
+      <ListFilters key={filterKey} kind={kind} causes={causes} params={params} />
+      <ListResults key={filterKey} kind={kind} params={params} />
+    </>
+  );
+}
+
+/** One filtered list, paged; a new filter is a new `ListResults` (its paging starts over). */
+function ListResults({
+  kind,
+  params,
+}: {
+  kind: Exclude<ListKind, "allowlist">;
+  params: Record<string, string>;
+}) {
+  const { t, api } = useApp();
+  const pager = usePager();
+  const [page, reload] = useLoad(
+    (signal) =>
+      api<ListPage>("GET", "/v1/suppressions", {
+        query: { ...params, limit: 25, cursor: pager.cursor },
+        signal,
+      }),
+    pager.cursor ?? "",
+  );
+  return (
+    <Show loaded={page} onRetry={reload}>
+      {(p) =>
+        p.items.length === 0 && pager.page === 1 && p.cursor === null ? (
+          <p class="muted">{t.emptyList}</p>
+        ) : (
+          <>
+            <div class="table-wrap">
+              <table>
+                <caption class="visually-hidden">{TAB_LABEL(t)[kind]}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t.colSubject}</th>
+                    <th scope="col">{t.colCause}</th>
+                    <th scope="col">{t.colReason}</th>
+                    <th scope="col">{t.colScope}</th>
+                    <th scope="col">{t.colSince}</th>
+                    <th scope="col">{t.colExpires}</th>
+                    <th scope="col">{t.colSource}</th>
+                    {kind === "unsubscribes" ? <th scope="col">{t.colUnsubscribeReason}</th> : null}
+                    {kind === "manual" ? <th scope="col">{t.colNote}</th> : null}
+                  </tr>
+                </thead>
+                <tbody>
+                  {p.items.map((entry) => (
+                    <ListRow key={`${subjectPath(entry)} ${entry.scope}`} entry={entry} kind={kind} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <Pager pager={pager} nextCursor={p.cursor} />
+          </>
+        )
+      }
+    </Show>
+  );
+}
+
+function ListRow({ entry, kind }: { entry: ListEntry; kind: Exclude<ListKind, "allowlist"> }) {
+  const { t, lang } = useApp();
+  const winning = entry.causes.find((c) => c.cause === entry.cause);
+  const subtype = subtypeLabel(entry.reason.type, entry.reason.subtype, lang);
+  return (
+    <tr>
+      <td>
+        <a href={hrefOf({ page: "address", address: subjectPath(entry) })}>{subjectPath(entry)}</a>
+      </td>
+      <td>{CAUSE_LABELS[entry.cause][lang]}</td>
+      <td>
+        {typeLabel(entry.reason.type, lang)}
+        {subtype ? ` · ${subtype}` : ""}
+        {entry.reason.reason && entry.reason.reason !== "manual" ? (
+          <div class="muted">{reasonLabel(entry.reason.reason, lang)}</div>
+        ) : null}
+      </td>
+      <td>
+        <code>{entry.scope}</code>
+      </td>
+      <td>{minute(entry.since)}</td>
+      <td>{entry.expiresAt ? minute(entry.expiresAt) : t.never}</td>
+      <td>{entry.source === "admin" ? t.operator : providerTitle(entry.source)}</td>
+      {kind === "unsubscribes" ? (
+        <td>{unsubscribeReasonLabel(winning?.unsubscribeReason ?? null, lang) ?? "—"}</td>
+      ) : null}
+      {kind === "manual" ? <td>{winning?.note ?? "—"}</td> : null}
+    </tr>
+  );
+}
+
+function ListFilters({
+  kind,
+  causes,
+  params,
+}: {
+  kind: Exclude<ListKind, "allowlist">;
+  causes: readonly Cause[];
+  params: Readonly<Record<string, string>>;
+}) {
+  const { t, lang } = useApp();
+  const [values, setValues] = useState<Record<string, string>>({
+    ...params,
+    since: toLocalInput(params.since),
+    until: toLocalInput(params.until),
+  });
+  const set = (name: string) => (e: { currentTarget: { value: string } }) =>
+    setValues((v) => ({ ...v, [name]: e.currentTarget.value }));
+  const apply = (event: Event) => {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    for (const name of FILTERS) {
+      const raw = values[name]?.trim() ?? "";
+      const value = name === "since" || name === "until" ? fromLocalInput(raw) : raw;
+      if (value) next.set(name, value);
+    }
+    navigate({ page: "lists", kind, query: next });
+  };
+  return (
+    <form class="filters" onSubmit={apply}>
+      {causes.length > 1 ? (
+        <Field label={t.colCause}>
+          <select value={values.cause ?? causes[0]} onChange={set("cause")}>
+            {causes.map((c) => (
+              <option key={c} value={c}>
+                {CAUSE_LABELS[c][lang]}
+              </option>
+            ))}
+          </select>
+        </Field>
+      ) : null}
+      {kind === "bounces" ? (
+        <Field label={t.filterReason}>
+          <select value={values.reason ?? ""} onChange={set("reason")}>
+            <option value="">{t.any}</option>
+            {REASON_IDS.map((r) => (
+              <option key={r} value={r}>
+                {reasonLabel(r, lang)}
+              </option>
+            ))}
+          </select>
+        </Field>
+      ) : null}
+      {kind !== "manual" ? (
+        <Field label={t.filterSource}>
+          <select value={values.source ?? ""} onChange={set("source")}>
+            <option value="">{t.any}</option>
+            {PROVIDERS.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.title}
+              </option>
+            ))}
+          </select>
+        </Field>
+      ) : null}
+      <Field label={t.filterQuery}>
+        <input type="search" name="q" value={values.q ?? ""} onInput={set("q")} spellcheck={false} />
+      </Field>
+      <Field label={t.filterScope}>
+        <input type="text" name="scope" value={values.scope ?? ""} onInput={set("scope")} />
+      </Field>
+      <Field label={`${t.filterSince} (UTC)`}>
+        <input type="datetime-local" name="since" value={values.since ?? ""} onInput={set("since")} />
+      </Field>
+      <Field label={`${t.filterUntil} (UTC)`}>
+        <input type="datetime-local" name="until" value={values.until ?? ""} onInput={set("until")} />
+      </Field>
+      <div class="actions">
+        <button type="submit" class="primary">
+          {t.apply}
+        </button>
+        <a class="button" href={hrefOf({ page: "lists", kind, query: new URLSearchParams() })}>
+          {t.reset}
+        </a>
+      </div>
+    </form>
+  );
+}
+
+function Allowlist() {
+  const { t, api } = useApp();
+  const [page, reload] = useLoad(
+    (signal) => api<AllowlistPage>("GET", "/v1/allowlist", { signal }),
+    "allowlist",
+  );
+  return (
+    <Show loaded={page} onRetry={reload}>
+      {(p) =>
+        p.entries.length === 0 ? (
+          <p class="muted">{t.emptyList}</p>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <caption class="visually-hidden">{t.listAllowlist}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t.colSubject}</th>
+                  <th scope="col">{t.colNote}</th>
+                  <th scope="col">{t.colAllowedSince}</th>
+                  <th scope="col">{t.colBy}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.entries.map((entry) => (
+                  <tr key={subjectPath(entry)}>
+                    <td>
+                      <a href={hrefOf({ page: "address", address: subjectPath(entry) })}>
+                        {subjectPath(entry)}
+                      </a>
+                    </td>
+                    <td>{entry.note ?? "—"}</td>
+                    <td>{minute(entry.since)}</td>
+                    <td>{entry.actor.name}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )
+      }
+    </Show>
+  );
+}

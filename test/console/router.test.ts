@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { hrefOf, parseHash } from "../../console/src/router.js";
+
+describe("hash routes", () => {
+  it("round-trips an address, a filtered list and the status view", () => {
+    const address = parseHash(hrefOf({ page: "address", address: "Jane.Doe+x@example.org" }));
+    expect(address).toEqual({ page: "address", address: "Jane.Doe+x@example.org" });
+    const list = parseHash(
+      hrefOf({ page: "lists", kind: "complaints", query: new URLSearchParams({ q: "@example.org" }) }),
+    );
+    expect(list.page === "lists" && list.kind).toBe("complaints");
+    expect(list.page === "lists" && list.query.get("q")).toBe("@example.org");
+    const status = parseHash("#/status?type=invalid&provider=ses");
+    expect(status.page === "status" && status.query.get("type")).toBe("invalid");
+  });
+
+  it("reads anything else as the address page", () => {
+    expect(parseHash("")).toEqual({ page: "address", address: null });
+    expect(parseHash("#/address/%E0%A4%A")).toEqual({ page: "address", address: "%E0%A4%A" });
+    expect(parseHash("#/lists/nope")).toMatchObject({ page: "lists", kind: "bounces" });
+  });
+});

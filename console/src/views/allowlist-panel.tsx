@@ -2,11 +2,12 @@
 import { useState } from "preact/hooks";
 import type { AllowlistState } from "../../../lambdas/contract/allowlist.js";
 import { MAX_NOTE_CHARS } from "../../../lambdas/core/limits.js";
-import { ApiError, segment } from "../api.js";
+import { segment } from "../api.js";
 import { useApp } from "../context.js";
 import { minute } from "../format.js";
 import { Field } from "./common.js";
 import { subjectPath } from "./entries-table.js";
+import { ProblemLine, useAction } from "./forms.js";
 
 export function AllowlistPanel({
   address,
@@ -19,24 +20,16 @@ export function AllowlistPanel({
 }) {
   const { t, api } = useApp();
   const [note, setNote] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { busy, problem, run } = useAction();
 
-  async function act(method: "PUT" | "DELETE", subject: string, done: string) {
-    setBusy(true);
-    setProblem(null);
-    try {
+  const act = (method: "PUT" | "DELETE", subject: string, done: string) =>
+    run(async () => {
       await api(method, `/v1/allowlist/${segment(subject)}`, {
         ...(method === "PUT" && note.trim() ? { body: { note: note.trim() } } : {}),
       });
       setNote("");
       onChanged(done);
-    } catch (error) {
-      setProblem(error instanceof ApiError ? error.message : String(error));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <section aria-labelledby="allow-title" class="panel">
@@ -83,11 +76,7 @@ export function AllowlistPanel({
           </button>
         </form>
       )}
-      {problem ? (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      <ProblemLine text={problem} />
     </section>
   );
 }

@@ -134,3 +134,36 @@ export function Field({ label, children }: { label: string; children: ComponentC
     </label>
   );
 }
+
+/**
+ * A paged answer of the API (`{items, cursor}`): loading, the error with Retry, "nothing here", or
+ * `children` with the page and the pager under it. A new filter is a new `PagedResults` (a `key`),
+ * whose paging starts over.
+ */
+export function PagedResults<
+  P extends { readonly items: readonly unknown[]; readonly cursor: string | null },
+>({
+  load,
+  children,
+}: {
+  load: (cursor: string | undefined, signal: AbortSignal) => Promise<P>;
+  children: (page: P) => ComponentChildren;
+}) {
+  const { t } = useApp();
+  const pager = usePager();
+  const [page, reload] = useLoad((signal) => load(pager.cursor, signal), pager.cursor ?? "");
+  return (
+    <Show loaded={page} onRetry={reload}>
+      {(p) =>
+        p.items.length === 0 && pager.page === 1 && p.cursor === null ? (
+          <p class="muted">{t.emptyList}</p>
+        ) : (
+          <>
+            <div class="table-wrap">{children(p)}</div>
+            <Pager pager={pager} nextCursor={p.cursor} />
+          </>
+        )
+      }
+    </Show>
+  );
+}

@@ -3,12 +3,13 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { RemovalAnswer } from "../../../lambdas/contract/admin.js";
 import type { AddressView, LiveEntry } from "../../../lambdas/contract/suppressions.js";
 import { MAX_NOTE_CHARS } from "../../../lambdas/core/limits.js";
-import { ApiError, segment } from "../api.js";
+import { segment } from "../api.js";
 import { useApp } from "../context.js";
 import { minute } from "../format.js";
 import { CAUSE_LABELS, reasonLabel, subtypeLabel, typeLabel } from "../i18n.js";
 import { providerTitle } from "../providers.js";
 import { Field } from "./common.js";
+import { ProblemLine, useAction } from "./forms.js";
 
 /** The `{address}` path segment of an entry's subject: the address, or `@domain`. */
 export const subjectPath = (entry: Pick<LiveEntry, "subjectKind" | "subject">): string =>
@@ -116,31 +117,24 @@ function RemoveForm({
 }) {
   const { t, lang, api } = useApp();
   const [reason, setReason] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { busy, problem, run } = useAction();
   const field = useRef<HTMLTextAreaElement>(null);
   useEffect(() => field.current?.focus(), []);
   const cause = CAUSE_LABELS[entry.cause][lang];
   const label = (causes: readonly LiveEntry["cause"][]) =>
     causes.map((c) => CAUSE_LABELS[c][lang]).join(", ");
 
-  async function submit(event: Event) {
+  const submit = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
+    void run(async () => {
       const answer = await api<RemovalAnswer>("DELETE", `/v1/suppressions/${segment(subjectPath(entry))}`, {
         query: { cause: entry.cause, scope: entry.scope, reason: reason.trim() },
       });
       const notices = [t.removed({ causes: label(answer.removed) })];
       if (answer.kept.length > 0) notices.push(t.keptNewer({ causes: label(answer.kept) }));
       onDone(notices.join(" "));
-    } catch (error) {
-      setProblem(error instanceof ApiError ? error.message : String(error));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
+  };
 
   return (
     <form class="panel" onSubmit={submit} aria-labelledby="remove-title">
@@ -161,11 +155,7 @@ function RemoveForm({
           onInput={(e) => setReason(e.currentTarget.value)}
         />
       </Field>
-      {problem ? (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      <ProblemLine text={problem} />
       <div class="actions">
         <button type="submit" class="danger" disabled={busy || reason.trim() === ""}>
           {busy ? t.working : t.removeConfirm}

@@ -3,13 +3,12 @@
  * manual entries, and the allowlist; the filters `GET /v1/suppressions` offers, cursor paging, and
  * every address a link to its page. The filters live in the URL, so a filtered list can be shared.
  */
-import { useState } from "preact/hooks";
 import type { AllowlistPage } from "../../../lambdas/contract/allowlist.js";
 import type { ListEntry, ListPage } from "../../../lambdas/contract/lists.js";
 import type { Cause } from "../../../lambdas/core/ledger/types.js";
 import { REASON_IDS } from "../../../lambdas/core/taxonomy.js";
 import { useApp } from "../context.js";
-import { fromLocalInput, minute, toLocalInput } from "../format.js";
+import { minute } from "../format.js";
 import {
   CAUSE_LABELS,
   type Messages,
@@ -19,10 +18,11 @@ import {
   unsubscribeReasonLabel,
 } from "../i18n.js";
 import { navigate } from "../navigation.js";
-import { PROVIDERS, providerTitle } from "../providers.js";
+import { providerTitle } from "../providers.js";
 import { hrefOf, LIST_KINDS, type ListKind } from "../router.js";
-import { Field, Pager, Show, useLoad, usePager } from "./common.js";
+import { Field, PagedResults, Show, useLoad } from "./common.js";
 import { subjectPath } from "./entries-table.js";
+import { FilterActions, filtersOf, ProviderSelect, TimeField, useFilterForm } from "./forms.js";
 
 /** The cause each list shows (the bounce list also offers repeated soft bounces). */
 const CAUSES_OF: Record<Exclude<ListKind, "allowlist">, readonly Cause[]> = {
@@ -67,11 +67,7 @@ export function ListsPage({ kind, query }: { kind: ListKind; query: URLSearchPar
 
 function SuppressionList({ kind, query }: { kind: Exclude<ListKind, "allowlist">; query: URLSearchParams }) {
   const causes = CAUSES_OF[kind];
-  const params: Record<string, string> = {};
-  for (const name of FILTERS) {
-    const value = query.get(name);
-    if (value) params[name] = value;
-  }
+  const params = filtersOf(query, FILTERS);
   if (!params.cause || !causes.includes(params.cause as Cause)) params.cause = causes[0] as string;
   const filterKey = new URLSearchParams(params).toString();
   return (
@@ -91,50 +87,36 @@ function ListResults({
   params: Record<string, string>;
 }) {
   const { t, api } = useApp();
-  const pager = usePager();
-  const [page, reload] = useLoad(
-    (signal) =>
-      api<ListPage>("GET", "/v1/suppressions", {
-        query: { ...params, limit: 25, cursor: pager.cursor },
-        signal,
-      }),
-    pager.cursor ?? "",
-  );
   return (
-    <Show loaded={page} onRetry={reload}>
-      {(p) =>
-        p.items.length === 0 && pager.page === 1 && p.cursor === null ? (
-          <p class="muted">{t.emptyList}</p>
-        ) : (
-          <>
-            <div class="table-wrap">
-              <table>
-                <caption class="visually-hidden">{TAB_LABEL(t)[kind]}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t.colSubject}</th>
-                    <th scope="col">{t.colCause}</th>
-                    <th scope="col">{t.colReason}</th>
-                    <th scope="col">{t.colScope}</th>
-                    <th scope="col">{t.colSince}</th>
-                    <th scope="col">{t.colExpires}</th>
-                    <th scope="col">{t.colSource}</th>
-                    {kind === "unsubscribes" ? <th scope="col">{t.colUnsubscribeReason}</th> : null}
-                    {kind === "manual" ? <th scope="col">{t.colNote}</th> : null}
-                  </tr>
-                </thead>
-                <tbody>
-                  {p.items.map((entry) => (
-                    <ListRow key={`${subjectPath(entry)} ${entry.scope}`} entry={entry} kind={kind} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <Pager pager={pager} nextCursor={p.cursor} />
-          </>
-        )
+    <PagedResults
+      load={(cursor, signal) =>
+        api<ListPage>("GET", "/v1/suppressions", { query: { ...params, limit: 25, cursor }, signal })
       }
-    </Show>
+    >
+      {(p) => (
+        <table>
+          <caption class="visually-hidden">{TAB_LABEL(t)[kind]}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.colSubject}</th>
+              <th scope="col">{t.colCause}</th>
+              <th scope="col">{t.colReason}</th>
+              <th scope="col">{t.colScope}</th>
+              <th scope="col">{t.colSince}</th>
+              <th scope="col">{t.colExpires}</th>
+              <th scope="col">{t.colSource}</th>
+              {kind === "unsubscribes" ? <th scope="col">{t.colUnsubscribeReason}</th> : null}
+              {kind === "manual" ? <th scope="col">{t.colNote}</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {p.items.map((entry) => (
+              <ListRow key={`${subjectPath(entry)} ${entry.scope}`} entry={entry} kind={kind} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </PagedResults>
   );
 }
 
@@ -179,23 +161,9 @@ function ListFilters({
   params: Readonly<Record<string, string>>;
 }) {
   const { t, lang } = useApp();
-  const [values, setValues] = useState<Record<string, string>>({
-    ...params,
-    since: toLocalInput(params.since),
-    until: toLocalInput(params.until),
-  });
-  const set = (name: string) => (e: { currentTarget: { value: string } }) =>
-    setValues((v) => ({ ...v, [name]: e.currentTarget.value }));
-  const apply = (event: Event) => {
-    event.preventDefault();
-    const next = new URLSearchParams();
-    for (const name of FILTERS) {
-      const raw = values[name]?.trim() ?? "";
-      const value = name === "since" || name === "until" ? fromLocalInput(raw) : raw;
-      if (value) next.set(name, value);
-    }
-    navigate({ page: "lists", kind, query: next });
-  };
+  const { values, set, apply } = useFilterForm(FILTERS, ["since", "until"], params, (query) =>
+    navigate({ page: "lists", kind, query }),
+  );
   return (
     <form class="filters" onSubmit={apply}>
       {causes.length > 1 ? (
@@ -222,16 +190,7 @@ function ListFilters({
         </Field>
       ) : null}
       {kind !== "manual" ? (
-        <Field label={t.filterSource}>
-          <select value={values.source ?? ""} onChange={set("source")}>
-            <option value="">{t.any}</option>
-            {PROVIDERS.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.title}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <ProviderSelect label={t.filterSource} name="source" value={values.source} set={set} />
       ) : null}
       <Field label={t.filterQuery}>
         <input type="search" name="q" value={values.q ?? ""} onInput={set("q")} spellcheck={false} />
@@ -239,20 +198,9 @@ function ListFilters({
       <Field label={t.filterScope}>
         <input type="text" name="scope" value={values.scope ?? ""} onInput={set("scope")} />
       </Field>
-      <Field label={`${t.filterSince} (UTC)`}>
-        <input type="datetime-local" name="since" value={values.since ?? ""} onInput={set("since")} />
-      </Field>
-      <Field label={`${t.filterUntil} (UTC)`}>
-        <input type="datetime-local" name="until" value={values.until ?? ""} onInput={set("until")} />
-      </Field>
-      <div class="actions">
-        <button type="submit" class="primary">
-          {t.apply}
-        </button>
-        <a class="button" href={hrefOf({ page: "lists", kind, query: new URLSearchParams() })}>
-          {t.reset}
-        </a>
-      </div>
+      <TimeField label={t.filterSince} name="since" value={values.since} set={set} />
+      <TimeField label={t.filterUntil} name="until" value={values.until} set={set} />
+      <FilterActions resetHref={hrefOf({ page: "lists", kind, query: new URLSearchParams() })} />
     </form>
   );
 }

@@ -2,12 +2,13 @@
 import { useState } from "preact/hooks";
 import type { ManualSuppressionAnswer } from "../../../lambdas/contract/admin.js";
 import { MAX_NOTE_CHARS } from "../../../lambdas/core/limits.js";
-import { ApiError, segment } from "../api.js";
+import { segment } from "../api.js";
 import { useApp } from "../context.js";
 import { fromLocalInput } from "../format.js";
 import { navigate } from "../navigation.js";
 import { Field } from "./common.js";
 import { subjectPath } from "./entries-table.js";
+import { ProblemLine, useAction } from "./forms.js";
 
 export function ManualEntryForm({
   address,
@@ -21,15 +22,12 @@ export function ManualEntryForm({
   const [scope, setScope] = useState("*");
   const [note, setNote] = useState("");
   const [expires, setExpires] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { busy, problem, run } = useAction();
 
-  async function submit(event: Event) {
+  const submit = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setProblem(null);
     const expiresAt = fromLocalInput(expires);
-    try {
+    void run(async () => {
       const answer = await api<ManualSuppressionAnswer>(
         "PUT",
         `/v1/suppressions/${segment(subject.trim())}`,
@@ -46,12 +44,8 @@ export function ManualEntryForm({
       setExpires("");
       if (added === address) onChanged(t.manualAdded({ subject: added }));
       else navigate({ page: "address", address: added });
-    } catch (error) {
-      setProblem(error instanceof ApiError ? error.message : String(error));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
+  };
 
   return (
     <details class="panel">
@@ -95,11 +89,7 @@ export function ManualEntryForm({
             onInput={(e) => setExpires(e.currentTarget.value)}
           />
         </Field>
-        {problem ? (
-          <p class="error" role="alert">
-            {problem}
-          </p>
-        ) : null}
+        <ProblemLine text={problem} />
         <div class="actions">
           <button type="submit" class="primary" disabled={busy || subject.trim() === ""}>
             {busy ? t.working : t.manualAdd}

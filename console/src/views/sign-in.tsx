@@ -6,6 +6,12 @@ import { ApiError, call } from "../api.js";
 import type { Messages } from "../i18n.js";
 import type { Session } from "../session.js";
 import { Field } from "./common.js";
+import { ProblemLine, useAction } from "./forms.js";
+
+/** The key is genuine but may not use the console. */
+class LacksAdmin extends Error {
+  override readonly name = "LacksAdmin";
+}
 
 export function SignIn({
   t,
@@ -18,20 +24,19 @@ export function SignIn({
 }) {
   const [key, setKey] = useState("");
   const [tenant, setTenant] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { busy, problem, run } = useAction((error) => {
+    if (error instanceof LacksAdmin) return t.keyLacksAdmin;
+    if (error instanceof ApiError && error.status === 401) return t.keyRefused;
+    if (error instanceof ApiError && error.status !== 0 && error.status !== 503) return error.message;
+    return t.unavailable;
+  });
 
-  async function submit(event: Event) {
+  const submit = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setProblem(null);
     const credentials = { key: key.trim(), ...(tenant.trim() ? { tenant: tenant.trim() } : {}) };
-    try {
+    void run(async () => {
       const me = await call<Me>(credentials, "GET", "/v1/me");
-      if (!me.scopes.includes("admin")) {
-        setProblem(t.keyLacksAdmin);
-        return;
-      }
+      if (!me.scopes.includes("admin")) throw new LacksAdmin();
       onSignedIn({
         ...credentials,
         keyId: me.keyId,
@@ -39,15 +44,8 @@ export function SignIn({
         scopes: me.scopes,
         tenantOfKey: me.tenant,
       });
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 401) setProblem(t.keyRefused);
-      else if (error instanceof ApiError && error.status !== 0 && error.status !== 503)
-        setProblem(error.message);
-      else setProblem(t.unavailable);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
+  };
 
   return (
     <main id="main" class="sign-in">
@@ -81,11 +79,7 @@ export function SignIn({
             onInput={(e) => setTenant(e.currentTarget.value)}
           />
         </Field>
-        {problem ? (
-          <p class="error" role="alert">
-            {problem}
-          </p>
-        ) : null}
+        <ProblemLine text={problem} />
         <button type="submit" class="primary" disabled={busy || key.trim() === ""}>
           {busy ? t.signingIn : t.signIn}
         </button>

@@ -162,7 +162,8 @@ const en = {
   total: "Total",
   countsPartial: (p: { from: string }) =>
     `Counted from ${p.from} only: the window is too large to count at once.`,
-  windowHint: "Up to 30 days; the last 7 when no start is given.",
+  windowHint: (p: { max: number; days: number }) =>
+    `Up to ${p.max} days; the last ${p.days} when no start is given.`,
 
   errorTitle: "Something went wrong",
   retry: "Retry",
@@ -311,7 +312,7 @@ const zh: Messages = {
   countsTitle: "时间窗口内的数量",
   total: "合计",
   countsPartial: (p) => `仅统计了 ${p.from} 之后：时间窗口过大，无法一次统计完。`,
-  windowHint: "最多 30 天；未指定开始时间时为最近 7 天。",
+  windowHint: (p) => `最多 ${p.max} 天；未指定开始时间时为最近 ${p.days} 天。`,
 
   errorTitle: "出错了",
   retry: "重试",

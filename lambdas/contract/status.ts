@@ -5,7 +5,7 @@
  * (design.md §5.3).
  */
 import * as z from "zod";
-import { MAX_TAG_CHARS } from "../core/limits.js";
+import { MAX_TAG_CHARS, STATUS_WINDOW_DEFAULT_DAYS, STATUS_WINDOW_MAX_DAYS } from "../core/limits.js";
 import { EVENT_TYPE_IDS, type EventType as EventTypeId } from "../core/taxonomy.js";
 import { EventHistoryEntry } from "./history.js";
 import { MAX_CURSOR_CHARS } from "./lists.js";
@@ -15,10 +15,8 @@ import { EventType, IsoTime, Provider } from "./taxonomy.js";
 export const STATUS_PAGE_LIMIT = 100;
 /** Events per page when `limit` is not given. */
 export const STATUS_PAGE_DEFAULT = 50;
-/** The longest window (`to` − `from`), in days (the store's `MAX_STATUS_WINDOW_DAYS`). */
-export const STATUS_WINDOW_MAX_DAYS = 30;
-/** The window when `from` is not given: this many days before `to`. */
-export const STATUS_WINDOW_DEFAULT_DAYS = 7;
+/** The window's limits (core/limits.ts: the store and the console read them too). */
+export { STATUS_WINDOW_DEFAULT_DAYS, STATUS_WINDOW_MAX_DAYS };
 
 export const StatusPage = z
   .strictObject({

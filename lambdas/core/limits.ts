@@ -31,3 +31,7 @@ export const MAX_TAG_CHARS = 256;
 
 /** The longest note or reason an operator may write (a manual entry, a removal, the allowlist). */
 export const MAX_NOTE_CHARS = 1_000;
+
+/** The status view's longest window (`to` − `from`), in days, and its window when `from` is not given. */
+export const STATUS_WINDOW_MAX_DAYS = 30;
+export const STATUS_WINDOW_DEFAULT_DAYS = 7;

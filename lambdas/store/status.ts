@@ -8,8 +8,10 @@
  * `Select: "COUNT"`, so a count and the pages of the list cannot disagree. Operators' actions are not
  * in the index. A module of its own, so the check function never loads it.
  */
+
 import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
 import { InputError } from "../core/errors.js";
+import { STATUS_WINDOW_MAX_DAYS } from "../core/limits.js";
 import type { EventType } from "../core/taxonomy.js";
 import type { Provider } from "../providers/registry.js";
 import { type CallContext, nowSeconds } from "./context.js";
@@ -29,8 +31,8 @@ import type { SuppressionStore } from "./store.js";
 
 /** At most this many events per page. */
 export const MAX_STATUS_PAGE = 100;
-/** The longest window one query may span. */
-export const MAX_STATUS_WINDOW_DAYS = 30;
+/** The longest window one query may span (core/limits.ts, the contract's too). */
+export const MAX_STATUS_WINDOW_DAYS = STATUS_WINDOW_MAX_DAYS;
 /** The read budget of one page: Query calls (eight rounds of every shard: eight empty days). */
 export const STATUS_QUERY_BUDGET = 8 * STATUS_SHARDS;
 

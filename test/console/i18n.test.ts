@@ -7,7 +7,17 @@ describe("the console's words", () => {
     const en = MESSAGES.en as Record<string, unknown>;
     const zh = MESSAGES.zh as Record<string, unknown>;
     expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort());
-    const sample = { scope: "s", until: "u", why: "w", source: "SES", date: "d", problem: "p", reason: "r" };
+    const sample = {
+      scope: "s",
+      until: "u",
+      why: "w",
+      source: "SES",
+      date: "d",
+      problem: "p",
+      reason: "r",
+      max: 30,
+      days: 7,
+    };
     const text = (value: unknown) => (typeof value === "function" ? String(value(sample)) : String(value));
     const same: string[] = [];
     for (const key of Object.keys(en)) {

@@ -3,6 +3,7 @@
  * tag and time, with the counts per type on top (`GET /v1/event-counts`, same window and filters).
  */
 import type { EventCounts, StatusPage as StatusAnswer } from "../../../lambdas/contract/status.js";
+import { STATUS_WINDOW_DEFAULT_DAYS, STATUS_WINDOW_MAX_DAYS } from "../../../lambdas/core/limits.js";
 import { EVENT_TYPE_IDS, type EventType } from "../../../lambdas/core/taxonomy.js";
 import { useApp } from "../context.js";
 import { minute } from "../format.js";
@@ -165,7 +166,9 @@ function StatusFilters({ params }: { params: Readonly<Record<string, string>> })
       <TimeField label={t.filterFrom} name="from" value={values.from} set={set} />
       <TimeField label={t.filterTo} name="to" value={values.to} set={set} />
       <FilterActions resetHref={hrefOf({ page: "status", query: new URLSearchParams() })} />
-      <p class="muted small">{t.windowHint}</p>
+      <p class="muted small">
+        {t.windowHint({ max: STATUS_WINDOW_MAX_DAYS, days: STATUS_WINDOW_DEFAULT_DAYS })}
+      </p>
     </form>
   );
 }

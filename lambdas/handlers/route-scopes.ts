@@ -3,7 +3,8 @@ import type { RouteKey } from "./routes.js";
 
 /** A route any valid key may call, whatever its scopes (`GET /v1/me`: who am I). */
 export const ANY_KEY = "any";
-export type RouteScope = Scope | typeof ANY_KEY;
+/** The scope a route needs; a list: any one of them; `ANY_KEY`: a valid key is enough. */
+export type RouteScope = Scope | readonly [Scope, ...Scope[]] | typeof ANY_KEY;
 
 /**
  * The scope each authenticated route requires (design.md §5.3, the "auth" column), by API Gateway
@@ -14,7 +15,8 @@ export type RouteScope = Scope | typeof ANY_KEY;
  */
 const SCOPE_OF = {
   "POST /v1/check": "check",
-  "GET /v1/suppressions/{address}": "check",
+  // The verdict of one address is the sender's check, and the first thing an operator reads.
+  "GET /v1/suppressions/{address}": ["check", "admin"],
   "PUT /v1/suppressions/{address}": "admin",
   "DELETE /v1/suppressions/{address}": "admin",
   "GET /v1/suppressions": "admin",
@@ -34,3 +36,18 @@ const SCOPE_OF = {
 
 /** By the event's `routeKey` (any string): `undefined` for a route without a key. */
 export const ROUTE_SCOPES: Readonly<Record<string, RouteScope | undefined>> = SCOPE_OF;
+
+/**
+ * The scopes of which a key needs one for `routeKey`: `null` for any valid key, `undefined` for a
+ * route without a key (health, webhooks).
+ *
+ * @example
+ * scopesFor("GET /v1/suppressions/{address}"); // ["check", "admin"]
+ * scopesFor("GET /v1/me"); // null
+ */
+export function scopesFor(routeKey: string): readonly Scope[] | null | undefined {
+  const scope = ROUTE_SCOPES[routeKey];
+  if (scope === undefined) return undefined;
+  if (scope === ANY_KEY) return null;
+  return typeof scope === "string" ? [scope] : scope;
+}

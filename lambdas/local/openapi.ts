@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as z from "zod";
 import { COMPONENTS, type ComponentName } from "../contract/index.js";
-import { ANY_KEY, ROUTE_SCOPES } from "../handlers/route-scopes.js";
+import { scopesFor } from "../handlers/route-scopes.js";
 import { DOCUMENT_HEAD, PATHS, RESPONSES, SECURITY_SCHEMES } from "./openapi-paths.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -77,16 +77,17 @@ function withScopes(paths: Record<string, Record<string, unknown>>): Record<stri
       const scoped: Record<string, unknown> = { ...item };
       for (const method of METHODS) {
         const op = item[method] as { responses?: Record<string, unknown> } | undefined;
-        const scope = ROUTE_SCOPES[`${method.toUpperCase()} ${path}`];
-        if (op === undefined || scope === undefined) continue;
-        if (scope === ANY_KEY) {
+        const scopes = scopesFor(`${method.toUpperCase()} ${path}`);
+        if (op === undefined || scopes === undefined) continue;
+        if (scopes === null) {
           scoped[method] = { ...op, security: [{ bearerAuth: [] }] };
           continue;
         }
         // Integer-like keys keep ascending order in any object: the 403 falls into its place.
         scoped[method] = {
           ...op,
-          security: [{ bearerAuth: [scope] }],
+          // One requirement per scope: OpenAPI reads the list as "any of these".
+          security: scopes.map((scope) => ({ bearerAuth: [scope] })),
           responses: { ...op.responses, "403": { $ref: "#/components/responses/Forbidden" } },
         };
       }

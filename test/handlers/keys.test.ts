@@ -167,6 +167,29 @@ describe("/v1/keys over HTTP", () => {
       expectRefusal(allowlist, 403, "insufficient-scope");
     });
 
+    it("an `admin` key without `check` reads one address's verdict (200) but may not check (403)", async () => {
+      // Prepare
+      const { key } = await keyOf(freshTenant(), ["admin"]);
+      const address = freshAddress();
+      // Act
+      const view = await call(url(), "GET", `/v1/suppressions/${encodeURIComponent(address)}`, { key });
+      const checked = await call(url(), "POST", "/v1/check", { key, body: { addresses: [address] } });
+      // Assert
+      expect(view.status).toBe(200);
+      expect(view.body).toMatchObject({ address, suppressed: false });
+      expectRefusal(checked, 403, "insufficient-scope");
+      expect(checked.body.detail).toContain("`check`");
+    });
+
+    it("a key with neither `check` nor `admin` may not read a verdict, and is told which scopes would do", async () => {
+      const { key } = await keyOf(freshTenant(), ["ingest"]);
+      const view = await call(url(), "GET", `/v1/suppressions/${encodeURIComponent(freshAddress())}`, {
+        key,
+      });
+      expectRefusal(view, 403, "insufficient-scope");
+      expect(view.body.detail).toBe("This key lacks the `check` or `admin` scope this route needs.");
+    });
+
     it("a revoked key is refused at once (401) on the server that revoked it", async () => {
       // Prepare: the key is used first, so the server has it in its cache.
       const tenant = freshTenant();

@@ -2,7 +2,7 @@ import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { type Actor, hasScope, isTenant, type Principal } from "../../core/access.js";
 import { SERVICE_NAME } from "../names.js";
-import { ANY_KEY, ROUTE_SCOPES } from "../route-scopes.js";
+import { scopesFor } from "../route-scopes.js";
 import type { Authenticator } from "./authenticate.js";
 import { HttpProblem } from "./problem.js";
 import type { HttpResponse } from "./response.js";
@@ -81,8 +81,8 @@ export function bearerKey(auth: Authenticator): MiddlewareObj<APIGatewayProxyEve
     name: "bearerKey",
     before: async (request) => {
       const event = request.event;
-      const scope = ROUTE_SCOPES[event.routeKey];
-      if (scope === undefined) throw new Error(`route-scopes.ts names no scope for ${event.routeKey}`);
+      const scopes = scopesFor(event.routeKey);
+      if (scopes === undefined) throw new Error(`route-scopes.ts names no scope for ${event.routeKey}`);
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header(event, "authorization") ?? "");
       if (!match?.[1]) {
         throw new HttpProblem(401, "Send the API key as `Authorization: Bearer <key>`.", {
@@ -103,8 +103,9 @@ export function bearerKey(auth: Authenticator): MiddlewareObj<APIGatewayProxyEve
           headers: challenge,
         });
       }
-      if (scope !== ANY_KEY && !hasScope(principal, scope)) {
-        throw new HttpProblem(403, `This key lacks the \`${scope}\` scope this route needs.`, {
+      if (scopes !== null && !scopes.some((scope) => hasScope(principal, scope))) {
+        const named = scopes.map((scope) => `\`${scope}\``).join(" or ");
+        throw new HttpProblem(403, `This key lacks the ${named} scope this route needs.`, {
           slug: "insufficient-scope",
         });
       }

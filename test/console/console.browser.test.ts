@@ -346,6 +346,9 @@ describe("the console in Chromium", () => {
     await page.goto(`${service.url}/console/#/lists/bounces?q=%40paged.example`);
     await eventually(() => page.locator("tbody tr").count()).toBe(25);
     expect(await page.locator("tbody").textContent()).not.toContain("p00@paged.example");
+    // A masked address is no address to look up: it is shown, not linked.
+    expect(await page.locator("tbody").textContent()).toContain("***@paged.example");
+    expect(await page.locator("tbody a").count()).toBe(0);
     await context.close();
   });
 

@@ -3,6 +3,7 @@ import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { ApiError } from "../api.js";
 import { useApp } from "../context.js";
+import { hrefOf } from "../router.js";
 
 export type Loaded<T> =
   | { readonly state: "loading" }
@@ -166,4 +167,14 @@ export function PagedResults<
       }
     </Show>
   );
+}
+
+/**
+ * An address (or `@domain`) as a link to its page; as plain text when answers are masked (a masked
+ * `j***@example.org` is no address to look up).
+ */
+export function AddressLink({ subject }: { subject: string }) {
+  const { pii } = useApp();
+  if (!pii && subject.includes("*")) return <span>{subject}</span>;
+  return <a href={hrefOf({ page: "address", address: subject })}>{subject}</a>;
 }

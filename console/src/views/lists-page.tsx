@@ -20,7 +20,7 @@ import {
 import { navigate } from "../navigation.js";
 import { providerTitle } from "../providers.js";
 import { hrefOf, LIST_KINDS, type ListKind } from "../router.js";
-import { Field, PagedResults, Show, useLoad } from "./common.js";
+import { AddressLink, Field, PagedResults, Show, useLoad } from "./common.js";
 import { subjectPath } from "./entries-table.js";
 import { FilterActions, filtersOf, ProviderSelect, TimeField, useFilterForm } from "./forms.js";
 
@@ -127,7 +127,7 @@ function ListRow({ entry, kind }: { entry: ListEntry; kind: Exclude<ListKind, "a
   return (
     <tr>
       <td>
-        <a href={hrefOf({ page: "address", address: subjectPath(entry) })}>{subjectPath(entry)}</a>
+        <AddressLink subject={subjectPath(entry)} />
       </td>
       <td>{CAUSE_LABELS[entry.cause][lang]}</td>
       <td>
@@ -232,9 +232,7 @@ function Allowlist() {
                 {p.entries.map((entry) => (
                   <tr key={subjectPath(entry)}>
                     <td>
-                      <a href={hrefOf({ page: "address", address: subjectPath(entry) })}>
-                        {subjectPath(entry)}
-                      </a>
+                      <AddressLink subject={subjectPath(entry)} />
                     </td>
                     <td>{entry.note ?? "—"}</td>
                     <td>{minute(entry.since)}</td>

@@ -11,7 +11,7 @@ import { OUTCOME_LABELS, reasonLabel, subtypeLabel, typeLabel } from "../i18n.js
 import { navigate } from "../navigation.js";
 import { providerTitle } from "../providers.js";
 import { hrefOf } from "../router.js";
-import { Field, PagedResults, Show, useLoad } from "./common.js";
+import { AddressLink, Field, PagedResults, Show, useLoad } from "./common.js";
 import { FilterActions, filtersOf, ProviderSelect, TimeField, useFilterForm } from "./forms.js";
 
 const FILTERS = ["type", "provider", "tag", "from", "to"] as const;
@@ -122,7 +122,7 @@ function StatusResults({ params }: { params: Readonly<Record<string, string>> })
                   <td>{reasonLabel(event.reason, lang) ?? "—"}</td>
                   <td>{providerTitle(event.provider)}</td>
                   <td>
-                    <a href={hrefOf({ page: "address", address: event.recipient })}>{event.recipient}</a>
+                    <AddressLink subject={event.recipient} />
                   </td>
                   <td>{outcome ? OUTCOME_LABELS[outcome][lang] : "—"}</td>
                   <td>

@@ -9,7 +9,6 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BuildOptions, type BuildResult, build, buildSync } from "esbuild";
-import { ADAPTERS, PROVIDERS } from "../lambdas/providers/registry.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -26,14 +25,6 @@ export const UNHASHED_FILES = ["index.html"] as const;
 export const PAGE_CACHE_CONTROL = "no-cache";
 /** The other files are content-hashed (`main-<hash>.js`): a name never changes its contents. */
 export const HASHED_CACHE_CONTROL = "public, max-age=31536000, immutable";
-
-/** The providers' ids and names, from the registry (the one list): `__PROVIDERS__` in the bundle. */
-export const PROVIDER_NAMES: readonly { readonly id: string; readonly title: string }[] = PROVIDERS.map(
-  (id) => ({
-    id,
-    title: ADAPTERS[id].title,
-  }),
-);
 
 /** Browsers the console supports: the evergreen ones of the last three years. */
 const TARGET = ["chrome110", "firefox115", "safari16", "edge110"];
@@ -56,11 +47,7 @@ function options(): BuildOptions & { write: false; metafile: true } {
     // Addresses and keys are never in the bundle, but source maps would ship every source comment.
     sourcemap: false,
     logLevel: "silent",
-    define: {
-      "process.env.NODE_ENV": '"production"',
-      // The registry loads every parser: the console gets only the names (console/src/providers.ts).
-      __PROVIDERS__: JSON.stringify(PROVIDER_NAMES),
-    },
+    define: { "process.env.NODE_ENV": '"production"' },
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The vocabulary every HTTP answer uses (design.md §2, §5.3), as zod schemas registered under their
- * OpenAPI component names. The lists come from core (taxonomy, ledger) and the provider registry,
+ * OpenAPI component names. The lists come from core (taxonomy, ledger) and the providers' list,
  * so the document cannot drift from the classifier or the routes.
  */
 import * as z from "zod";
@@ -13,7 +13,7 @@ import {
   SUBTYPE_IDS,
   UNSUBSCRIBE_REASON_IDS,
 } from "../core/taxonomy.js";
-import { PROVIDERS } from "../providers/registry.js";
+import { PROVIDERS } from "../providers/names.js";
 
 export const Scope = ScopeSchema.meta({
   id: "Scope",

@@ -1,6 +1,7 @@
 /**
- * The one list of providers: one line per provider folder. Everything else that names providers or
- * their settings derives from it: the routes `POST /webhooks/{provider}` and
+ * Each provider's adapter: one line per provider folder, for each provider of names.ts (the one
+ * list of providers; the compiler holds this table to exactly its ids). Everything else that names
+ * providers or their settings derives from the two: the routes `POST /webhooks/{provider}` and
  * `POST /v1/import/{provider}`, the `provider` enums of the contract (and so of docs/openapi.json),
  * the metrics dimension, the provider secret the stack creates (`PROVIDER_SECRET_NAMES`), the
  * import CLI's `--provider`, and the provider tables of the docs (docs/development.md, "Adding a
@@ -10,6 +11,7 @@
  * route never do (test/handlers/module-graph.test.ts).
  */
 import { mailgunAdapter } from "./mailgun/index.js";
+import { isProvider, PROVIDERS, type Provider } from "./names.js";
 import { postmarkAdapter } from "./postmark/index.js";
 import { sendcloudAdapter } from "./sendcloud/index.js";
 import { sendgridAdapter } from "./sendgrid/index.js";
@@ -17,7 +19,9 @@ import { sesAdapter } from "./ses/index.js";
 import { sparkpostAdapter } from "./sparkpost/index.js";
 import type { ProviderAdapter } from "./types.js";
 
-/** Each adapter under its path segment; the order is the order of every derived list. */
+export { isProvider, PROVIDERS, type Provider };
+
+/** Each adapter under its path segment (names.ts gives the order of every derived list). */
 export const ADAPTERS = {
   ses: sesAdapter,
   sendgrid: sendgridAdapter,
@@ -25,12 +29,7 @@ export const ADAPTERS = {
   postmark: postmarkAdapter,
   sparkpost: sparkpostAdapter,
   sendcloud: sendcloudAdapter,
-} as const satisfies Readonly<Record<string, ProviderAdapter<unknown>>>;
-
-export type Provider = keyof typeof ADAPTERS;
-
-/** The providers, in registry order (a non-empty tuple, as `z.enum` wants). */
-export const PROVIDERS = Object.keys(ADAPTERS) as [Provider, ...Provider[]];
+} as const satisfies Readonly<Record<Provider, ProviderAdapter<unknown>>>;
 
 /**
  * Every secret any adapter reads: the keys of the stack's provider secret, and the variables read
@@ -44,11 +43,6 @@ export const PROVIDER_SECRET_NAMES: readonly string[] = [
 export const PROVIDER_SETTING_NAMES: readonly string[] = [
   ...new Set(PROVIDERS.flatMap((p) => ADAPTERS[p].settingNames)),
 ];
-
-/** Whether `name` (from a path, say) is a provider of the registry; `constructor` and the like are not. */
-export function isProvider(name: string): name is Provider {
-  return Object.hasOwn(ADAPTERS, name);
-}
 
 /**
  * The adapter of a provider named in a path, or `undefined`.

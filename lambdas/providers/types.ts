@@ -154,8 +154,6 @@ export type ImportUnit = {
 export type ProviderAdapter<Signed = WebhookRequest> = {
   /** The path segment (`/webhooks/<provider>`), the `provider` of its events, the metrics dimension. */
   readonly provider: string;
-  /** The name people read (`SES`, `SendGrid`): the console and the docs show it. */
-  readonly title: string;
   /**
    * The secrets `verify` reads (named in refusals). The stack's provider secret holds exactly the
    * union of every adapter's names (`PROVIDER_SECRET_NAMES`, derived in registry.ts).
@@ -205,16 +203,14 @@ export type ProviderAdapter<Signed = WebhookRequest> = {
  */
 export function wholeRequestAdapter(spec: {
   readonly provider: string;
-  readonly title: string;
   readonly secretNames: readonly string[];
   readonly check: (request: WebhookRequest, context: VerifyContext) => Promise<void>;
   readonly parse: (request: WebhookRequest, context: ParseContext) => ParsedNotification;
   readonly importUnits?: (value: unknown) => readonly ImportUnit[];
 }): ProviderAdapter {
-  const { provider, title, secretNames, check, parse } = spec;
+  const { provider, secretNames, check, parse } = spec;
   return {
     provider,
-    title,
     secretNames,
     settingNames: [],
     async verify(request, context) {

@@ -1,4 +1,3 @@
-import "./provider-names.js";
 import { describe, expect, it } from "vitest";
 import { causeInWords, verdictSentence } from "../../console/src/verdict.js";
 import type { AddressView, LiveEntry } from "../../lambdas/contract/suppressions.js";

@@ -45,6 +45,23 @@ describe("handler module graphs", () => {
     },
   );
 
+  // They name providers (the contract's `Provider` enum) from the plain list, never through the
+  // registry, whose parsers would bring all of zod's locales with Powertools' schemas (~450 KB).
+  it.each(["lists", "status", "history", "admin", "allowlist", "keys"])(
+    "%s loads no adapter or parser: of the providers only their names (names.ts)",
+    async (name) => {
+      const graph = await moduleGraph(entryOf(name));
+      // shared/validate.ts is zod's input validation with a path, which the handlers use too.
+      const allowed = new Set(["lambdas/providers/names.ts", "lambdas/providers/shared/validate.ts"]);
+      const providers = [...graph.modules].filter(
+        (m) => m.startsWith("lambdas/providers/") && !allowed.has(m),
+      );
+      expect(providers, providers.map((p) => `${p} ← ${graph.importersOf(p).join(", ")}`).join("; ")).toEqual(
+        [],
+      );
+    },
+  );
+
   it("check loads none of the operators' code: the admin, history and allowlist functions' store, contract, handler", async () => {
     const graph = await moduleGraph(entryOf("check"));
     for (const module of [

@@ -102,7 +102,7 @@ type FieldProps = {
   readonly set: (name: string) => (event: { currentTarget: { value: string } }) => void;
 };
 
-/** A provider filter: "any", or one provider of the registry. */
+/** A provider filter: "any", or one provider (lambdas/providers/names.ts). */
 export function ProviderSelect({ label, name, value, set }: FieldProps) {
   const { t } = useApp();
   return (

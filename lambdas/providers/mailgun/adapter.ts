@@ -295,7 +295,6 @@ export function parseMailgun(request: WebhookRequest, context: ParseContext): Pa
  */
 export const mailgunAdapter: ProviderAdapter = wholeRequestAdapter({
   provider: "mailgun",
-  title: "Mailgun",
   secretNames: [MAILGUN_SIGNING_KEY],
   check: verifyMailgun,
   parse: parseMailgun,

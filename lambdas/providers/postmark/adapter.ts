@@ -523,7 +523,6 @@ export function parsePostmark(request: WebhookRequest, ctx: ParseContext): Parse
  */
 export const postmarkAdapter: ProviderAdapter = wholeRequestAdapter({
   provider: "postmark",
-  title: "Postmark",
   secretNames: [POSTMARK_WEBHOOK_USER, POSTMARK_WEBHOOK_PASSWORD],
   check: verifyPostmark,
   parse: parsePostmark,

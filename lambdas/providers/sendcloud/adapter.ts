@@ -389,7 +389,6 @@ export function sendcloudRecipientCount(value: unknown): number {
  */
 export const sendcloudAdapter: ProviderAdapter = wholeRequestAdapter({
   provider: "sendcloud",
-  title: "SendCloud",
   secretNames: [SENDCLOUD_APP_KEY],
   check: verifySendCloud,
   parse: parseSendCloud,

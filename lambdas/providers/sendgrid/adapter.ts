@@ -391,7 +391,6 @@ function parseSendgrid(
  */
 export const sendgridAdapter: ProviderAdapter = wholeRequestAdapter({
   provider: "sendgrid",
-  title: "SendGrid",
   secretNames: [SENDGRID_VERIFICATION_KEY],
   check: verifySendgrid,
   parse: parseSendgrid,

@@ -107,7 +107,6 @@ export function createSesAdapter(options: SesAdapterOptions = {}): ProviderAdapt
   const confirmSubscription = options.confirmSubscription ?? confirmOverHttps;
   return {
     provider: "ses",
-    title: "SES",
     secretNames: [],
     settingNames: [SNS_TOPIC_ARNS],
 

@@ -271,7 +271,6 @@ export async function verifySparkPost(
  */
 export const sparkpostAdapter: ProviderAdapter = wholeRequestAdapter({
   provider: "sparkpost",
-  title: "SparkPost",
   secretNames: [SPARKPOST_USER_SETTING, SPARKPOST_PASSWORD_SETTING],
   check: (request, { secrets }) => verifySparkPost(request, secrets),
   parse: (request, context) => parseSparkPost(request.rawBody, context),

@@ -6,7 +6,7 @@
 import type { AddressView, LiveEntry } from "../../lambdas/contract/suppressions.js";
 import { day } from "./format.js";
 import { type Lang, MESSAGES, reasonLabel } from "./i18n.js";
-import { providerTitle } from "./providers.js";
+import { sourceName } from "./providers.js";
 
 /** The entry the verdict rests on: the live all-mail cause the service answered with. */
 export function winningEntry(view: AddressView): LiveEntry | undefined {
@@ -49,7 +49,7 @@ export function verdictSentence(view: AddressView, lang: Lang): string {
   const scope = view.scope === "*" ? t.forAllMail : t.forScope({ scope: view.scope });
   const until = view.expiresAt === null ? t.noEnd : t.untilDate({ date: day(view.expiresAt) });
   const why = causeInWords(view.cause, view.reason, lang);
-  const source = view.source === "admin" ? t.operator : providerTitle(view.source);
+  const source = sourceName(view.source, lang);
   const entry = winningEntry(view);
   const sentence = t.verdictSuppressed({ scope, until, why, source, date: day(view.since) });
   if (entry?.subjectKind === "domain") return `${sentence} — ${t.domainWide({ domain: entry.subject })}`;

@@ -1,8 +1,10 @@
 /** Small pieces every page uses: loading a resource, showing a failure, paging with cursors. */
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import type { VerdictReason } from "../../../lambdas/core/ledger/types.js";
 import { ApiError } from "../api.js";
 import { useApp } from "../context.js";
+import { reasonLabel, subtypeLabel, typeLabel } from "../i18n.js";
 import { hrefOf } from "../router.js";
 
 export type Loaded<T> =
@@ -177,4 +179,34 @@ export function AddressLink({ subject }: { subject: string }) {
   const { pii } = useApp();
   if (!pii && subject.includes("*")) return <span>{subject}</span>;
   return <a href={hrefOf({ page: "address", address: subject })}>{subject}</a>;
+}
+
+/** A table's header row: one column header per label. */
+export function TableHead({ columns }: { columns: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((label) => (
+          <th key={label} scope="col">
+            {label}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+/** A cause's classification: type · subtype, and the fine reason under it (a manual entry has none). */
+export function ReasonText({ reason }: { reason: VerdictReason }) {
+  const { lang } = useApp();
+  const subtype = subtypeLabel(reason.type, reason.subtype, lang);
+  return (
+    <>
+      {typeLabel(reason.type, lang)}
+      {subtype ? ` · ${subtype}` : ""}
+      {reason.reason && reason.reason !== "manual" ? (
+        <div class="muted">{reasonLabel(reason.reason, lang)}</div>
+      ) : null}
+    </>
+  );
 }

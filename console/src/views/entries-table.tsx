@@ -6,9 +6,9 @@ import { MAX_NOTE_CHARS } from "../../../lambdas/core/limits.js";
 import { segment } from "../api.js";
 import { useApp } from "../context.js";
 import { minute } from "../format.js";
-import { CAUSE_LABELS, reasonLabel, subtypeLabel, typeLabel } from "../i18n.js";
-import { providerTitle } from "../providers.js";
-import { Field } from "./common.js";
+import { CAUSE_LABELS } from "../i18n.js";
+import { sourceName } from "../providers.js";
+import { Field, ReasonText, TableHead } from "./common.js";
 import { ProblemLine, useAction } from "./forms.js";
 
 /** The `{address}` path segment of an entry's subject: the address, or `@domain`. */
@@ -37,18 +37,18 @@ export function EntriesTable({
       <h2 id="entries-title">{t.entriesTitle}</h2>
       <div class="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t.colCause}</th>
-              <th scope="col">{t.colReason}</th>
-              <th scope="col">{t.colScope}</th>
-              <th scope="col">{t.colSince}</th>
-              <th scope="col">{t.colExpires}</th>
-              <th scope="col">{t.colSource}</th>
-              <th scope="col">{t.colRule}</th>
-              <th scope="col">{t.colActions}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t.colCause,
+              t.colReason,
+              t.colScope,
+              t.colSince,
+              t.colExpires,
+              t.colSource,
+              t.colRule,
+              t.colActions,
+            ]}
+          />
           <tbody>
             {view.entries.map((entry) => {
               const id = `${entry.subjectKind}:${entry.subject}:${entry.scope}:${entry.cause}`;
@@ -61,13 +61,7 @@ export function EntriesTable({
                     ) : null}
                   </td>
                   <td>
-                    {typeLabel(entry.reason.type, lang)}
-                    {entry.reason.subtype
-                      ? ` · ${subtypeLabel(entry.reason.type, entry.reason.subtype, lang)}`
-                      : ""}
-                    {entry.reason.reason ? (
-                      <div class="muted">{reasonLabel(entry.reason.reason, lang)}</div>
-                    ) : null}
+                    <ReasonText reason={entry.reason} />
                     {entry.note ? <div class="note">{entry.note}</div> : null}
                   </td>
                   <td>
@@ -75,7 +69,7 @@ export function EntriesTable({
                   </td>
                   <td>{minute(entry.since)}</td>
                   <td>{entry.expiresAt ? minute(entry.expiresAt) : t.never}</td>
-                  <td>{entry.source === "admin" ? t.operator : providerTitle(entry.source)}</td>
+                  <td>{sourceName(entry.source, lang)}</td>
                   <td>{entry.rule ? <code>{entry.rule}</code> : "—"}</td>
                   <td>
                     <button

@@ -9,18 +9,11 @@ import type { Cause } from "../../../lambdas/core/ledger/types.js";
 import { REASON_IDS } from "../../../lambdas/core/taxonomy.js";
 import { useApp } from "../context.js";
 import { minute } from "../format.js";
-import {
-  CAUSE_LABELS,
-  type Messages,
-  reasonLabel,
-  subtypeLabel,
-  typeLabel,
-  unsubscribeReasonLabel,
-} from "../i18n.js";
+import { CAUSE_LABELS, type Messages, reasonLabel, unsubscribeReasonLabel } from "../i18n.js";
 import { navigate } from "../navigation.js";
-import { providerTitle } from "../providers.js";
+import { sourceName } from "../providers.js";
 import { hrefOf, LIST_KINDS, type ListKind } from "../router.js";
-import { AddressLink, Field, PagedResults, Show, useLoad } from "./common.js";
+import { AddressLink, Field, PagedResults, ReasonText, Show, TableHead, useLoad } from "./common.js";
 import { subjectPath } from "./entries-table.js";
 import { FilterActions, filtersOf, ProviderSelect, TimeField, useFilterForm } from "./forms.js";
 
@@ -96,19 +89,19 @@ function ListResults({
       {(p) => (
         <table>
           <caption class="visually-hidden">{TAB_LABEL(t)[kind]}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.colSubject}</th>
-              <th scope="col">{t.colCause}</th>
-              <th scope="col">{t.colReason}</th>
-              <th scope="col">{t.colScope}</th>
-              <th scope="col">{t.colSince}</th>
-              <th scope="col">{t.colExpires}</th>
-              <th scope="col">{t.colSource}</th>
-              {kind === "unsubscribes" ? <th scope="col">{t.colUnsubscribeReason}</th> : null}
-              {kind === "manual" ? <th scope="col">{t.colNote}</th> : null}
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t.colSubject,
+              t.colCause,
+              t.colReason,
+              t.colScope,
+              t.colSince,
+              t.colExpires,
+              t.colSource,
+              ...(kind === "unsubscribes" ? [t.colUnsubscribeReason] : []),
+              ...(kind === "manual" ? [t.colNote] : []),
+            ]}
+          />
           <tbody>
             {p.items.map((entry) => (
               <ListRow key={`${subjectPath(entry)} ${entry.scope}`} entry={entry} kind={kind} />
@@ -123,7 +116,6 @@ function ListResults({
 function ListRow({ entry, kind }: { entry: ListEntry; kind: Exclude<ListKind, "allowlist"> }) {
   const { t, lang } = useApp();
   const winning = entry.causes.find((c) => c.cause === entry.cause);
-  const subtype = subtypeLabel(entry.reason.type, entry.reason.subtype, lang);
   return (
     <tr>
       <td>
@@ -131,18 +123,14 @@ function ListRow({ entry, kind }: { entry: ListEntry; kind: Exclude<ListKind, "a
       </td>
       <td>{CAUSE_LABELS[entry.cause][lang]}</td>
       <td>
-        {typeLabel(entry.reason.type, lang)}
-        {subtype ? ` · ${subtype}` : ""}
-        {entry.reason.reason && entry.reason.reason !== "manual" ? (
-          <div class="muted">{reasonLabel(entry.reason.reason, lang)}</div>
-        ) : null}
+        <ReasonText reason={entry.reason} />
       </td>
       <td>
         <code>{entry.scope}</code>
       </td>
       <td>{minute(entry.since)}</td>
       <td>{entry.expiresAt ? minute(entry.expiresAt) : t.never}</td>
-      <td>{entry.source === "admin" ? t.operator : providerTitle(entry.source)}</td>
+      <td>{sourceName(entry.source, lang)}</td>
       {kind === "unsubscribes" ? (
         <td>{unsubscribeReasonLabel(winning?.unsubscribeReason ?? null, lang) ?? "—"}</td>
       ) : null}
@@ -220,14 +208,7 @@ function Allowlist() {
           <div class="table-wrap">
             <table>
               <caption class="visually-hidden">{t.listAllowlist}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t.colSubject}</th>
-                  <th scope="col">{t.colNote}</th>
-                  <th scope="col">{t.colAllowedSince}</th>
-                  <th scope="col">{t.colBy}</th>
-                </tr>
-              </thead>
+              <TableHead columns={[t.colSubject, t.colNote, t.colAllowedSince, t.colBy]} />
               <tbody>
                 {p.entries.map((entry) => (
                   <tr key={subjectPath(entry)}>

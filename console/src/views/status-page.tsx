@@ -11,7 +11,7 @@ import { OUTCOME_LABELS, reasonLabel, subtypeLabel, typeLabel } from "../i18n.js
 import { navigate } from "../navigation.js";
 import { providerTitle } from "../providers.js";
 import { hrefOf } from "../router.js";
-import { AddressLink, Field, PagedResults, Show, useLoad } from "./common.js";
+import { AddressLink, Field, PagedResults, Show, TableHead, useLoad } from "./common.js";
 import { FilterActions, filtersOf, ProviderSelect, TimeField, useFilterForm } from "./forms.js";
 
 const FILTERS = ["type", "provider", "tag", "from", "to"] as const;
@@ -94,17 +94,17 @@ function StatusResults({ params }: { params: Readonly<Record<string, string>> })
       {(p) => (
         <table>
           <caption class="visually-hidden">{t.statusTitle}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.colTime}</th>
-              <th scope="col">{t.colType}</th>
-              <th scope="col">{t.colReason}</th>
-              <th scope="col">{t.colProvider}</th>
-              <th scope="col">{t.colRecipient}</th>
-              <th scope="col">{t.colOutcome}</th>
-              <th scope="col">{t.filterTag}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t.colTime,
+              t.colType,
+              t.colReason,
+              t.colProvider,
+              t.colRecipient,
+              t.colOutcome,
+              t.filterTag,
+            ]}
+          />
           <tbody>
             {p.items.map((item) => {
               const { event, decision } = item;

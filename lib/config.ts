@@ -1,4 +1,5 @@
 import * as logs from "aws-cdk-lib/aws-logs";
+import { isTenant, TENANT_PATTERN } from "../lambdas/core/access.js";
 import type { LogLevel, SuppressionStackProps } from "./suppression-stack.js";
 
 /**
@@ -16,6 +17,7 @@ export const SETTINGS = {
   apiRateLimit: "SUPPRESSION_API_RATE_LIMIT",
   apiBurstLimit: "SUPPRESSION_API_BURST_LIMIT",
   api5xxThreshold: "SUPPRESSION_API_5XX_THRESHOLD",
+  reputationTenants: "SUPPRESSION_REPUTATION_TENANTS",
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -86,6 +88,14 @@ export function settingsFrom(
     fail("alarmEmail", `not an email address: ${alarmEmail}`);
   }
 
+  const reputationTenants = read("reputationTenants")
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const tenant of reputationTenants ?? []) {
+    if (!isTenant(tenant)) fail("reputationTenants", `not a tenant id (${TENANT_PATTERN}): ${tenant}`);
+  }
+
   return {
     stackName: read("stackName") ?? DEFAULT_STACK_NAME,
     props: {
@@ -100,6 +110,7 @@ export function settingsFrom(
           ? { rateLimit: rateLimit ?? 200, burstLimit: burstLimit ?? Math.max(400, rateLimit ?? 0) }
           : undefined,
       api5xxThreshold: positiveInt("api5xxThreshold"),
+      reputationTenants: reputationTenants?.length ? [...new Set(reputationTenants)] : undefined,
     },
   };
 }

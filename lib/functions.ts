@@ -3,9 +3,10 @@ import { HTTP_ROUTES } from "../lambdas/handlers/routes.js";
 import {
   httpFunctionTimeoutSeconds,
   ingestFunctionTimeoutSeconds,
+  STATS_ROLLUP_TIMEOUT_SECONDS,
   sesEventsFunctionTimeoutSeconds,
 } from "../lambdas/store/budget.js";
-import { HISTORY_INDEX, LISTS_INDEX, STATUS_INDEX } from "../lambdas/store/schema.js";
+import { HISTORY_INDEX, LISTS_INDEX, STATS_INDEX, STATUS_INDEX } from "../lambdas/store/schema.js";
 
 /** What a function may do to the table. */
 export type TableAccess = "none" | "read" | "read-write";
@@ -42,6 +43,8 @@ const INGEST_MEMORY_MB = 1024;
 
 /** The SQS consumer of SES events (not an HTTP route). */
 export const SES_EVENTS_FUNCTION = "ses-events";
+/** The daily rollup of the reputation figures (an EventBridge schedule, not an HTTP route). */
+export const STATS_ROLLUP_FUNCTION = "stats-rollup";
 
 /**
  * Every function the service may deploy, by handler module name (`lambdas/handlers/<name>.ts`).
@@ -97,6 +100,23 @@ export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
     apiKey: true,
     timeout: HTTP_STORE_TIMEOUT,
   },
+  stats: {
+    description:
+      "GET /v1/stats: a tenant's reputation figures by day, provider or tag (rolls up closed days)",
+    table: "read-write",
+    indexes: [STATS_INDEX],
+    apiKey: true,
+    policy: true,
+    timeout: HTTP_STORE_TIMEOUT,
+  },
+  [STATS_ROLLUP_FUNCTION]: {
+    description:
+      "Daily: rolls up every tenant's closed days of reputation figures before they leave the history",
+    table: "read-write",
+    indexes: [STATS_INDEX],
+    policy: true,
+    timeout: Duration.seconds(STATS_ROLLUP_TIMEOUT_SECONDS),
+  },
   keys: {
     description: "POST, GET and DELETE /v1/keys: a tenant's API keys (stored hashed)",
     table: "read-write",
@@ -131,7 +151,7 @@ export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
 
 /** The functions this stack deploys: every function HTTP_ROUTES names, then the SES consumer. */
 export function deployedFunctions(): string[] {
-  const names = [...new Set<string>(Object.values(HTTP_ROUTES)), SES_EVENTS_FUNCTION];
+  const names = [...new Set<string>(Object.values(HTTP_ROUTES)), SES_EVENTS_FUNCTION, STATS_ROLLUP_FUNCTION];
   const unknown = names.filter((n) => !(n in FUNCTION_SPECS));
   if (unknown.length > 0) {
     throw new Error(`lib/functions.ts has no FUNCTION_SPECS entry for: ${unknown.join(", ")}`);

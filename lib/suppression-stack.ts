@@ -1,4 +1,6 @@
 import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import * as events from "aws-cdk-lib/aws-events";
+import * as targets from "aws-cdk-lib/aws-events-targets";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
@@ -18,7 +20,12 @@ import { ServiceFunction } from "./constructs/service-function.js";
 import { ServiceSecrets } from "./constructs/service-secrets.js";
 import { SesIngestion } from "./constructs/ses-ingestion.js";
 import { SuppressionTable } from "./constructs/suppression-table.js";
-import { deployedFunctions, FUNCTION_SPECS, SES_EVENTS_FUNCTION } from "./functions.js";
+import {
+  deployedFunctions,
+  FUNCTION_SPECS,
+  SES_EVENTS_FUNCTION,
+  STATS_ROLLUP_FUNCTION,
+} from "./functions.js";
 
 export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 
@@ -39,6 +46,8 @@ export type SuppressionStackProps = StackProps & {
   readonly apiThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
   /** API 5xx responses per 5 minutes that raise the alarm. @default 5 */
   readonly api5xxThreshold?: number;
+  /** Tenants with per-tenant bounce and complaint rate alarms (docs/figures.md). @default ["default"] */
+  readonly reputationTenants?: readonly string[];
   /** @default true */
   readonly tableDeletionProtection?: boolean;
   /** Deploy the operator console (CloudFront + S3, `ConsoleUrl` output). @default true */
@@ -140,6 +149,15 @@ export class SuppressionStack extends Stack {
         ? undefined
         : new ConsoleSite(this, "Console", { api: this.httpApi.api, logRetention: props.logRetention });
 
+    // The figures' daily rollup (docs/figures.md): 01:30 UTC, once yesterday has settled.
+    const statsRollup = functions[STATS_ROLLUP_FUNCTION];
+    if (!statsRollup) throw new Error(`the ${STATS_ROLLUP_FUNCTION} function is missing`);
+    new events.Rule(this, "StatsRollupSchedule", {
+      description: "suppression-service: roll up yesterday's reputation figures of every tenant",
+      schedule: events.Schedule.cron({ minute: "30", hour: "1" }),
+      targets: [new targets.LambdaFunction(statsRollup.function, { retryAttempts: 2 })],
+    });
+
     this.alarms = new Alarms(this, "Alarms", {
       topicKey,
       email: props.alarmEmail,
@@ -147,6 +165,7 @@ export class SuppressionStack extends Stack {
       functions: Object.fromEntries(Object.entries(functions).map(([n, f]) => [n, f.function])),
       api: this.httpApi.api,
       api5xxThreshold: props.api5xxThreshold,
+      reputationTenants: props.reputationTenants,
     });
 
     new CfnOutput(this, "ApiUrl", { value: this.httpApi.url, description: "Base URL of the HTTP API" });

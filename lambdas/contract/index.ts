@@ -13,6 +13,7 @@ import * as ingestion from "./ingestion.js";
 import * as keys from "./keys.js";
 import * as lists from "./lists.js";
 import * as problem from "./problem.js";
+import * as stats from "./stats.js";
 import * as status from "./status.js";
 import * as suppressions from "./suppressions.js";
 import * as taxonomy from "./taxonomy.js";
@@ -26,6 +27,7 @@ export * from "./ingestion.js";
 export * from "./keys.js";
 export * from "./lists.js";
 export * from "./problem.js";
+export * from "./stats.js";
 export * from "./status.js";
 export * from "./suppressions.js";
 export * from "./taxonomy.js";
@@ -71,6 +73,10 @@ export const COMPONENTS = {
   ListPage: lists.ListPage,
   StatusPage: status.StatusPage,
   EventCounts: status.EventCounts,
+  StatsGroupBy: stats.StatsGroupBy,
+  StatsCounts: stats.StatsCounts,
+  StatsRow: stats.StatsRow,
+  Stats: stats.Stats,
   Smtp: taxonomy.Smtp,
   EventView: ingestion.EventView,
   DecisionView: ingestion.DecisionView,

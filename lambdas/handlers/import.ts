@@ -12,6 +12,7 @@ import {
   METRICS_NAMESPACE,
   recordIngestMetrics,
 } from "./metrics.js";
+import { countAccepted, recordReputationMetrics } from "./reputation-metrics.js";
 import { type RuntimeDeps, SERVICE_NAME } from "./runtime.js";
 import {
   limitEvents,
@@ -69,7 +70,10 @@ export function createImportHandler(deps: RuntimeDeps, options: IngestHandlerOpt
       duplicates: summary.duplicates,
       ignored: summary.ignored,
     });
-    if (!dryRun) recordIngestMetrics(metrics, "import", provider, summary);
+    if (!dryRun) {
+      recordIngestMetrics(metrics, "import", provider, summary);
+      recordReputationMetrics(metrics, caller.tenant, countAccepted(summary));
+    }
     return json(200, summary);
   });
 }

@@ -23,6 +23,7 @@ const SCOPE_OF = {
   "GET /v1/events/{address}": "admin",
   "GET /v1/events": "admin",
   "GET /v1/event-counts": "admin",
+  "GET /v1/stats": "admin",
   "GET /v1/allowlist": "admin",
   "GET /v1/allowlist/{address}": "admin",
   "PUT /v1/allowlist/{address}": "admin",

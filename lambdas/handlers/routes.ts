@@ -11,6 +11,7 @@ export const HTTP_ROUTES = {
   "DELETE /v1/suppressions/{address}": "admin",
   "GET /v1/events": "status",
   "GET /v1/event-counts": "status",
+  "GET /v1/stats": "stats",
   "GET /v1/events/{address}": "history",
   "GET /v1/allowlist": "allowlist",
   "GET /v1/allowlist/{address}": "allowlist",

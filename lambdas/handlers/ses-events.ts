@@ -41,10 +41,16 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda"
 import { InputError } from "../core/errors.js";
 import { parseSes, type SesParseResult } from "../providers/ses/parse.js";
 import { StoreFaultError, StoreItemTooLargeError, StoreUnavailableError } from "../store/errors.js";
-import { ingestDeps } from "./ingest-runtime.js";
 import { ingest } from "./ingestion.js";
 import { METRICS_NAMESPACE } from "./names.js";
-import { type RuntimeDeps, SERVICE_NAME } from "./runtime.js";
+import { getPolicy } from "./policy-source.js";
+import {
+  type AcceptedCounts,
+  countAccepted,
+  noAccepted,
+  recordReputationMetrics,
+} from "./reputation-metrics.js";
+import { containerDeps, type RuntimeDeps, SERVICE_NAME } from "./runtime.js";
 
 export type SesEventsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -96,7 +102,7 @@ export function createSesEventsHandler(deps: RuntimeDeps, options: SesEventsOpti
   const { metrics } = options;
 
   /** One SQS message: resolves only once every event in it is stored; throws to have it retried. */
-  const recordHandler = (counts: Counts) => async (record: SQSRecord) => {
+  const recordHandler = (counts: Counts, accepted: AcceptedCounts) => async (record: SQSRecord) => {
     const context = { messageId: record.messageId, receiveCount: receiveCountOf(record) };
     let parsed: SesParseResult;
     try {
@@ -125,6 +131,7 @@ export function createSesEventsHandler(deps: RuntimeDeps, options: SesEventsOpti
     try {
       const summary = await ingest(parsed, { store: deps.store(), policy: deps.policy(), dryRun: false });
       counts.accepted += summary.accepted;
+      countAccepted(summary, accepted);
       counts.duplicates += summary.duplicates;
       counts.ignored += summary.ignored;
       logger.debug("Recorded", {
@@ -166,8 +173,11 @@ export function createSesEventsHandler(deps: RuntimeDeps, options: SesEventsOpti
     };
     // One processor per invocation: it keeps the batch's state, so it is never shared.
     const processor = new BatchProcessor(EventType.SQS);
+    const accepted = noAccepted();
     try {
-      const response = await processPartialResponse(event, recordHandler(counts), processor, { context });
+      const response = await processPartialResponse(event, recordHandler(counts, accepted), processor, {
+        context,
+      });
       logger.info("SES batch processed", { ...counts, retried: response.batchItemFailures.length });
       return response;
     } catch (err) {
@@ -180,6 +190,7 @@ export function createSesEventsHandler(deps: RuntimeDeps, options: SesEventsOpti
         for (const [key, name] of Object.entries(SES_EVENTS_METRICS)) {
           metrics.addMetric(name, MetricUnit.Count, counts[key as keyof Counts]);
         }
+        recordReputationMetrics(metrics, deps.tenant, accepted);
       }
     }
   };
@@ -189,6 +200,8 @@ export function createSesEventsHandler(deps: RuntimeDeps, options: SesEventsOpti
   return wrapped.handler(logic) as SesEventsHandler;
 }
 
-export const handler = createSesEventsHandler(ingestDeps, {
+// The queue is trusted through IAM (no signature to check): no provider secret is read, so the
+// function loads neither the provider registry nor its secrets (ingest-runtime.ts).
+export const handler = createSesEventsHandler(containerDeps(getPolicy), {
   metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
 });

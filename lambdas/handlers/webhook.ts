@@ -14,6 +14,7 @@ import {
   METRICS_NAMESPACE,
   recordIngestMetrics,
 } from "./metrics.js";
+import { countAccepted, recordReputationMetrics } from "./reputation-metrics.js";
 import { type RuntimeDeps, SERVICE_NAME } from "./runtime.js";
 import {
   limitEvents,
@@ -84,6 +85,7 @@ export function createWebhookHandler(deps: RuntimeDeps, options: WebhookOptions 
       const parsed = limitEvents(adapter.parse(signed, context));
       const summary = await ingest(parsed, { store: deps.store(), policy: deps.policy(), dryRun: false });
       recordIngestMetrics(metrics, "webhook", provider, summary);
+      recordReputationMetrics(metrics, tenant, countAccepted(summary));
       deps.logger.info("webhook ingested", {
         ...log,
         accepted: summary.accepted,

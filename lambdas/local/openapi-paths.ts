@@ -16,6 +16,13 @@ import {
 import { TENANT_PATTERN } from "../core/access.js";
 import type { InputIssue } from "../core/errors.js";
 import { CAUSES } from "../core/ledger/types.js";
+import {
+  figureRow,
+  REPUTATION_THRESHOLDS,
+  STATS_MAX_TAGS,
+  STATS_WINDOW_DEFAULT_DAYS,
+  STATS_WINDOW_MAX_DAYS,
+} from "../core/reputation.js";
 import { EVENT_TYPE_IDS, REASON_IDS } from "../core/taxonomy.js";
 import { KEY_CACHE_SECONDS } from "../handlers/http/authenticate.js";
 import { HttpProblem, type ProblemStatus } from "../handlers/http/problem.js";
@@ -75,6 +82,26 @@ const pageParameters = (noun: string, max: number, byDefault: number, cursorNote
 ];
 
 /** The status view's filters other than `type`: `GET /v1/events` and `GET /v1/event-counts` share them. */
+/** `GET /v1/stats?groupBy=provider` over a month of one provider: its rates made by the route's own arithmetic. */
+const STATS_EXAMPLE_COUNTS = {
+  requests: 0,
+  deliveries: 960,
+  softBounces: 12,
+  invalid: 25,
+  complaints: 0,
+  unsubscribes: 4,
+  bySubtype: { "invalid:mailbox_not_found": 25, "soft_bounce:mailbox_full": 12 },
+};
+const STATS_EXAMPLE = {
+  from: "2026-11-03",
+  to: "2026-12-02",
+  groupBy: "provider",
+  thresholds: REPUTATION_THRESHOLDS,
+  rows: [figureRow("ses", STATS_EXAMPLE_COUNTS)],
+  total: figureRow("total", STATS_EXAMPLE_COUNTS),
+  complete: true,
+};
+
 const statusFilterParameters = [
   {
     name: "provider",
@@ -932,6 +959,71 @@ const BASE_PATHS = {
             },
           },
         },
+        "401": { $ref: "#/components/responses/Unauthorized" },
+        "503": { $ref: "#/components/responses/StoreUnavailable" },
+      },
+    },
+  },
+  "/v1/stats": {
+    description:
+      "Other methods on this path answer 405 (see components.responses.MethodNotAllowed); only GET is routed.",
+    get: {
+      operationId: "stats",
+      tags: ["operators"],
+      summary:
+        "The tenant's reputation figures: events first accepted per UTC day, by provider or by tag, with the bounce and complaint rates against the 2% and 0.1% lines",
+      description: `Counted when the service first accepts an event (never again for a duplicate), on the UTC day it accepted it: a late or out-of-order event counts on the day it arrived, and a day that ended more than an hour ago never changes. \`bounceRate\` = invalid / (deliveries + softBounces + invalid), \`complaintRate\` = complaints / (deliveries + softBounces + invalid), \`null\` when nothing was sent; \`over\` flags a rate strictly above its line. At most ${STATS_WINDOW_MAX_DAYS} days (default the ${STATS_WINDOW_DEFAULT_DAYS} days up to today); \`tag\` answers show the ${STATS_MAX_TAGS} busiest tags. See docs/figures.md.`,
+      parameters: [
+        {
+          name: "from",
+          in: "query",
+          required: false,
+          description: `The first UTC day, included; default \`to\` less ${STATS_WINDOW_DEFAULT_DAYS - 1} days. At most ${STATS_WINDOW_MAX_DAYS} days up to \`to\`.`,
+          schema: { type: "string", format: "date" },
+          example: "2026-11-01",
+        },
+        {
+          name: "to",
+          in: "query",
+          required: false,
+          description: "The last UTC day, included; default today.",
+          schema: { type: "string", format: "date" },
+          example: "2026-11-30",
+        },
+        {
+          name: "groupBy",
+          in: "query",
+          required: false,
+          description: "Rows by `day` (default), `provider` or `tag`.",
+          schema: { $ref: "#/components/schemas/StatsGroupBy" },
+        },
+        {
+          name: "provider",
+          in: "query",
+          required: false,
+          description: "Only the events of this provider.",
+          schema: { type: "string", enum: [...PROVIDERS] },
+          example: "ses",
+        },
+        {
+          name: "tag",
+          in: "query",
+          required: false,
+          description: "Only the events whose message carried this tag.",
+          schema: { type: "string" },
+        },
+      ],
+      responses: {
+        "200": {
+          description: "The figures of the window.",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/Stats" },
+              examples: { byProvider: { value: STATS_EXAMPLE } },
+            },
+          },
+        },
+        "400": { $ref: "#/components/responses/BadRequest" },
         "401": { $ref: "#/components/responses/Unauthorized" },
         "503": { $ref: "#/components/responses/StoreUnavailable" },
       },

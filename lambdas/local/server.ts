@@ -26,6 +26,7 @@ import { getPolicy } from "../handlers/policy-source.js";
 import { HTTP_ROUTES, type HttpFunction, LOCAL_ROUTES, type LocalFunction } from "../handlers/routes.js";
 import { type RuntimeDeps, secretsByTenant } from "../handlers/runtime.js";
 import { TENANT_SECRETS_ENV } from "../handlers/secret-api-key.js";
+import { createStatsHandler } from "../handlers/stats.js";
 import { createStatusHandler } from "../handlers/status.js";
 import { createSuppressionsHandler } from "../handlers/suppressions.js";
 import { createWebhookHandler, type WebhookOptions } from "../handlers/webhook.js";
@@ -38,6 +39,7 @@ import {
   StoreUnavailableError,
   toDocumentClient,
 } from "../store/index.js";
+import { statsStore } from "../store/stats.js";
 import { toApiGatewayEvent } from "./api-gateway-event.js";
 import { createConsoleFiles } from "./console-files.js";
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from "./embedded-dynamodb.js";
@@ -163,6 +165,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     history: createHistoryHandler,
     lists: createListsHandler,
     status: createStatusHandler,
+    stats: createStatsHandler,
     import: createImportHandler,
     keys: createKeysHandler,
     webhook: (d) => createWebhookHandler(d, options.webhookOptions),
@@ -172,6 +175,14 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const router = createRouter(
     Object.fromEntries(Object.entries(routes).map(([key, fn]) => [key, factories[fn](deps)])),
   );
+
+  // The stack's daily `stats-rollup`, hourly here (docs/figures.md); readers roll up what it missed.
+  const statsRollup = setInterval(() => {
+    statsStore(store)
+      .rollup()
+      .catch((error: unknown) => deps.logger.warn("stats rollup failed; the next run retries", { error }));
+  }, 3_600_000);
+  statsRollup.unref();
 
   const consoleFiles = createConsoleFiles();
   const server = createServer((req, res) => {
@@ -198,6 +209,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     storage: options.dynamodbEndpoint ?? (dataDir === ":memory:" ? ":memory:" : resolve(dataDir)),
     close: () => {
       closing ??= (async () => {
+        clearInterval(statsRollup);
         await new Promise<void>((closed) => {
           server.close(() => closed());
           server.closeIdleConnections();

@@ -115,3 +115,10 @@ export const SES_MAX_RECIPIENTS = 50;
  * alike (bench/ingest.ts: 258 → 369 events/s embedded, 324 → 317 DynamoDB Local), 32 was slower.
  */
 export const INGEST_WRITE_CONCURRENCY = 16;
+
+/**
+ * The scheduled `stats-rollup` function's timeout (Lambda's longest) and, a minute less, the budget
+ * of its one store call: counting a busy tenant's day takes many pages (store/stats.ts).
+ */
+export const STATS_ROLLUP_TIMEOUT_SECONDS = 900;
+export const STATS_ROLLUP_BUDGET_MS = (STATS_ROLLUP_TIMEOUT_SECONDS - 60) * 1000;

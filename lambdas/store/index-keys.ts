@@ -8,6 +8,9 @@
  *   the newest live cause>#<pk>#<sk>`. Sparse: an entry with no live cause carries neither.
  * - `status`: `vpk` = `V#<tenant>#<YYYY-MM-DD of occurredAt, UTC>#<shard>`, shard = SHA-256(sk) mod
  *   `STATUS_SHARDS`; the sort key is the event's `hsk` (`<ISO occurredAt>#<sk>`).
+ * - `stats`: `cpk` = `C#<tenant>#<YYYY-MM-DD of receivedAt, UTC>#<shard>`, shard = SHA-256(sk) mod
+ *   `STATS_SHARDS`, and `cdim`, the event's counted dimensions (core/reputation.ts); sorted by `hsk`.
+ *   Only the history claim carries them, written once per provider event: the figures count it once.
  *
  * One tenant's entries (or one day's events) spread over the shards, so neither a hot tenant nor a
  * busy day makes a hot partition. In both indexes two items with the same sort key sit in the same
@@ -15,14 +18,18 @@
  * merge relies on it (sharded-query.ts).
  */
 import { createHash } from "node:crypto";
+import type { NormalizedEvent } from "../core/events.js";
 import { liveCauses } from "../core/ledger/index.js";
 import type { EntryState } from "../core/ledger/types.js";
+import { encodeDimensions } from "../core/reputation.js";
 import { escapeKeyPart } from "./keys.js";
 
 /** Shards of one tenant's `lists` partition group (at most 16: a shard is one hex digit). */
 export const LIST_SHARDS = 16;
 /** Shards of one tenant's day in the `status` index. */
 export const STATUS_SHARDS = 16;
+/** Shards of one tenant's day in the `stats` index (the day the events were first accepted). */
+export const STATS_SHARDS = 16;
 /** DynamoDB's limit on an index sort key value, in bytes. */
 export const MAX_INDEX_SORT_KEY_BYTES = 1024;
 
@@ -92,4 +99,32 @@ export function listIndexKeys(
  */
 export function statusIndexKey(tenant: string, sk: string, occurredAtIso: string): { readonly vpk: string } {
   return { vpk: statusPartition(tenant, occurredAtIso.slice(0, 10), shardOf(sk, STATUS_SHARDS)) };
+}
+
+/**
+ * The `cpk` of one shard of one UTC day (of acceptance) of a tenant's events.
+ *
+ * @example statsPartition("default", "2026-11-20", 3); // "C#default#2026-11-20#3"
+ */
+export function statsPartition(tenant: string, day: string, shard: number): string {
+  return `C#${escapeKeyPart(tenant)}#${day}#${shardLabel(shard)}`;
+}
+
+/**
+ * The `stats` index attributes of a provider event's history claim, first accepted at
+ * `receivedAtIso`: its partition and its counted dimensions.
+ *
+ * @example
+ * statsIndexKeys(event, "E#ses#abc", "2026-11-20T10:00:00.000Z");
+ * // { cpk: "C#default#2026-11-20#…", cdim: '["invalid","mailbox_not_found","ses"]' }
+ */
+export function statsIndexKeys(
+  event: NormalizedEvent,
+  sk: string,
+  receivedAtIso: string,
+): { readonly cpk: string; readonly cdim: string } {
+  return {
+    cpk: statsPartition(event.tenant, receivedAtIso.slice(0, 10), shardOf(sk, STATS_SHARDS)),
+    cdim: encodeDimensions({ ...event, tags: event.tags ?? [] }),
+  };
 }

@@ -17,10 +17,11 @@ import type { Cause, Decision, EntryState, Outcome } from "../core/ledger/types.
 import type { CallContext } from "./context.js";
 import { type EntryItem, getItem, updateEntry } from "./entries.js";
 import { isConditionalCheckFailed, StoreUnavailableError, toStoreError } from "./errors.js";
-import { statusIndexKey } from "./index-keys.js";
+import { statsIndexKeys, statusIndexKey } from "./index-keys.js";
 import { assertItemFits } from "./item-size.js";
 import { addressPk, eventSk } from "./keys.js";
 import { HISTORY_SORT_KEY, historySortKey } from "./schema.js";
+import { registerStatsDay } from "./stats-days.js";
 
 /** What recording one event did. */
 export type RecordResult =
@@ -51,6 +52,9 @@ export type EventItem = {
   readonly hsk: string;
   /** The `status` index's partition (index-keys.ts); absent on items written before it existed. */
   readonly vpk?: string;
+  /** The `stats` index's partition and the event's counted dimensions (index-keys.ts); likewise. */
+  readonly cpk?: string;
+  readonly cdim?: string;
   readonly kind: "event";
   readonly tenant: string;
   readonly address: string;
@@ -87,6 +91,8 @@ async function claim(
     ...key,
     [HISTORY_SORT_KEY]: historySortKey(occurredAt, key.sk),
     ...statusIndexKey(event.tenant, key.sk, occurredAt),
+    // The figures count the event here, on the one claim of it (design.md §4, docs/figures.md).
+    ...statsIndexKeys(event, key.sk, receivedAt),
     kind: "event",
     tenant: event.tenant,
     address: event.recipient,
@@ -102,6 +108,9 @@ async function claim(
   // written, rather than after a round trip (DynamoDB's own refusal is mapped the same way).
   const what = { item: "event", provider: event.provider } as const;
   assertItemFits(item, what);
+  // The day's figures must be rolled up before its events leave the history: say the tenant had
+  // some (once per process and day), before the claim that counts the event.
+  await registerStatsDay(ctx, event.tenant, now);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await ctx.doc.send(

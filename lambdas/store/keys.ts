@@ -94,3 +94,25 @@ export function checkKeys(tenant: string, address: string, scope: string | undef
 export function keyId(key: ItemKey): string {
   return `${key.pk}\n${key.sk}`;
 }
+
+/**
+ * Key of the note that `tenant` had events first accepted on `day` (UTC): the tenants the
+ * `stats-rollup` function rolls up that day for (stats-days.ts).
+ *
+ * @example statsDayKey("2026-11-20", "default"); // { pk: "STATS#DAYS#2026-11-20", sk: "default" }
+ */
+export function statsDayKey(day: string, tenant: string): ItemKey {
+  return { pk: `${STATS_DAYS_PREFIX}${day}`, sk: tenant };
+}
+export const STATS_DAYS_PREFIX = "STATS#DAYS#";
+
+/**
+ * Key of a tenant's rollup of one closed day (stats.ts), under the tenant's one figures partition.
+ *
+ * @example statsRollupKey("default", "2026-11-20"); // { pk: "T#default#STATS", sk: "D#2026-11-20" }
+ */
+export function statsRollupKey(tenant: string, day: string): ItemKey {
+  return { pk: statsRollupPk(tenant), sk: `D#${day}` };
+}
+/** The partition of a tenant's rollups. @example statsRollupPk("default"); // "T#default#STATS" */
+export const statsRollupPk = (tenant: string): string => `T#${escapeKeyPart(tenant)}#STATS`;

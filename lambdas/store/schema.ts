@@ -19,6 +19,11 @@
  *   `<ISO since of the newest live cause>#<pk>#<sk>` (sparse: an entry with no live cause has neither);
  * - `status`: provider events carry `vpk` = `V#<tenant>#<YYYY-MM-DD of occurredAt>#<shard>`, sorted
  *   by their `hsk`. Operators' actions are not in it.
+ * - `stats`: provider events carry `cpk` = `C#<tenant>#<YYYY-MM-DD of receivedAt>#<shard>`, sorted by
+ *   their `hsk`, projecting only `cdim` (the counted dimensions): the reputation figures (stats.ts).
+ *
+ * Figures items: `STATS#DAYS#<day>` / `<tenant>` (a tenant had events that day, stats-days.ts) and
+ * `T#<tenant>#STATS` / `D#<day>` (the rollup of a closed day, stats.ts).
  */
 import {
   CreateTableCommand,
@@ -46,6 +51,11 @@ export const LISTS_SORT_KEY = "lsk";
 /** The index of a tenant's provider events by day, write-sharded; sorted by `hsk` (index-keys.ts). */
 export const STATUS_INDEX = "status";
 export const STATUS_PARTITION_KEY = "vpk";
+/** The index of a tenant's provider events by day of acceptance, write-sharded (index-keys.ts). */
+export const STATS_INDEX = "stats";
+export const STATS_PARTITION_KEY = "cpk";
+/** The one attribute the `stats` index projects besides the keys: the event's counted dimensions. */
+export const STATS_DIMENSIONS = "cdim";
 
 /** The `hsk` of a history item: its time, then its own sort key (unique within the subject). */
 export const historySortKey = (isoTime: string, sk: string): string => `${isoTime}#${sk}`;
@@ -59,11 +69,15 @@ export type TableDefinition = {
   /** The ses-sync λ follows entries through the stream (design.md §4). */
   readonly stream: "NEW_AND_OLD_IMAGES";
   readonly pointInTimeRecovery: true;
-  /** Every index projects all attributes (a history page needs the whole item). */
+  /**
+   * An index projects all attributes (a history page needs the whole item) unless it names the few
+   * it projects (`stats`: only what the figures count).
+   */
   readonly globalSecondaryIndexes: readonly {
     readonly name: string;
     readonly partitionKey: { readonly name: string; readonly type: "S" };
     readonly sortKey: { readonly name: string; readonly type: "S" };
+    readonly projection?: { readonly type: "INCLUDE"; readonly attributes: readonly string[] };
   }[];
 };
 
@@ -102,6 +116,12 @@ export function tableDefinition(): TableDefinition {
         partitionKey: { name: STATUS_PARTITION_KEY, type: "S" },
         sortKey: { name: HISTORY_SORT_KEY, type: "S" },
       },
+      {
+        name: STATS_INDEX,
+        partitionKey: { name: STATS_PARTITION_KEY, type: "S" },
+        sortKey: { name: HISTORY_SORT_KEY, type: "S" },
+        projection: { type: "INCLUDE", attributes: [STATS_DIMENSIONS] },
+      },
     ],
   };
 }
@@ -124,7 +144,10 @@ const indexSpec = (index: TableDefinition["globalSecondaryIndexes"][number]) => 
     { AttributeName: index.partitionKey.name, KeyType: "HASH" as const },
     { AttributeName: index.sortKey.name, KeyType: "RANGE" as const },
   ],
-  Projection: { ProjectionType: "ALL" as const },
+  Projection:
+    index.projection === undefined
+      ? { ProjectionType: "ALL" as const }
+      : { ProjectionType: index.projection.type, NonKeyAttributes: [...index.projection.attributes] },
 });
 
 /**

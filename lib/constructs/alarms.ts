@@ -8,11 +8,27 @@ import type * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import {
+  BOUNCE_RATE_THRESHOLD,
+  COMPLAINT_RATE_THRESHOLD,
+  REPUTATION_ALARM_MIN_VOLUME,
+} from "../../lambdas/core/reputation.js";
+import {
+  METRICS_NAMESPACE,
+  REPUTATION_DIMENSION,
+  REPUTATION_METRICS,
+  SERVICE_NAME,
+} from "../../lambdas/handlers/names.js";
 import { secureTopic } from "./secure-defaults.js";
 
-/** SES reviews an account above 5% bounces / 0.1% complaints; we want to hear well before. */
-export const SES_BOUNCE_RATE_THRESHOLD = 0.02;
-export const SES_COMPLAINT_RATE_THRESHOLD = 0.001;
+/**
+ * SES reviews an account above 5% bounces / 0.1% complaints; we want to hear well before. The same
+ * lines as the figures' (lambdas/core/reputation.ts, the one source).
+ */
+export const SES_BOUNCE_RATE_THRESHOLD = BOUNCE_RATE_THRESHOLD;
+export const SES_COMPLAINT_RATE_THRESHOLD = COMPLAINT_RATE_THRESHOLD;
+/** The tenants with reputation alarms when the stack names none. */
+export const DEFAULT_REPUTATION_TENANTS: readonly string[] = ["default"];
 /** API 5xx per 5 minutes before we page (503 "store unavailable" is retried by callers). */
 export const DEFAULT_API_5XX_THRESHOLD = 5;
 
@@ -26,6 +42,8 @@ export type AlarmsProps = {
   readonly api: apigw.IHttpApi;
   /** @default DEFAULT_API_5XX_THRESHOLD */
   readonly api5xxThreshold?: number;
+  /** Tenants whose bounce and complaint rates raise alarms. @default DEFAULT_REPUTATION_TENANTS */
+  readonly reputationTenants?: readonly string[];
 };
 
 /**
@@ -89,6 +107,22 @@ export class Alarms extends Construct {
       alarmDescription:
         "SES account complaint rate above 0.1% (SES reviews the account at 0.1%, may pause at 0.5%).",
     });
+
+    for (const tenant of props.reputationTenants ?? DEFAULT_REPUTATION_TENANTS) {
+      const rates = reputationRates(tenant);
+      this.add(`Reputation-${tenant}-BounceRate`, {
+        metric: rates.bounceRate,
+        threshold: BOUNCE_RATE_THRESHOLD,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        alarmDescription: `Tenant ${tenant}: hard bounces above ${BOUNCE_RATE_THRESHOLD * 100}% of deliveries + bounces over the last day (at least ${REPUTATION_ALARM_MIN_VOLUME} of them). See docs/figures.md.`,
+      });
+      this.add(`Reputation-${tenant}-ComplaintRate`, {
+        metric: rates.complaintRate,
+        threshold: COMPLAINT_RATE_THRESHOLD,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        alarmDescription: `Tenant ${tenant}: complaints above ${COMPLAINT_RATE_THRESHOLD * 100}% of deliveries + bounces over the last day (at least ${REPUTATION_ALARM_MIN_VOLUME} of them). See docs/figures.md.`,
+      });
+    }
   }
 
   private add(
@@ -114,4 +148,48 @@ function sesReputationMetric(metricName: string): cloudwatch.Metric {
     statistic: cloudwatch.Stats.MAXIMUM,
     period: Duration.minutes(15),
   });
+}
+
+/**
+ * A tenant's two rates over one day, by metric math on the ingest functions' EMF counts
+ * (`REPUTATION_METRICS`, lambdas/handlers/names.ts): hard bounces and complaints over deliveries +
+ * soft + hard bounces, as `GET /v1/stats` computes them; 0 while that sum is under
+ * `REPUTATION_ALARM_MIN_VOLUME` (a tenant with 3 sends does not page).
+ *
+ * @example reputationRates("default").bounceRate; // a MathExpression to alarm on
+ */
+export function reputationRates(tenant: string): {
+  readonly bounceRate: cloudwatch.MathExpression;
+  readonly complaintRate: cloudwatch.MathExpression;
+} {
+  const period = Duration.days(1);
+  const count = (metricName: string) =>
+    new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: SERVICE_NAME, [REPUTATION_DIMENSION]: tenant },
+      statistic: cloudwatch.Stats.SUM,
+      period,
+    });
+  const sentMetrics = {
+    d: count(REPUTATION_METRICS.delivered),
+    s: count(REPUTATION_METRICS.soft_bounce),
+    h: count(REPUTATION_METRICS.invalid),
+  };
+  const sent = "(FILL(d, 0) + FILL(s, 0) + FILL(h, 0))";
+  // Every metric an alarm's expression names, and none it does not.
+  const rate = (part: string, label: string, usingMetrics: Record<string, cloudwatch.IMetric>) =>
+    new cloudwatch.MathExpression({
+      expression: `IF(${sent} >= ${REPUTATION_ALARM_MIN_VOLUME}, FILL(${part}, 0) / ${sent}, 0)`,
+      usingMetrics,
+      period,
+      label: `${label} of tenant ${tenant}`,
+    });
+  return {
+    bounceRate: rate("h", "Bounce rate", sentMetrics),
+    complaintRate: rate("c", "Complaint rate", {
+      ...sentMetrics,
+      c: count(REPUTATION_METRICS.complaint),
+    }),
+  };
 }

@@ -45,7 +45,12 @@ export class SuppressionTable extends Construct {
         indexName: index.name,
         partitionKey: { name: index.partitionKey.name, type: attributeType[index.partitionKey.type] },
         sortKey: { name: index.sortKey.name, type: attributeType[index.sortKey.type] },
-        projectionType: dynamodb.ProjectionType.ALL,
+        ...(index.projection === undefined
+          ? { projectionType: dynamodb.ProjectionType.ALL }
+          : {
+              projectionType: dynamodb.ProjectionType.INCLUDE,
+              nonKeyAttributes: [...index.projection.attributes],
+            }),
       });
     }
   }

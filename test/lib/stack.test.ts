@@ -97,7 +97,7 @@ describe("routes", () => {
 
   it("every function a route names has a spec, and the SES consumer is deployed too", () => {
     expect(deployedFunctions().sort()).toEqual(
-      [...new Set([...Object.values(HTTP_ROUTES), "ses-events"])].sort(),
+      [...new Set([...Object.values(HTTP_ROUTES), "ses-events", "stats-rollup"])].sort(),
     );
     // Plus the one aws-cdk-lib creates for the console's BucketDeployments (lib/constructs/console-site.ts).
     t.resourceCountIs("AWS::Lambda::Function", deployedFunctions().length + 1);
@@ -160,7 +160,10 @@ describe("table", () => {
             { AttributeName: i.partitionKey.name, KeyType: "HASH" },
             { AttributeName: i.sortKey.name, KeyType: "RANGE" },
           ],
-          Projection: { ProjectionType: "ALL" },
+          Projection:
+            i.projection === undefined
+              ? { ProjectionType: "ALL" }
+              : { ProjectionType: "INCLUDE", NonKeyAttributes: [...i.projection.attributes] },
         })),
         TimeToLiveSpecification: { AttributeName: def.timeToLiveAttribute, Enabled: true },
         BillingMode: "PAY_PER_REQUEST",
@@ -282,7 +285,7 @@ describe("functions", () => {
     }
   });
 
-  it("only the functions that query an index may query it: history, lists and status, one each", () => {
+  it("only the functions that query an index may query it: history, lists, status and the figures'", () => {
     const granted = Object.fromEntries(
       deployedFunctions().flatMap((name) => {
         const arns = roleStatements(t, functionRoleId(t, name))
@@ -292,12 +295,18 @@ describe("functions", () => {
         return arns.length === 0 ? [] : [[name, arns.map((r) => /\/index\/([a-z]+)/.exec(r)?.[1])]];
       }),
     );
-    expect(granted).toEqual({ history: ["history"], lists: ["lists"], status: ["status"] });
+    expect(granted).toEqual({
+      history: ["history"],
+      lists: ["lists"],
+      status: ["status"],
+      stats: ["stats"],
+      "stats-rollup": ["stats"],
+    });
     expect(
       tableDefinition()
         .globalSecondaryIndexes.map((i) => i.name)
         .sort(),
-    ).toEqual(["history", "lists", "status"]);
+    ).toEqual(["history", "lists", "stats", "status"]);
   });
 
   it("check and suppressions only read; import, webhook and ses-events read and write", () => {
@@ -513,7 +522,8 @@ describe("SES ingestion", () => {
     });
     // The configuration set can only publish to EventBridge then (SNS destinations must be ours).
     e.resourceCountIs("AWS::SES::ConfigurationSetEventDestination", 1);
-    e.resourceCountIs("AWS::Events::Rule", 1);
+    // The SES rule, and the daily schedule of the figures' rollup.
+    e.resourceCountIs("AWS::Events::Rule", 2);
   });
 });
 
@@ -563,7 +573,7 @@ describe("alarms", () => {
 
   it("all go to one encrypted alarm topic (ALARM and OK), with an email subscriber by prop", () => {
     const alarms = Object.values(resourcesOf(t, "AWS::CloudWatch::Alarm"));
-    expect(alarms).toHaveLength(1 + 2 * deployedFunctions().length + 1 + 2);
+    expect(alarms).toHaveLength(1 + 2 * deployedFunctions().length + 1 + 2 + 2); // + the default tenant's two rates
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([alarmTopic()]);
       expect(alarm.Properties.OKActions).toEqual([alarmTopic()]);

@@ -269,7 +269,10 @@ describe("POST /webhooks/sendgrid when the store is down", () => {
             fixtureEvent("dropped-bounced-address", { email: recipients[3] }, salt),
           );
         // Warm up: a process's first event of a day also notes the tenant for the figures (one write)
-        await deliver(server, mixed("-warm", ["w@example.net", "x@example.net", "y@example.net", "z@example.net"]));
+        await deliver(
+          server,
+          mixed("-warm", ["w@example.net", "x@example.net", "y@example.net", "z@example.net"]),
+        );
         // Calibrate: how many store requests a healthy delivery of this shape makes
         const before = proxy.forwarded;
         const warmUp = await deliver(

@@ -14,6 +14,7 @@ import { benchCheck } from "./check.js";
 import { benchClassify } from "./classify.js";
 import { benchHistory } from "./history.js";
 import { benchIngest } from "./ingest.js";
+import { benchListCleaning } from "./list-cleaning.js";
 import { benchLists } from "./lists.js";
 import { type Figures, formatTable, machineInfo } from "./report.js";
 import { benchWebhook } from "./webhook.js";
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
   const ingest = await benchIngest(scale, log);
   const history = await benchHistory(scale, log);
   const lists = await benchLists(scale, log);
-  for (const part of [check, classify, bundle, webhook, ingest, history, lists]) {
+  const listCleaning = await benchListCleaning(scale, log);
+  for (const part of [check, classify, bundle, webhook, ingest, history, lists, listCleaning]) {
     Object.assign(figures, part.figures);
     notes.push(...part.notes);
   }

@@ -7,6 +7,7 @@ import {
   sesEventsFunctionTimeoutSeconds,
 } from "../lambdas/store/budget.js";
 import { HISTORY_INDEX, LISTS_INDEX, STATS_INDEX, STATUS_INDEX } from "../lambdas/store/schema.js";
+import type { FileAccess } from "./constructs/job-files.js";
 
 /** What a function may do to the table. */
 export type TableAccess = "none" | "read" | "read-write";
@@ -25,6 +26,10 @@ export type FunctionSpec = {
   readonly snsTopics?: boolean;
   /** Gets the stack's policy document (`POLICY_FILE`), when it has one. */
   readonly policy?: boolean;
+  /** Gets `EXPORT_BUCKET` and this access to the jobs' files (lib/constructs/job-files.ts). */
+  readonly files?: FileAccess;
+  /** Gets `JOBS_FUNCTION_NAME` and may invoke the `jobs` function (it starts jobs). */
+  readonly startsJobs?: boolean;
   readonly timeout?: Duration;
   readonly memorySize?: number;
 };
@@ -45,6 +50,10 @@ const INGEST_MEMORY_MB = 1024;
 export const SES_EVENTS_FUNCTION = "ses-events";
 /** The daily rollup of the reputation figures (an EventBridge schedule, not an HTTP route). */
 export const STATS_ROLLUP_FUNCTION = "stats-rollup";
+/** The runner of exports and list checks (invoked asynchronously by their routes, not an HTTP route). */
+export const JOBS_FUNCTION = "jobs";
+/** Lambda's longest run: a job of a million rows fits with room (docs/list-cleaning.md). */
+const JOBS_TIMEOUT = Duration.minutes(15);
 
 /**
  * Every function the service may deploy, by handler module name (`lambdas/handlers/<name>.ts`).
@@ -117,6 +126,33 @@ export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
     policy: true,
     timeout: Duration.seconds(STATS_ROLLUP_TIMEOUT_SECONDS),
   },
+  exports: {
+    description: "POST and GET /v1/exports: start, list and follow exports (files: presigned links)",
+    table: "read-write",
+    apiKey: true,
+    policy: true,
+    files: "read",
+    startsJobs: true,
+    timeout: HTTP_STORE_TIMEOUT,
+  },
+  "list-checks": {
+    description: "POST and GET /v1/list-checks: start, list and follow list cleaning (uploads, links)",
+    table: "read-write",
+    apiKey: true,
+    policy: true,
+    files: "read-write",
+    startsJobs: true,
+    timeout: HTTP_STORE_TIMEOUT,
+  },
+  [JOBS_FUNCTION]: {
+    description: "Runs exports and list checks: pages the indexes, streams files to S3 (async invocations)",
+    table: "read-write",
+    indexes: [LISTS_INDEX, STATUS_INDEX],
+    policy: true,
+    files: "read-write",
+    memorySize: 1024,
+    timeout: JOBS_TIMEOUT,
+  },
   keys: {
     description: "POST, GET and DELETE /v1/keys: a tenant's API keys (stored hashed)",
     table: "read-write",
@@ -149,9 +185,14 @@ export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
   },
 };
 
-/** The functions this stack deploys: every function HTTP_ROUTES names, then the SES consumer. */
+/** The functions this stack deploys: every function HTTP_ROUTES names, then the SES consumer, the rollup and the job runner. */
 export function deployedFunctions(): string[] {
-  const names = [...new Set<string>(Object.values(HTTP_ROUTES)), SES_EVENTS_FUNCTION, STATS_ROLLUP_FUNCTION];
+  const names = [
+    ...new Set<string>(Object.values(HTTP_ROUTES)),
+    SES_EVENTS_FUNCTION,
+    STATS_ROLLUP_FUNCTION,
+    JOBS_FUNCTION,
+  ];
   const unknown = names.filter((n) => !(n in FUNCTION_SPECS));
   if (unknown.length > 0) {
     throw new Error(`lib/functions.ts has no FUNCTION_SPECS entry for: ${unknown.join(", ")}`);

@@ -1,20 +1,24 @@
 import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
+import * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+import { EXPORT_BUCKET_ENV } from "../lambdas/files/client.js";
 import { SERVICE_NAME } from "../lambdas/handlers/names.js";
 import { HTTP_ROUTES } from "../lambdas/handlers/routes.js";
 import {
   API_KEY_SECRET_ARN_ENV,
   PROVIDER_SECRETS_SECRET_ARN_ENV,
 } from "../lambdas/handlers/secret-api-key.js";
+import { JOBS_FUNCTION_ENV } from "../lambdas/jobs/launcher.js";
 import { SNS_TOPIC_ARNS } from "../lambdas/providers/ses/subscription.js";
 import { INTERNAL_KEY_ENV } from "../lambdas/store/internal-key.js";
 import { Alarms } from "./constructs/alarms.js";
 import { ConsoleSite } from "./constructs/console-site.js";
 import { HttpApi } from "./constructs/http-api.js";
+import { JobFiles } from "./constructs/job-files.js";
 import { topicEncryptionKey } from "./constructs/secure-defaults.js";
 import { ServiceFunction } from "./constructs/service-function.js";
 import { ServiceSecrets } from "./constructs/service-secrets.js";
@@ -23,6 +27,7 @@ import { SuppressionTable } from "./constructs/suppression-table.js";
 import {
   deployedFunctions,
   FUNCTION_SPECS,
+  JOBS_FUNCTION,
   SES_EVENTS_FUNCTION,
   STATS_ROLLUP_FUNCTION,
 } from "./functions.js";
@@ -71,6 +76,8 @@ export class SuppressionStack extends Stack {
   readonly ses: SesIngestion;
   readonly alarms: Alarms;
   readonly secrets: ServiceSecrets;
+  /** The exports' and list checks' files. */
+  readonly jobFiles: JobFiles;
   /** The operator console; `undefined` when the stack is built with `console: false`. */
   readonly console: ConsoleSite | undefined;
 
@@ -85,6 +92,7 @@ export class SuppressionStack extends Stack {
     this.secrets = new ServiceSecrets(this, "Secrets");
     const topicKey = topicEncryptionKey(this, "TopicKey");
 
+    this.jobFiles = new JobFiles(this, "JobFiles");
     const functions: Record<string, ServiceFunction> = {};
     for (const name of deployedFunctions()) {
       const spec = FUNCTION_SPECS[name];
@@ -112,10 +120,30 @@ export class SuppressionStack extends Stack {
       if (spec.table === "read-write") this.table.grantReadWrite(fn.role, spec.indexes);
       if (spec.apiKey) this.secrets.apiKey.grantRead(fn.role);
       if (spec.providerSecrets) this.secrets.providerSecrets.grantRead(fn.role);
+      if (spec.files) {
+        fn.function.addEnvironment(EXPORT_BUCKET_ENV, this.jobFiles.bucket.bucketName);
+        this.jobFiles.grant(fn.role, spec.files);
+      }
       Validations.of(fn.function).acknowledge({ id: "AwsSolutions-L1", reason: L1_REASON });
       functions[name] = fn;
     }
     this.functions = functions;
+
+    // The routes that start jobs invoke the runner asynchronously (lambdas/jobs/launcher.ts).
+    const jobs = functions[JOBS_FUNCTION];
+    if (!jobs) throw new Error(`the ${JOBS_FUNCTION} function is missing`);
+    for (const [name, fn] of Object.entries(functions)) {
+      if (!FUNCTION_SPECS[name]?.startsJobs) continue;
+      fn.function.addEnvironment(JOBS_FUNCTION_ENV, jobs.function.functionName);
+      // The function itself, not `grantInvoke`'s `:*` too: the routes invoke its unqualified name.
+      iam.Grant.addToPrincipal({
+        grantee: fn.role,
+        actions: ["lambda:InvokeFunction"],
+        resourceArns: [jobs.function.functionArn],
+      });
+    }
+    // A run that fails records it on the job; Lambda's own retries would only repeat a crash.
+    jobs.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.hours(1) });
 
     const sesEvents = functions[SES_EVENTS_FUNCTION];
     if (!sesEvents) throw new Error(`the ${SES_EVENTS_FUNCTION} function is missing`);
@@ -189,6 +217,10 @@ export class SuppressionStack extends Stack {
     });
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn });
     new CfnOutput(this, "TableName", { value: this.table.table.tableName });
+    new CfnOutput(this, "JobFilesBucket", {
+      value: this.jobFiles.bucket.bucketName,
+      description: "Exports and list checks' files (each deleted 7 days after it was written)",
+    });
     new CfnOutput(this, "ApiKeySecretArn", {
       value: this.secrets.apiKey.secretArn,
       description: "aws secretsmanager get-secret-value --secret-id <this> for the bearer key",

@@ -24,7 +24,10 @@ type Query = Readonly<Record<string, string | number | undefined | null>>;
 
 export type RequestOptions = {
   readonly query?: Query;
+  /** A JSON body. */
   readonly body?: unknown;
+  /** A body sent as it is, with its content type (a list to clean, `text/csv`); not with `body`. */
+  readonly upload?: { readonly type: string; readonly data: Blob | string };
   readonly signal?: AbortSignal;
 };
 
@@ -62,13 +65,20 @@ export async function call<T>(
     accept: "application/json",
   };
   if (credentials.tenant) headers["x-tenant"] = credentials.tenant;
-  if (options.body !== undefined) headers["content-type"] = "application/json";
+  let body: BodyInit | undefined;
+  if (options.upload !== undefined) {
+    headers["content-type"] = options.upload.type;
+    body = options.upload.data;
+  } else if (options.body !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(options.body);
+  }
   let response: Response;
   try {
     response = await fetch(withQuery(path, options.query), {
       method,
       headers,
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(body !== undefined ? { body } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       credentials: "omit",
       cache: "no-store",
@@ -78,21 +88,21 @@ export async function call<T>(
     throw new ApiError(0, error instanceof Error ? error.message : String(error));
   }
   const text = await response.text();
-  let body: unknown = null;
+  let answer: unknown = null;
   if (text !== "") {
     try {
-      body = JSON.parse(text);
+      answer = JSON.parse(text);
     } catch {
-      body = null;
+      answer = null;
     }
   }
   if (!response.ok) {
-    const problem = isProblem(body) ? body : null;
+    const problem = isProblem(answer) ? answer : null;
     throw new ApiError(
       response.status,
       problem?.detail ?? `${response.status} ${response.statusText}`,
       problem,
     );
   }
-  return body as T;
+  return answer as T;
 }

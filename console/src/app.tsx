@@ -1,5 +1,6 @@
 /**
- * The console: sign-in until there is a session, then the three pages (address, lists, status)
+ * The console: sign-in until there is a session, then its pages (address, lists, status, exports,
+ * list cleaning, rates)
  * under one header with the navigation, the language switch and sign-out.
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
@@ -9,8 +10,11 @@ import { useRoute } from "./navigation.js";
 import { hrefOf, type Route } from "./router.js";
 import { clearSession, loadLang, loadSession, type Session, saveLang, saveSession } from "./session.js";
 import { AddressPage } from "./views/address-page.js";
+import { ExportsPage } from "./views/exports-page.js";
+import { ListChecksPage } from "./views/list-checks-page.js";
 import { ListsPage } from "./views/lists-page.js";
 import { SignIn } from "./views/sign-in.js";
+import { StatsPage } from "./views/stats-page.js";
 import { StatusPage } from "./views/status-page.js";
 
 const LANGUAGE_NAMES: Record<Lang, string> = { en: "English", zh: "中文" };
@@ -85,6 +89,9 @@ export function App() {
     ["address", hrefOf({ page: "address", address: null }), t.navAddress],
     ["lists", hrefOf({ page: "lists", kind: "bounces", query: new URLSearchParams() }), t.navLists],
     ["status", hrefOf({ page: "status", query: new URLSearchParams() }), t.navStatus],
+    ["exports", hrefOf({ page: "exports", query: new URLSearchParams() }), t.navExports],
+    ["list-checks", hrefOf({ page: "list-checks", query: new URLSearchParams() }), t.navListChecks],
+    ["stats", hrefOf({ page: "stats", query: new URLSearchParams() }), t.navStats],
   ];
   return (
     <AppContext.Provider value={state}>
@@ -118,6 +125,9 @@ export function App() {
         {route.page === "address" ? <AddressPage address={route.address} /> : null}
         {route.page === "lists" ? <ListsPage kind={route.kind} query={route.query} /> : null}
         {route.page === "status" ? <StatusPage query={route.query} /> : null}
+        {route.page === "exports" ? <ExportsPage query={route.query} /> : null}
+        {route.page === "list-checks" ? <ListChecksPage query={route.query} /> : null}
+        {route.page === "stats" ? <StatsPage query={route.query} /> : null}
       </main>
     </AppContext.Provider>
   );

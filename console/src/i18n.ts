@@ -4,8 +4,10 @@
  * classifier and the API use; this file holds only the console's words. `zh` is typed by `en`, so a
  * label missing in either language does not compile.
  */
+import type { ExportKind } from "../../lambdas/contract/exports.js";
 import type { HistoryEntry } from "../../lambdas/contract/history.js";
 import type { DecisionView } from "../../lambdas/contract/ingestion.js";
+import type { JobStatus } from "../../lambdas/contract/jobs.js";
 import type { Cause } from "../../lambdas/core/ledger/types.js";
 import {
   EVENT_TYPES,
@@ -31,6 +33,9 @@ const en = {
   navAddress: "Address",
   navLists: "Lists",
   navStatus: "Status",
+  navExports: "Exports",
+  navListChecks: "List cleaning",
+  navStats: "Rates",
   signOut: "Sign out",
   tenant: "Tenant",
   maskedBanner: "Addresses are masked: this key has no pii scope.",
@@ -170,6 +175,100 @@ const en = {
   unavailable: "The service is unavailable; try again in a moment.",
   working: "Working…",
   done: "Done.",
+
+  colStatus: "Status",
+  colProgress: "Progress",
+  colCreated: "Created",
+  colStarted: "Started",
+  colFinished: "Finished",
+  colRows: "Rows",
+  colFile: "File",
+  colFiles: "Files",
+  progressLabel: "Progress",
+  progressSoFar: (p: { done: string }) => `${p.done} rows so far`,
+  progressOf: (p: { done: string; rows: string }) => `${p.done} of ${p.rows} rows`,
+  download: "Download",
+  linkUntil: (p: { date: string }) => `link valid until ${p.date}`,
+  expired: "Expired: the file is gone.",
+  attempts: (p: { n: number }) => `attempt ${p.n}`,
+  retried: "Started again.",
+  polling: "Updates by itself while a job runs.",
+
+  exportsTitle: "Exports",
+  exportsIntro:
+    "Take the suppression list or the status view's events out as a file. Each export runs as a job in the background; its file and link are kept for days after it finishes (until the date shown).",
+  exportStartTitle: "Start an export",
+  exportKind: "What",
+  exportFormat: "Format",
+  exportStart: "Start the export",
+  exportStarted: "Export started: it is at the top of the list.",
+  exportTasks: "Export tasks",
+  exportThisList: "Export this list",
+  exportTheseEvents: "Export these events",
+  exportHintFilters:
+    "Everything, unfiltered. To export a filtered list, use Export on the Lists or Status page.",
+  colWhat: "What",
+  colFormat: "Format",
+  colFilters: "Filters",
+  noFilters: "none",
+  maskedFile: "masked",
+
+  listChecksTitle: "List cleaning",
+  listChecksIntro:
+    "Check a whole mailing list against the suppressions of every provider before a campaign: a CSV with an email column, or one address per line. The job writes the rows to keep and the rows to drop, with the cause of each.",
+  listCheckFile: "List (CSV, or one address per line)",
+  listCheckScope: "Scope (optional: the mail stream the list is for)",
+  listCheckColumn: "Address column (optional: found by its header otherwise)",
+  listCheckStart: "Clean the list",
+  listCheckTooLarge: (p: { size: string; max: string }) =>
+    `This file is ${p.size}; the console sends lists of up to ${p.max}. Clean it from a terminal instead:`,
+  listCheckStarted: "Cleaning started.",
+  listCheckTitle: (p: { date: string }) => `List check of ${p.date}`,
+  summaryTitle: "Summary",
+  sumRows: "Rows read",
+  sumKept: "Kept",
+  sumDropped: "Dropped",
+  sumInvalid: "Invalid syntax",
+  sumDuplicates: "Duplicates within the list",
+  sumSuppressed: "Suppressed",
+  byCauseTitle: "Dropped, by cause",
+  byReasonTitle: "Dropped, by reason",
+  colCount: "Count",
+  keepFile: "Rows to keep",
+  dropFile: "Rows to drop, with cause and reason",
+  earlierChecks: "Earlier checks",
+  colKept: "Kept",
+  colDropped: "Dropped",
+  open: "Open",
+  allScopes: "all mail",
+
+  statsTitle: "Bounce and complaint rates",
+  statsIntro:
+    "Rates are over deliveries plus bounces (deliveries + soft bounces + hard bounces), per UTC day on which the service first received each event; keep bounces under the bounce line and complaints under the complaint line before an ESP or a mailbox provider acts.",
+  statsWindowHint: (p: { max: number; days: number }) =>
+    `Days in UTC, both ends included; up to ${p.max} days, the last ${p.days} when none are given.`,
+  statsWindow: (p: { from: string; to: string }) => `${p.from} to ${p.to}`,
+  statsIncomplete:
+    "Not complete: the service could not count the whole window at once, so some days are missing. The page asks again by itself a few times; the days counted are kept.",
+  askAgain: "Ask again",
+  bounceChartTitle: "Bounce rate per day",
+  complaintChartTitle: "Complaint rate per day",
+  chartAlternative: "The table of days below has the same figures.",
+  seriesBounceRate: "Bounce rate",
+  seriesComplaintRate: "Complaint rate",
+  lineAt: (p: { rate: string }) => `${p.rate} line`,
+  overLine: (p: { rate: string }) => `over the ${p.rate} line`,
+  daysTitle: "Per day",
+  daysOver: (p: { bounce: number; complaint: number }) =>
+    `Days over a line: ${p.bounce} over the bounce line, ${p.complaint} over the complaint line.`,
+  byProviderTitle: "By provider",
+  byTagTitle: "By tag",
+  otherTags: "other tags",
+  colDay: "Day",
+  colBounceRate: "Bounce rate",
+  colComplaintRate: "Complaint rate",
+  colTag: "Tag",
+  noEvents: "No events in this window.",
 } as const;
 
 export type Messages = {
@@ -183,6 +282,9 @@ const zh: Messages = {
   navAddress: "地址",
   navLists: "列表",
   navStatus: "状态",
+  navExports: "导出",
+  navListChecks: "清洗列表",
+  navStats: "信誉指标",
   signOut: "退出",
   tenant: "租户",
   maskedBanner: "地址已隐去部分内容：此密钥没有 pii 权限。",
@@ -319,6 +421,96 @@ const zh: Messages = {
   unavailable: "服务暂时不可用，请稍后重试。",
   working: "处理中…",
   done: "完成。",
+
+  colStatus: "状态",
+  colProgress: "进度",
+  colCreated: "创建时间",
+  colStarted: "开始时间",
+  colFinished: "完成时间",
+  colRows: "行数",
+  colFile: "文件",
+  colFiles: "文件",
+  progressLabel: "进度",
+  progressSoFar: (p) => `已处理 ${p.done} 行`,
+  progressOf: (p) => `已处理 ${p.done} / ${p.rows} 行`,
+  download: "下载",
+  linkUntil: (p) => `链接有效期至 ${p.date}`,
+  expired: "已过期：文件已删除。",
+  attempts: (p) => `第 ${p.n} 次运行`,
+  retried: "已重新开始。",
+  polling: "任务运行时自动刷新。",
+
+  exportsTitle: "导出",
+  exportsIntro:
+    "将抑制列表或状态页的事件导出为文件。每次导出都在后台作为任务运行；文件和链接在任务完成后保留若干天（至所示日期）。",
+  exportStartTitle: "新建导出",
+  exportKind: "内容",
+  exportFormat: "格式",
+  exportStart: "开始导出",
+  exportStarted: "导出已开始：见列表第一行。",
+  exportTasks: "导出任务",
+  exportThisList: "导出此列表",
+  exportTheseEvents: "导出这些事件",
+  exportHintFilters: "导出全部，不加筛选。要导出筛选后的列表，请在“列表”或“状态”页点击导出。",
+  colWhat: "内容",
+  colFormat: "格式",
+  colFilters: "筛选条件",
+  noFilters: "无",
+  maskedFile: "地址已隐去",
+
+  listChecksTitle: "清洗列表",
+  listChecksIntro:
+    "在发送营销邮件前，用所有服务商的抑制记录检查整个邮件列表：带 email 列的 CSV，或每行一个地址。任务会写出应保留的行和应剔除的行（附原因）。",
+  listCheckFile: "列表（CSV，或每行一个地址）",
+  listCheckScope: "范围（可选：列表所属的邮件类别）",
+  listCheckColumn: "地址列名（可选：默认按表头识别）",
+  listCheckStart: "开始清洗",
+  listCheckTooLarge: (p) => `此文件大小为 ${p.size}；控制台最多发送 ${p.max} 的列表。请改在终端中清洗：`,
+  listCheckStarted: "清洗已开始。",
+  listCheckTitle: (p) => `${p.date} 的列表清洗`,
+  summaryTitle: "汇总",
+  sumRows: "读取行数",
+  sumKept: "保留",
+  sumDropped: "剔除",
+  sumInvalid: "格式无效",
+  sumDuplicates: "列表内重复",
+  sumSuppressed: "已抑制",
+  byCauseTitle: "剔除原因类别",
+  byReasonTitle: "剔除原因明细",
+  colCount: "数量",
+  keepFile: "保留的行",
+  dropFile: "剔除的行（附原因类别和原因）",
+  earlierChecks: "以往的清洗",
+  colKept: "保留",
+  colDropped: "剔除",
+  open: "查看",
+  allScopes: "所有邮件",
+
+  statsTitle: "退信率与投诉率",
+  statsIntro:
+    "比率的分母为送达加退信（送达 + 软退信 + 硬退信），按服务首次收到每个事件的 UTC 日期统计；在发信服务商或邮箱服务商采取措施之前，让退信率低于退信警戒线，投诉率低于投诉警戒线。",
+  statsWindowHint: (p) => `按 UTC 日期，含首尾两天；最多 ${p.max} 天，未指定时为最近 ${p.days} 天。`,
+  statsWindow: (p) => `${p.from} 至 ${p.to}`,
+  statsIncomplete:
+    "统计不完整：服务无法一次统计整个时间窗口，部分日期缺失。页面会自动再查询几次，已统计的日期会保留。",
+  askAgain: "再次查询",
+  bounceChartTitle: "每日退信率",
+  complaintChartTitle: "每日投诉率",
+  chartAlternative: "下方的每日表格列出了相同的数据。",
+  seriesBounceRate: "退信率",
+  seriesComplaintRate: "投诉率",
+  lineAt: (p) => `${p.rate} 警戒线`,
+  overLine: (p) => `超过 ${p.rate} 警戒线`,
+  daysTitle: "每日",
+  daysOver: (p) => `超过警戒线的天数：退信率 ${p.bounce} 天，投诉率 ${p.complaint} 天。`,
+  byProviderTitle: "按服务商",
+  byTagTitle: "按标签",
+  otherTags: "其他标签",
+  colDay: "日期",
+  colBounceRate: "退信率",
+  colComplaintRate: "投诉率",
+  colTag: "标签",
+  noEvents: "此时间窗口内没有事件。",
 };
 
 export const MESSAGES: Readonly<Record<Lang, Messages>> = { en, zh };
@@ -359,6 +551,28 @@ export const ADMIN_ACTION_LABELS: Readonly<Record<AdminAction, Label>> = {
   disallow: { en: "Taken off the allowlist", zh: "移出白名单" },
 };
 
+/** A job's states (exports, list checks). */
+export const JOB_STATUS_LABELS: Readonly<Record<JobStatus, Label>> = {
+  awaiting_upload: { en: "Awaiting its upload", zh: "等待上传" },
+  queued: { en: "Queued", zh: "排队中" },
+  running: { en: "Running", zh: "进行中" },
+  succeeded: { en: "Done", zh: "已完成" },
+  failed: { en: "Failed", zh: "失败" },
+};
+
+/** What an export writes. */
+export const EXPORT_KIND_LABELS: Readonly<Record<ExportKind, Label>> = {
+  suppressions: { en: "Suppression list", zh: "抑制列表" },
+  events: { en: "Events (status view)", zh: "事件（状态页）" },
+};
+
+/** Why a list check dropped a row: a suppression's cause, or the list's own faults. */
+export const DROP_CAUSE_LABELS: Readonly<Record<Cause | "invalid_syntax" | "duplicate", Label>> = {
+  ...CAUSE_LABELS,
+  invalid_syntax: { en: "Invalid syntax", zh: "格式无效" },
+  duplicate: { en: "Duplicate within the list", zh: "列表内重复" },
+};
+
 /** The label of an event type. */
 export const typeLabel = (type: EventType, lang: Lang): string => EVENT_TYPES[type][lang];
 
@@ -375,6 +589,44 @@ export function reasonLabel(reason: string | null, lang: Lang): string | null {
   if (reason === null) return null;
   if (reason === "manual") return CAUSE_LABELS.manual[lang];
   return (REASONS as Record<string, { label: Label }>)[reason]?.label[lang] ?? reason;
+}
+
+/**
+ * The address problems and row reasons a list check gives a row it drops for itself (the API's
+ * words: lambdas/core/address.ts, `ROW_REASONS` in lambdas/core/list-cleaning.ts), in Chinese; one
+ * not here is shown as the API wrote it.
+ */
+const ROW_REASONS_ZH: Readonly<Record<string, string>> = {
+  "not an email address": "不是电子邮件地址",
+  "empty address": "地址为空",
+  "address too long": "地址过长",
+  "local part length": "用户名部分长度无效",
+  "address literals are not accepted": "不接受 IP 地址形式的域名",
+  "domain is not a valid host name": "域名不是有效的主机名",
+  "malformed CSV row (a quote that never closes)": "CSV 行格式错误（引号未闭合）",
+  "row longer than 65,536 characters": "行长度超过 65,536 个字符",
+  "empty row": "空行",
+  "no value in the address column": "地址列为空",
+  "same address as an earlier row": "与前面某行地址相同",
+};
+
+/**
+ * The label of a list check's drop reason (the keys of `summary.byReason`, the drop file's
+ * `reason`): a suppression's fine reason, else its subtype, else its cause (`complaint`,
+ * `unsubscribe`, `manual`); or what is wrong with the row itself.
+ *
+ * @example
+ * dropReasonLabel("complaint", "en"); // "Complaint"
+ * dropReasonLabel("same address as an earlier row", "zh"); // "与前面某行地址相同"
+ */
+export function dropReasonLabel(reason: string, lang: Lang): string {
+  const fine = (REASONS as Readonly<Record<string, { label: Label }>>)[reason];
+  if (fine !== undefined && Object.hasOwn(REASONS, reason)) return fine.label[lang];
+  if (Object.hasOwn(CAUSE_LABELS, reason)) return CAUSE_LABELS[reason as Cause][lang];
+  for (const table of [INVALID_SUBTYPES, SOFT_BOUNCE_SUBTYPES] as Readonly<Record<string, Label>>[]) {
+    if (Object.hasOwn(table, reason)) return table[reason]?.[lang] ?? reason;
+  }
+  return lang === "zh" ? (ROW_REASONS_ZH[reason] ?? reason) : reason;
 }
 
 /** The label of an unsubscribe reason the recipient chose. */

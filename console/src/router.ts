@@ -9,7 +9,11 @@ export type ListKind = (typeof LIST_KINDS)[number];
 export type Route =
   | { readonly page: "address"; readonly address: string | null }
   | { readonly page: "lists"; readonly kind: ListKind; readonly query: URLSearchParams }
-  | { readonly page: "status"; readonly query: URLSearchParams };
+  | { readonly page: QueryPage; readonly query: URLSearchParams };
+
+/** The pages whose whole state is a query string (`#/stats?from=2026-11-01`): filters, not paths. */
+export const QUERY_PAGES = ["status", "exports", "list-checks", "stats"] as const;
+export type QueryPage = (typeof QUERY_PAGES)[number];
 
 function decode(text: string): string {
   try {
@@ -34,7 +38,8 @@ export function parseHash(hash: string): Route {
       : "bounces";
     return { page: "lists", kind, query };
   }
-  if (head === "status") return { page: "status", query };
+  const queryPage = QUERY_PAGES.find((page) => page === head);
+  if (queryPage !== undefined) return { page: queryPage, query };
   const address = rest.length > 0 ? decode(rest.join("/")) : null;
   return { page: "address", address: address?.trim() ? address : null };
 }
@@ -45,6 +50,6 @@ export function hrefOf(route: Route): string {
     return route.address ? `#/address/${encodeURIComponent(route.address)}` : "#/address";
   }
   const search = route.query.toString();
-  const path = route.page === "lists" ? `#/lists/${route.kind}` : "#/status";
+  const path = route.page === "lists" ? `#/lists/${route.kind}` : `#/${route.page}`;
   return search === "" ? path : `${path}?${search}`;
 }

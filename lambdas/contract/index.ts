@@ -1,16 +1,19 @@
 /**
  * The HTTP contract (design.md §5.3) as zod schemas: what docs/openapi.json is generated from
  * (`npm run openapi`) and what the tests parse real answers with. Classic zod: only the admin,
- * history, lists and status functions parse their requests with these schemas at run time; the other handlers and the
+ * history, lists, status, stats, exports, list-checks and jobs functions parse their requests with these schemas at run time; the other handlers and the
  * store take their types from here with `import type`. The check function's own parser is
  * check-request.ts (zod/mini).
  */
 import * as admin from "./admin.js";
 import * as allowlist from "./allowlist.js";
 import * as check from "./check.js";
+import * as exportsContract from "./exports.js";
 import * as history from "./history.js";
 import * as ingestion from "./ingestion.js";
+import * as jobs from "./jobs.js";
 import * as keys from "./keys.js";
+import * as listChecks from "./list-checks.js";
 import * as lists from "./lists.js";
 import * as problem from "./problem.js";
 import * as stats from "./stats.js";
@@ -22,9 +25,12 @@ export * from "./admin.js";
 export * from "./allowlist.js";
 export * from "./check.js";
 export * from "./check-request.js";
+export * from "./exports.js";
 export * from "./history.js";
 export * from "./ingestion.js";
+export * from "./jobs.js";
 export * from "./keys.js";
+export * from "./list-checks.js";
 export * from "./lists.js";
 export * from "./problem.js";
 export * from "./stats.js";
@@ -77,6 +83,24 @@ export const COMPONENTS = {
   StatsCounts: stats.StatsCounts,
   StatsRow: stats.StatsRow,
   Stats: stats.Stats,
+  JobStatus: jobs.JobStatus,
+  JobId: jobs.JobId,
+  JobProgress: jobs.JobProgress,
+  ExportKind: exportsContract.ExportKind,
+  ExportFormat: exportsContract.ExportFormat,
+  SuppressionsExportFilters: exportsContract.SuppressionsExportFilters,
+  EventsExportFilters: exportsContract.EventsExportFilters,
+  ExportRequest: exportsContract.ExportRequest,
+  ExportJob: exportsContract.ExportJob,
+  ExportPage: exportsContract.ExportPage,
+  ListCheckColumn: listChecks.ListCheckColumn,
+  ListCheckStartRequest: listChecks.ListCheckStartRequest,
+  ListCheckUpload: listChecks.ListCheckUpload,
+  ListCheckFiles: listChecks.ListCheckFiles,
+  DropCause: listChecks.DropCause,
+  ListCheckSummary: listChecks.ListCheckSummary,
+  ListCheckJob: listChecks.ListCheckJob,
+  ListCheckPage: listChecks.ListCheckPage,
   Smtp: taxonomy.Smtp,
   EventView: ingestion.EventView,
   DecisionView: ingestion.DecisionView,

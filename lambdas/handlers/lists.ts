@@ -4,72 +4,13 @@
  * unsubscribe and manual lists are this route with a filter.
  */
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import {
-  LIST_PAGE_DEFAULT,
-  type ListEntry,
-  type ListedCause,
-  type ListPage,
-  ListQuery,
-} from "../contract/lists.js";
-import { canonicalizeAddress, canonicalizeSubject } from "../core/address.js";
-import { InputError } from "../core/errors.js";
-import type { LiveCause } from "../core/ledger/index.js";
-import { fromEpochSeconds, toEpochSeconds } from "../core/ledger/time.js";
+import { LIST_PAGE_DEFAULT, type ListPage, ListQuery } from "../contract/lists.js";
 import { parseAt } from "../providers/shared/validate.js";
-import { type ListedEntry, listsStore, type SubjectFilter } from "../store/lists.js";
+import { listsStore } from "../store/lists.js";
 import { type HttpResponse, json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
+import { listEntry, listFilters } from "./list-view.js";
 import { type RuntimeDeps, readOnlyDeps } from "./runtime.js";
-
-/** One live cause as listed (as the single-address lookup shows its entries). */
-function causeView(c: LiveCause): ListedCause {
-  return {
-    cause: c.cause,
-    reason: c.state.verdict,
-    rule: c.state.rule,
-    source: c.state.source,
-    since: c.state.since,
-    lastAt: c.state.lastAt,
-    expiresAt: c.state.expiresAt === null ? null : fromEpochSeconds(c.state.expiresAt),
-    eventId: c.state.eventId,
-    unsubscribeReason: c.state.unsubscribeReason ?? null,
-    note: c.state.note ?? null,
-  };
-}
-
-/** One listed entry as the API shows it: its strongest matching cause on top, then every live cause. */
-export function listEntry(entry: ListedEntry): ListEntry {
-  const top = entry.top.state;
-  return {
-    subjectKind: entry.subjectKind,
-    subject: entry.subject,
-    scope: entry.scope,
-    cause: entry.top.cause,
-    reason: top.verdict,
-    since: top.since,
-    expiresAt: top.expiresAt === null ? null : fromEpochSeconds(top.expiresAt),
-    source: top.source,
-    causes: entry.causes.map(causeView),
-  };
-}
-
-/**
- * `q`: `@domain` (every entry of that domain, the domain's own included), or the start of an
- * address, compared with canonical addresses (lower case; a whole address is canonicalized).
- */
-function subjectFilter(q: string): SubjectFilter {
-  if (q.startsWith("@")) {
-    const parsed = canonicalizeSubject(q);
-    if (!parsed.ok || parsed.subject.kind !== "domain") {
-      throw new InputError("`q` names no valid `@domain`.", [
-        { path: "q", message: parsed.ok ? "not a domain" : parsed.problem },
-      ]);
-    }
-    return { kind: "domain", value: parsed.subject.value };
-  }
-  const whole = q.includes("@") ? canonicalizeAddress(q) : undefined;
-  return { kind: "prefix", value: whole?.ok ? whole.address : q.normalize("NFC").toLowerCase() };
-}
 
 /**
  * The list answer for `event` in `tenant`: the route's whole logic, apart from authentication.
@@ -82,26 +23,11 @@ export async function listSuppressions(
   tenant: string,
 ): Promise<HttpResponse> {
   const query = parseAt(ListQuery, event.queryStringParameters ?? {}, [], "Not a valid list query.");
-  const since = query.since === undefined ? undefined : toEpochSeconds(query.since);
-  const until = query.until === undefined ? undefined : toEpochSeconds(query.until);
-  if (since !== undefined && until !== undefined && since > until) {
-    throw new InputError("`since` is after `until`.", [
-      { path: "since", message: `${query.since} > ${query.until}` },
-    ]);
-  }
-  const source = query.source === "manual" ? "admin" : query.source;
   const now = Math.floor(deps.now().getTime() / 1000);
   const page = await listsStore(deps.store()).entries(
     {
-      tenant,
+      ...listFilters(query, tenant),
       limit: query.limit ?? LIST_PAGE_DEFAULT,
-      ...(query.cause === undefined ? {} : { cause: query.cause }),
-      ...(query.reason === undefined ? {} : { reason: query.reason }),
-      ...(source === undefined ? {} : { source }),
-      ...(query.scope === undefined ? {} : { scope: query.scope }),
-      ...(since === undefined ? {} : { since }),
-      ...(until === undefined ? {} : { until }),
-      ...(query.q === undefined ? {} : { subject: subjectFilter(query.q) }),
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
     },
     now,

@@ -24,6 +24,17 @@ const SCOPE_OF = {
   "GET /v1/events": "admin",
   "GET /v1/event-counts": "admin",
   "GET /v1/stats": "admin",
+  // An export holds the whole list (masked without `pii`), as the list routes do.
+  "POST /v1/exports": "admin",
+  "GET /v1/exports": "admin",
+  "GET /v1/exports/{id}": "admin",
+  "POST /v1/exports/{id}/retry": "admin",
+  // Cleaning a list is the sender's check, in bulk; operators run it from the console.
+  "POST /v1/list-checks": ["check", "admin"],
+  "GET /v1/list-checks": ["check", "admin"],
+  "GET /v1/list-checks/{id}": ["check", "admin"],
+  "POST /v1/list-checks/{id}/start": ["check", "admin"],
+  "POST /v1/list-checks/{id}/retry": ["check", "admin"],
   "GET /v1/allowlist": "admin",
   "GET /v1/allowlist/{address}": "admin",
   "PUT /v1/allowlist/{address}": "admin",

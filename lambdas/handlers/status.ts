@@ -25,43 +25,13 @@ import { type HttpResponse, json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
 import type { RouteKey } from "./routes.js";
 import { type RuntimeDeps, readOnlyDeps } from "./runtime.js";
+import { type StatusWindow, statusFilters, statusWindow } from "./status-window.js";
 
 /** The counts' route key (routes.ts): the function serves the list on every other. */
 export const EVENT_COUNTS_ROUTE = "GET /v1/event-counts" satisfies RouteKey;
 
-/** A window of the status view, in epoch seconds, and the clock it was read with. */
-type Window = { readonly from: number; readonly to: number; readonly now: number };
-
-/**
- * The window both routes read: `to` defaults to now, `from` to 7 days before `to`; a reversed
- * window (a `from` in the future with `to` left to now, say) or one over 30 days is refused.
- *
- * @throws InputError (400) naming `from`
- */
-function windowOf(deps: RuntimeDeps, query: { readonly from?: string; readonly to?: string }): Window {
-  const now = Math.floor(deps.now().getTime() / 1000);
-  const to = query.to === undefined ? now : toEpochSeconds(query.to);
-  const from =
-    query.from === undefined ? to - STATUS_WINDOW_DEFAULT_DAYS * DAY_SECONDS : toEpochSeconds(query.from);
-  if (from > to) {
-    throw new InputError("`from` is after `to`.", [
-      { path: "from", message: `${fromEpochSeconds(from)} > ${fromEpochSeconds(to)}` },
-    ]);
-  }
-  if (to - from > STATUS_WINDOW_MAX_DAYS * DAY_SECONDS) {
-    throw new InputError(
-      `The window is longer than ${STATUS_WINDOW_MAX_DAYS} days: narrow \`from\` and \`to\`.`,
-      [{ path: "from", message: `more than ${STATUS_WINDOW_MAX_DAYS} days before \`to\`` }],
-    );
-  }
-  return { from, to, now };
-}
-
-/** The provider and tag filters as the store takes them (both routes). */
-const filtersOf = (query: { readonly provider?: StatusQuery["provider"]; readonly tag?: string }) => ({
-  ...(query.provider === undefined ? {} : { provider: query.provider }),
-  ...(query.tag === undefined ? {} : { tag: query.tag }),
-});
+const windowOf = (deps: RuntimeDeps, query: { readonly from?: string; readonly to?: string }): StatusWindow =>
+  statusWindow(query, Math.floor(deps.now().getTime() / 1000));
 
 /**
  * The status-view answer for `event` in `tenant`: the route's whole logic, apart from
@@ -83,7 +53,7 @@ export async function statusView(
       to,
       limit: query.limit ?? STATUS_PAGE_DEFAULT,
       ...(query.type === undefined ? {} : { type: query.type }),
-      ...filtersOf(query),
+      ...statusFilters(query),
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
     },
     now,
@@ -115,7 +85,7 @@ export async function eventCountsView(
   );
   const { from, to, now } = windowOf(deps, query);
   const counted = await statusCountsStore(deps.store()).counts(
-    { tenant, from, to, ...filtersOf(query) },
+    { tenant, from, to, ...statusFilters(query) },
     now,
   );
   const answer: EventCounts = {

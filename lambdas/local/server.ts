@@ -5,11 +5,20 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { Context } from "aws-lambda";
+import { JOB_FILE_DAYS } from "../contract/jobs.js";
 import { DEFAULT_TENANT } from "../core/access.js";
 import { PolicyError } from "../core/policy/index.js";
+import {
+  createFileStore,
+  createS3Client,
+  DEFAULT_LOCAL_BUCKET,
+  S3RVER_CREDENTIALS,
+  s3OptionsFromEnv,
+} from "../files/index.js";
 import { createAdminHandler } from "../handlers/admin.js";
 import { createAllowlistHandler } from "../handlers/allowlist.js";
 import { createCheckHandler } from "../handlers/check.js";
+import { createExportsHandler } from "../handlers/exports.js";
 import { createHealthHandler, unmatched } from "../handlers/health.js";
 import { createHistoryHandler } from "../handlers/history.js";
 import { createAuthenticator } from "../handlers/http/authenticate.js";
@@ -20,6 +29,7 @@ import { type HttpHandler, httpRoute } from "../handlers/http/route.js";
 import { createRouter } from "../handlers/http/router.js";
 import { createImportHandler } from "../handlers/import.js";
 import { createKeysHandler } from "../handlers/keys.js";
+import { createListChecksHandler } from "../handlers/list-checks.js";
 import { createListsHandler } from "../handlers/lists.js";
 import { serviceLogger } from "../handlers/log-safety.js";
 import { getPolicy } from "../handlers/policy-source.js";
@@ -30,6 +40,10 @@ import { createStatsHandler } from "../handlers/stats.js";
 import { createStatusHandler } from "../handlers/status.js";
 import { createSuppressionsHandler } from "../handlers/suppressions.js";
 import { createWebhookHandler, type WebhookOptions } from "../handlers/webhook.js";
+import { inProcessLauncher } from "../jobs/launcher.js";
+import { runJob } from "../jobs/run-job.js";
+import { JOB_RUNNERS } from "../jobs/runners.js";
+import type { JobServices } from "../jobs/services.js";
 import { PROVIDER_SECRET_NAMES, PROVIDER_SETTING_NAMES } from "../providers/registry.js";
 import { httpFunctionTimeoutSeconds } from "../store/budget.js";
 import {
@@ -43,6 +57,7 @@ import { statsStore } from "../store/stats.js";
 import { toApiGatewayEvent } from "./api-gateway-event.js";
 import { createConsoleFiles } from "./console-files.js";
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from "./embedded-dynamodb.js";
+import { type EmbeddedS3, startEmbeddedS3 } from "./embedded-s3.js";
 import { openApiDocument } from "./openapi.js";
 
 export type LocalServerOptions = {
@@ -71,6 +86,10 @@ export type LocalServerOptions = {
   readonly startupTimeoutMs?: number;
   /** Test seams of `POST /webhooks/{provider}` (certificate fetcher, subscription confirmer, topics). */
   readonly webhookOptions?: WebhookOptions;
+  /** Use this S3-compatible endpoint for the jobs' files instead of the embedded s3rver. */
+  readonly s3Endpoint?: string;
+  /** The jobs' bucket; default `DEFAULT_LOCAL_BUCKET` (created in the embedded s3rver). */
+  readonly bucket?: string;
 };
 
 export type LocalServer = {
@@ -79,6 +98,10 @@ export type LocalServer = {
   readonly apiKeyGenerated: boolean;
   /** Where the data lives: the embedded store's directory, `:memory:`, or the external endpoint. */
   readonly storage: string;
+  /** The S3 endpoint of the jobs' files (the embedded s3rver's, or `s3Endpoint`). */
+  readonly s3Endpoint: string;
+  /** Resolves once no job runs (the tests wait for their jobs with it). */
+  jobsIdle(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -116,6 +139,23 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     embedded = await startEmbeddedDynamoDb(dataDir === ":memory:" ? {} : { path: join(dataDir, "dynalite") });
     endpoint = embedded.endpoint;
   }
+  const bucket = options.bucket ?? DEFAULT_LOCAL_BUCKET;
+  let embeddedS3: EmbeddedS3 | undefined;
+  let s3Endpoint = options.s3Endpoint;
+  if (s3Endpoint === undefined) {
+    try {
+      embeddedS3 = await startEmbeddedS3({
+        bucket,
+        ...(dataDir === ":memory:" ? {} : { path: join(dataDir, "s3") }),
+      });
+    } catch (error) {
+      await embedded?.stop();
+      throw new LocalServerStartError(`the embedded S3 (s3rver) did not start: ${String(error)}`, {
+        cause: error,
+      });
+    }
+    s3Endpoint = embeddedS3.endpoint;
+  }
   const tableName = options.tableName ?? "suppressions";
   const raw = createDynamoDbClient({
     endpoint,
@@ -132,6 +172,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   } catch (error) {
     raw.destroy();
     await embedded?.stop();
+    await embeddedS3?.stop();
     throw error;
   }
   const policy = getPolicy();
@@ -156,6 +197,18 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     tenant: DEFAULT_TENANT,
     now: () => new Date(),
   };
+  // The jobs' files in s3rver (or `s3Endpoint`); the `jobs` function's runs in this process.
+  const s3 = createS3Client(
+    embeddedS3 === undefined
+      ? { ...s3OptionsFromEnv({ ...process.env, S3_ENDPOINT: s3Endpoint }), endpoint: s3Endpoint }
+      : { endpoint: s3Endpoint, credentials: S3RVER_CREDENTIALS },
+  );
+  const files = createFileStore({ client: s3, bucket });
+  const launch = inProcessLauncher(
+    (ref) => runJob(ref, { store, files, logger: deps.logger, runners: JOB_RUNNERS }),
+    deps.logger,
+  );
+  const jobServices: JobServices = { files: () => files, launch };
   const factories: Record<HttpFunction | LocalFunction, (d: RuntimeDeps) => HttpHandler> = {
     health: createHealthHandler,
     check: createCheckHandler,
@@ -166,6 +219,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     lists: createListsHandler,
     status: createStatusHandler,
     stats: createStatsHandler,
+    exports: (d) => createExportsHandler(d, jobServices),
+    "list-checks": (d) => createListChecksHandler(d, jobServices),
     import: createImportHandler,
     keys: createKeysHandler,
     webhook: (d) => createWebhookHandler(d, options.webhookOptions),
@@ -183,6 +238,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       .catch((error: unknown) => deps.logger.warn("stats rollup failed; the next run retries", { error }));
   }, 3_600_000);
   statsRollup.unref();
+  // The bucket's 7-day lifecycle rule, here: every hour, files older than JOB_FILE_DAYS go.
+  const fileSweep = setInterval(() => {
+    files
+      .sweep(JOB_FILE_DAYS * 86_400)
+      .catch((error: unknown) => deps.logger.warn("file sweep failed; the next run retries", { error }));
+  }, 3_600_000);
+  fileSweep.unref();
 
   const consoleFiles = createConsoleFiles();
   const server = createServer((req, res) => {
@@ -207,15 +269,21 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     apiKey,
     apiKeyGenerated: options.apiKey === undefined,
     storage: options.dynamodbEndpoint ?? (dataDir === ":memory:" ? ":memory:" : resolve(dataDir)),
+    s3Endpoint,
+    jobsIdle: () => launch.idle(),
     close: () => {
       closing ??= (async () => {
         clearInterval(statsRollup);
+        clearInterval(fileSweep);
         await new Promise<void>((closed) => {
           server.close(() => closed());
           server.closeIdleConnections();
         });
+        await launch.idle();
         raw.destroy();
+        s3.destroy();
         await embedded?.stop();
+        await embeddedS3?.stop();
       })();
       return closing;
     },
@@ -384,10 +452,13 @@ function positiveIntegerEnv<K extends keyof LocalServerOptions>(
 export const HELP = `Usage: npm start [-- --help]    (npm run dev: the same, restarted when a file changes)
 
 Runs the service on node:http as API Gateway + Lambda would, with the embedded store (dynalite,
-data in ./.data) or a DynamoDB-compatible endpoint, and the web console at /console/. Serves until SIGINT or SIGTERM. Takes no
+data in ./.data) or a DynamoDB-compatible endpoint, an embedded S3 (s3rver) for the exports' and
+list checks' files, the jobs in-process, and the web console at /console/. Serves until SIGINT or SIGTERM. Takes no
 arguments: it is configured by the environment (docs/operations.md, "Configuration"):
   PORT (3000; 0 picks a free one), HOST (127.0.0.1), DATA_DIR (.data; :memory: keeps nothing),
   DYNAMODB_ENDPOINT, TABLE_NAME (suppressions), SUPPRESSION_API_KEY (generated and printed when unset),
+  S3_ENDPOINT (the jobs' files; default an embedded s3rver, data in DATA_DIR/s3), EXPORT_BUCKET
+  (suppression-files),
   POLICY_FILE, SNS_TOPIC_ARNS, the providers' webhook secrets (SENDGRID_VERIFICATION_KEY, …),
   STORE_STARTUP_TIMEOUT_MS, STORE_ATTEMPT_TIMEOUT_MS, STORE_MAX_ATTEMPTS, STORE_CALL_BUDGET_MS
 
@@ -439,6 +510,8 @@ async function main(argv: readonly string[]): Promise<void> {
     ...(env.DATA_DIR ? { dataDir: env.DATA_DIR } : {}),
     ...(env.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: env.DYNAMODB_ENDPOINT } : {}),
     ...(env.TABLE_NAME ? { tableName: env.TABLE_NAME } : {}),
+    ...(env.S3_ENDPOINT ? { s3Endpoint: env.S3_ENDPOINT } : {}),
+    ...(env.EXPORT_BUCKET ? { bucket: env.EXPORT_BUCKET } : {}),
     ...(env.SUPPRESSION_API_KEY ? { apiKey: env.SUPPRESSION_API_KEY } : {}),
     ...positiveIntegerEnv(env, "STORE_STARTUP_TIMEOUT_MS", "startupTimeoutMs"),
     ...positiveIntegerEnv(env, "STORE_ATTEMPT_TIMEOUT_MS", "storeAttemptTimeoutMs"),
@@ -449,6 +522,7 @@ async function main(argv: readonly string[]): Promise<void> {
     `suppression-service listening on ${server.url}`,
     `console: ${server.url}/console/`,
     `store: ${server.storage}`,
+    `files: ${server.s3Endpoint}`,
   ];
   if (server.apiKeyGenerated) {
     lines.push(`API key (generated; set SUPPRESSION_API_KEY to choose one): ${server.apiKey}`);

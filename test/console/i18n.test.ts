@@ -17,6 +17,16 @@ describe("the console's words", () => {
       reason: "r",
       max: 30,
       days: 7,
+      done: "40",
+      rows: "100",
+      n: 2,
+      error: "e",
+      size: "6 MiB",
+      from: "2026-11-01",
+      to: "2026-11-30",
+      rate: "2%",
+      bounce: 1,
+      complaint: 0,
     };
     const text = (value: unknown) => (typeof value === "function" ? String(value(sample)) : String(value));
     const same: string[] = [];

@@ -14,6 +14,19 @@ describe("hash routes", () => {
     expect(status.page === "status" && status.query.get("type")).toBe("invalid");
   });
 
+  it("round-trips the exports, list cleaning and stats pages with their queries", () => {
+    for (const page of ["exports", "list-checks", "stats"] as const) {
+      const query = new URLSearchParams({ from: "2026-11-01", to: "2026-11-30" });
+      const href = hrefOf({ page, query });
+      expect(href).toBe(`#/${page}?from=2026-11-01&to=2026-11-30`);
+      const route = parseHash(href);
+      expect(route.page).toBe(page);
+      expect("query" in route && route.query.get("to")).toBe("2026-11-30");
+    }
+    expect(hrefOf({ page: "stats", query: new URLSearchParams() })).toBe("#/stats");
+    expect(parseHash("#/list-checks?id=0123456789ab0123456789ab")).toMatchObject({ page: "list-checks" });
+  });
+
   it("reads anything else as the address page", () => {
     expect(parseHash("")).toEqual({ page: "address", address: null });
     expect(parseHash("#/address/%E0%A4%A")).toEqual({ page: "address", address: "%E0%A4%A" });

@@ -95,12 +95,14 @@ describe("acknowledged rules", () => {
     const rules = [...new Set(findings.map((f) => f.rule))].sort();
     // L1: Node 22 pinned (design §7). APIG4: auth in the functions. SMG4: keys shared outside AWS.
     // CFR1/2/4 and IAM5 on console/*: the console's distribution and deployment (console-site.ts).
+    // IAM5 on jobs/*: the job files, named per tenant, job and run (job-files.ts).
     expect(rules).toEqual([
       "AwsSolutions-APIG4",
       "AwsSolutions-CFR1",
       "AwsSolutions-CFR2",
       "AwsSolutions-CFR4",
       "AwsSolutions-IAM5[Resource::<ConsoleFiles2D43986C.Arn>/console/*]",
+      "AwsSolutions-IAM5[Resource::<JobFilesBucket194C219C.Arn>/jobs/*]",
       "AwsSolutions-L1",
       "AwsSolutions-SMG4",
     ]);

@@ -97,10 +97,82 @@ describe("routes", () => {
 
   it("every function a route names has a spec, and the SES consumer is deployed too", () => {
     expect(deployedFunctions().sort()).toEqual(
-      [...new Set([...Object.values(HTTP_ROUTES), "ses-events", "stats-rollup"])].sort(),
+      [...new Set([...Object.values(HTTP_ROUTES), "ses-events", "stats-rollup", "jobs"])].sort(),
     );
     // Plus the one aws-cdk-lib creates for the console's BucketDeployments (lib/constructs/console-site.ts).
     t.resourceCountIs("AWS::Lambda::Function", deployedFunctions().length + 1);
+  });
+});
+
+describe("job files", () => {
+  const bucketId = () => logicalId(t, "AWS::S3::Bucket", "JobFilesBucket");
+  it("a private, S3-encrypted, logged bucket whose objects go after 7 days (and stale multipart uploads after 1)", () => {
+    t.hasResourceProperties("AWS::S3::Bucket", {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            ExpirationInDays: 7,
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+            Status: "Enabled",
+          },
+        ],
+      },
+      LoggingConfiguration: { LogFilePrefix: "s3/job-files/" },
+    });
+    const policies = Object.values(resourcesOf(t, "AWS::S3::BucketPolicy")).filter(
+      (p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify(ref(bucketId())),
+    );
+    expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it("only exports, list-checks and jobs reach it, with exactly the actions they use, under jobs/", () => {
+    const access = Object.fromEntries(
+      deployedFunctions().flatMap((name) => {
+        const s3 = roleStatements(t, functionRoleId(t, name)).filter((s) =>
+          actionsOf(s).some((a) => a.startsWith("s3:")),
+        );
+        if (s3.length === 0) return [];
+        expect(JSON.stringify(s3.map((s) => s.Resource))).toContain('"/jobs/*"');
+        return [[name, s3.flatMap(actionsOf).sort()]];
+      }),
+    );
+    expect(access).toEqual({
+      exports: ["s3:GetObject"],
+      "list-checks": ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
+      jobs: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
+    });
+    for (const name of ["exports", "list-checks", "jobs"]) {
+      const env = (functionProperties(t, name).Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      expect(env.EXPORT_BUCKET).toEqual(ref(bucketId()));
+    }
+  });
+
+  it("the job routes invoke the jobs function asynchronously; it runs 15 minutes and is never retried by Lambda", () => {
+    for (const name of ["exports", "list-checks"]) {
+      const env = (functionProperties(t, name).Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      expect(env.JOBS_FUNCTION_NAME).toEqual(ref(fnId("jobs")));
+      const invoke = roleStatements(t, functionRoleId(t, name)).filter((s) =>
+        actionsOf(s).includes("lambda:InvokeFunction"),
+      );
+      expect(JSON.stringify(invoke)).toContain(fnId("jobs"));
+    }
+    expect(functionProperties(t, "jobs")).toMatchObject({ Timeout: 900, MemorySize: 1024 });
+    t.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+      FunctionName: ref(fnId("jobs")),
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 3600,
+    });
   });
 });
 
@@ -301,6 +373,7 @@ describe("functions", () => {
       status: ["status"],
       stats: ["stats"],
       "stats-rollup": ["stats"],
+      jobs: ["lists", "status"],
     });
     expect(
       tableDefinition()
@@ -660,6 +733,7 @@ describe("outputs", () => {
         "ApiUrl",
         "ConsoleUrl",
         "DeadLetterQueueUrl",
+        "JobFilesBucket",
         "ProviderSecretsArn",
         "SesConfigurationSetName",
         "SesQueueArn",

@@ -1,10 +1,11 @@
-/** Small pieces every page uses: loading a resource, showing a failure, paging with cursors. */
+/** Small pieces every page uses: loading a resource (once, or until it stops moving), showing a failure, paging with cursors. */
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { VerdictReason } from "../../../lambdas/core/ledger/types.js";
 import { ApiError } from "../api.js";
 import { useApp } from "../context.js";
 import { reasonLabel, subtypeLabel, typeLabel } from "../i18n.js";
+import { POLL_MS } from "../jobs.js";
 import { hrefOf } from "../router.js";
 
 export type Loaded<T> =
@@ -37,6 +38,29 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: strin
     return () => controller.abort();
   }, [key, round]);
   const reload = useCallback(() => setRound((n) => n + 1), []);
+  return [loaded, reload];
+}
+
+/**
+ * `useLoad`, asked again every `POLL_MS` while `moving(data)` holds (a job queued or running, an
+ * answer not complete yet); it stops when nothing moves any more, and when the page is left (the
+ * timer and the request die with the component).
+ *
+ * @example
+ * const [page, reload] = usePolled((s) => api("GET", "/v1/exports", { signal: s }), "", (p) => anyActive(p.items));
+ */
+export function usePolled<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  key: string,
+  moving: (data: T) => boolean,
+): [Loaded<T>, () => void] {
+  const [loaded, reload] = useLoad(load, key);
+  const again = loaded.state === "ok" && moving(loaded.data);
+  useEffect(() => {
+    if (!again) return;
+    const timer = setTimeout(reload, POLL_MS);
+    return () => clearTimeout(timer);
+  }, [loaded, again, reload]);
   return [loaded, reload];
 }
 

@@ -15,6 +15,7 @@ import { sourceName } from "../providers.js";
 import { hrefOf, LIST_KINDS, type ListKind } from "../router.js";
 import { AddressLink, Field, PagedResults, ReasonText, Show, TableHead, useLoad } from "./common.js";
 import { subjectPath } from "./entries-table.js";
+import { ExportButton } from "./export-button.js";
 import { FilterActions, filtersOf, ProviderSelect, TimeField, useFilterForm } from "./forms.js";
 
 /** The cause each list shows (the bounce list also offers repeated soft bounces). */
@@ -63,9 +64,11 @@ function SuppressionList({ kind, query }: { kind: Exclude<ListKind, "allowlist">
   const params = filtersOf(query, FILTERS);
   if (!params.cause || !causes.includes(params.cause as Cause)) params.cause = causes[0] as string;
   const filterKey = new URLSearchParams(params).toString();
+  const { t } = useApp();
   return (
     <>
       <ListFilters key={filterKey} kind={kind} causes={causes} params={params} />
+      <ExportButton label={t.exportThisList} request={{ kind: "suppressions", filters: params }} />
       <ListResults key={filterKey} kind={kind} params={params} />
     </>
   );

@@ -12,6 +12,7 @@ import { navigate } from "../navigation.js";
 import { providerTitle } from "../providers.js";
 import { hrefOf } from "../router.js";
 import { AddressLink, Field, PagedResults, Show, TableHead, useLoad } from "./common.js";
+import { ExportButton } from "./export-button.js";
 import { FilterActions, filtersOf, ProviderSelect, TimeField, useFilterForm } from "./forms.js";
 
 const FILTERS = ["type", "provider", "tag", "from", "to"] as const;
@@ -28,6 +29,7 @@ export function StatusPage({ query }: { query: URLSearchParams }) {
       <h1>{t.statusTitle}</h1>
       <StatusFilters key={filterKey} params={params} />
       <Counts key={windowKey} params={params} />
+      <ExportButton label={t.exportTheseEvents} request={{ kind: "events", filters: params }} />
       <StatusResults key={filterKey} params={params} />
     </>
   );

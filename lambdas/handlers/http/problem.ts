@@ -13,6 +13,7 @@ const TITLES: Record<ProblemStatus, string> = {
   406: "Not Acceptable",
   409: "Conflict",
   413: "Content Too Large",
+  415: "Unsupported Media Type",
   500: "Internal Server Error",
   503: "Service Unavailable",
 };

@@ -1,16 +1,9 @@
 /**
  * The transports SES output arrives in (docs/providers/ses.md §1.6–1.7), unwrapped down to the SES records.
  * Envelopes are kept apart from the payload schemas (`schemas.ts`), as in Powertools parser, and
- * reuse Powertools' SNS/SQS/EventBridge schemas, relaxed only where a field we never read is
+ * are Powertools' SNS/SQS/EventBridge schemas, relaxed only where a field we never read is
  * missing from hand-made or replayed payloads (`/v1/import`).
  */
-import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
-import {
-  SnsNotificationSchema,
-  SnsRecordSchema,
-  SnsSqsNotificationSchema,
-} from "@aws-lambda-powertools/parser/schemas/sns";
-import { SqsRecordSchema } from "@aws-lambda-powertools/parser/schemas/sqs";
 import * as z from "zod";
 import { InputError } from "../../core/errors.js";
 import { isRecord } from "../../core/is-record.js";
@@ -63,6 +56,97 @@ export type UnwrappedSes = {
 };
 
 type Path = readonly (string | number)[];
+
+/*
+ * Powertools parser 2.35.0's `schemas/sns`, `schemas/sqs` and `schemas/eventbridge` (MIT-0), the
+ * parts used here, copied as they are. Not imported: those modules do `import { z } from "zod"`,
+ * and esbuild cannot tree-shake a namespace reached through zod's named `z` re-export
+ * (colinhacks/zod#6597), so importing them put all of zod into the ingest bundles, every locale
+ * (~258 KB) and the JSON Schema converters included. `import * as z` (below and everywhere in
+ * lambdas/) shakes. Keep field order and modifiers as upstream's: they decide the issues and their
+ * messages.
+ */
+const SqsMsgAttributeSchema = z.object({
+  stringValue: z.string().optional().nullable(),
+  binaryValue: z.string().optional().nullable(),
+  stringListValues: z.array(z.string()).optional(),
+  binaryListValues: z.array(z.string()).optional(),
+  dataType: z.union([z.literal("String"), z.literal("Number"), z.literal("Binary"), z.string()]),
+});
+
+const SqsAttributesSchema = z.object({
+  ApproximateReceiveCount: z.string(),
+  ApproximateFirstReceiveTimestamp: z.string(),
+  MessageDeduplicationId: z.string().optional(),
+  MessageGroupId: z.string().optional(),
+  SenderId: z.string(),
+  SentTimestamp: z.string(),
+  SequenceNumber: z.string().optional(),
+  AWSTraceHeader: z.string().optional(),
+  DeadLetterQueueSourceArn: z.string().optional(),
+});
+
+const SqsRecordSchema = z.object({
+  messageId: z.string(),
+  receiptHandle: z.string(),
+  body: z.string(),
+  attributes: SqsAttributesSchema,
+  messageAttributes: z.record(z.string(), SqsMsgAttributeSchema),
+  md5OfBody: z.string(),
+  md5OfMessageAttributes: z.string().optional().nullable(),
+  eventSource: z.literal("aws:sqs"),
+  eventSourceARN: z.string(),
+  awsRegion: z.string(),
+});
+
+const SnsMsgAttribute = z.object({
+  Type: z.string(),
+  Value: z.string(),
+});
+
+const SnsNotificationSchema = z.object({
+  Subject: z.string().nullish(),
+  TopicArn: z.string(),
+  UnsubscribeUrl: z.url(),
+  UnsubscribeURL: z.url().optional(),
+  SigningCertUrl: z.url().optional(),
+  SigningCertURL: z.url().optional(),
+  Type: z.literal("Notification"),
+  MessageAttributes: z.record(z.string(), SnsMsgAttribute).optional(),
+  Message: z.string(),
+  MessageId: z.string(),
+  Signature: z.string().optional(),
+  SignatureVersion: z.string().optional(),
+  Timestamp: z.iso.datetime(),
+});
+
+const SnsSqsNotificationSchema = SnsNotificationSchema.extend({
+  UnsubscribeURL: z.string().optional(),
+  SigningCertURL: z.url().optional(),
+}).omit({
+  UnsubscribeUrl: true,
+  SigningCertUrl: true,
+});
+
+const SnsRecordSchema = z.object({
+  EventSource: z.literal("aws:sns"),
+  EventVersion: z.string(),
+  EventSubscriptionArn: z.string(),
+  Sns: SnsNotificationSchema,
+});
+
+const EventBridgeSchema = z.object({
+  version: z.string(),
+  id: z.string(),
+  source: z.string(),
+  account: z.string(),
+  time: z.iso.datetime(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  "detail-type": z.string(),
+  detail: z.unknown(),
+  "replay-name": z.string().optional(),
+});
 
 /**
  * SNS document as POSTed to HTTP(S) or put in an SQS body (`SigningCertURL`/`UnsubscribeURL` casing).

@@ -1,0 +1,63 @@
+/**
+ * How a stored job is shown (the contract's `JOB_FIELDS`): its state as people see it (a run gone
+ * quiet is `failed`, store/jobs.ts `jobAsSeen`), its times, and when its files go.
+ */
+import { JOB_FILE_DAYS, type JobStatus } from "../contract/jobs.js";
+import { type JobRecord, type JobRef, type JobTransition, jobAsSeen } from "../store/jobs.js";
+import { HttpProblem } from "./http/problem.js";
+
+/** The fields every job answer shares, from `job` as seen at `nowMs`. */
+export function jobFields(job: JobRecord<object, object>, nowMs: number) {
+  const seen = jobAsSeen(job, nowMs);
+  return {
+    id: seen.id,
+    status: seen.status,
+    progress: { ...seen.progress },
+    createdAt: seen.createdAt,
+    startedAt: seen.startedAt,
+    finishedAt: seen.finishedAt,
+    attempts: seen.attempts,
+    expiresAt:
+      seen.status === "succeeded" && seen.finishedAt !== null
+        ? new Date(Date.parse(seen.finishedAt) + JOB_FILE_DAYS * 86_400_000).toISOString()
+        : null,
+    error: seen.error,
+  };
+}
+
+/** Whether the files of `job` may still be linked at `nowMs`: it succeeded and they have not gone. */
+export const filesLive = (job: JobRecord<object, object>, nowMs: number): boolean =>
+  job.status === "succeeded" && job.result !== null && job.ttl * 1000 > nowMs;
+
+/** The 404 of a job the tenant does not have (or no longer has: its time is up). */
+export function noSuchJob(ref: JobRef): HttpProblem {
+  return new HttpProblem(
+    404,
+    `No ${ref.kind} job \`${ref.id}\` (jobs and their files go ${JOB_FILE_DAYS} days after they finish).`,
+    {
+      slug: "no-such-job",
+    },
+  );
+}
+
+/** The 409 of a retry or start the job's state does not allow. */
+export function wrongState(ref: JobRef, status: JobStatus, wanted: string): HttpProblem {
+  return new HttpProblem(409, `The ${ref.kind} job \`${ref.id}\` is \`${status}\`: only ${wanted}.`, {
+    slug: "job-state",
+  });
+}
+
+/**
+ * The job a transition left, or the problem it is: 404 when there is no such job, 409 when its
+ * state did not allow the move.
+ */
+export function transitioned<S extends object, R extends object>(
+  ref: JobRef,
+  transition: JobTransition<S, R>,
+  nowMs: number,
+  wanted: string,
+): JobRecord<S, R> {
+  if (transition === undefined) throw noSuchJob(ref);
+  if (!transition.ok) throw wrongState(ref, jobAsSeen(transition.job, nowMs).status, wanted);
+  return transition.job;
+}

@@ -10,13 +10,10 @@ import {
   type EventCounts,
   EventCountsQuery,
   STATUS_PAGE_DEFAULT,
-  STATUS_WINDOW_DEFAULT_DAYS,
-  STATUS_WINDOW_MAX_DAYS,
   type StatusPage,
   StatusQuery,
 } from "../contract/status.js";
-import { InputError } from "../core/errors.js";
-import { DAY_SECONDS, fromEpochSeconds, toEpochSeconds } from "../core/ledger/time.js";
+import { fromEpochSeconds } from "../core/ledger/time.js";
 import { parseAt } from "../providers/shared/validate.js";
 import { statusStore } from "../store/status.js";
 import { statusCountsStore } from "../store/status-counts.js";

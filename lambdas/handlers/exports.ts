@@ -27,7 +27,7 @@ import { fileErrors } from "./http/file-errors.js";
 import { HttpProblem } from "./http/problem.js";
 import { json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
-import { filesLive, jobFields, noSuchJob, transitioned } from "./job-view.js";
+import { filesLive, jobFields, launched, noSuchJob, transitioned } from "./job-view.js";
 import { listFilters } from "./list-view.js";
 import { getPolicy } from "./policy-source.js";
 import type { RouteKey } from "./routes.js";
@@ -83,24 +83,6 @@ async function exportView(
     bytes: fields.status === "succeeded" ? (result?.bytes ?? null) : null,
     url: linkable ? await services.files().downloadUrl(result.key, job.ttl, result.filename) : null,
   };
-}
-
-/** Launches a queued job; one that cannot be launched is failed at once (and may be retried). */
-async function launched(deps: RuntimeDeps, services: JobServices, job: ExportRecord): Promise<ExportRecord> {
-  const ref: JobRef = { tenant: job.tenant, kind: job.kind, id: job.id };
-  try {
-    await services.launch(ref);
-    return job;
-  } catch (error) {
-    deps.logger.error("export could not be launched", { id: job.id, error });
-    const message = error instanceof Error ? error.message : String(error);
-    const failed = await jobsStore(deps.store()).failQueued<ExportSpec, ExportResult>(
-      ref,
-      `could not be started (${message}); retry it`,
-      deps.now().getTime(),
-    );
-    return failed ?? job;
-  }
 }
 
 const accepted = (view: ExportJob) => ({

@@ -3,8 +3,10 @@
  * quiet is `failed`, store/jobs.ts `jobAsSeen`), its times, and when its files go.
  */
 import { JOB_FILE_DAYS, type JobStatus } from "../contract/jobs.js";
-import { type JobRecord, type JobRef, type JobTransition, jobAsSeen } from "../store/jobs.js";
+import type { JobServices } from "../jobs/services.js";
+import { type JobRecord, type JobRef, type JobTransition, jobAsSeen, jobsStore } from "../store/jobs.js";
 import { HttpProblem } from "./http/problem.js";
+import type { RuntimeDeps } from "./runtime.js";
 
 /** The fields every job answer shares, from `job` as seen at `nowMs`. */
 export function jobFields(job: JobRecord<object, object>, nowMs: number) {
@@ -60,4 +62,31 @@ export function transitioned<S extends object, R extends object>(
   if (transition === undefined) throw noSuchJob(ref);
   if (!transition.ok) throw wrongState(ref, jobAsSeen(transition.job, nowMs).status, wanted);
   return transition.job;
+}
+
+/**
+ * Launches the run of a queued job; one that cannot be launched (the `jobs` function could not be
+ * invoked) is failed at once with that error, so it shows in the list and may be retried.
+ *
+ * @example const job = await launched(deps, services, queued); // queued, or failed "could not be started (…)"
+ */
+export async function launched<S extends object, R extends object>(
+  deps: Pick<RuntimeDeps, "logger" | "store" | "now">,
+  services: Pick<JobServices, "launch">,
+  job: JobRecord<S, R>,
+): Promise<JobRecord<S, R>> {
+  const ref: JobRef = { tenant: job.tenant, kind: job.kind, id: job.id };
+  try {
+    await services.launch(ref);
+    return job;
+  } catch (error) {
+    deps.logger.error("job could not be launched", { kind: job.kind, id: job.id, error });
+    const message = error instanceof Error ? error.message : String(error);
+    const failed = await jobsStore(deps.store()).failQueued<S, R>(
+      ref,
+      `could not be started (${message}); retry it`,
+      deps.now().getTime(),
+    );
+    return failed ?? job;
+  }
 }

@@ -33,7 +33,7 @@ import { fileErrors } from "./http/file-errors.js";
 import { HttpProblem } from "./http/problem.js";
 import { type HttpResponse, json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
-import { filesLive, jobFields, noSuchJob, transitioned, wrongState } from "./job-view.js";
+import { filesLive, jobFields, launched, noSuchJob, transitioned, wrongState } from "./job-view.js";
 import { getPolicy } from "./policy-source.js";
 import type { RouteKey } from "./routes.js";
 import { containerDeps, type RuntimeDeps } from "./runtime.js";
@@ -107,24 +107,6 @@ export function createListChecksHandler(deps: RuntimeDeps, services: JobServices
       id: event.pathParameters?.id ?? "",
     });
 
-    /** Launches a queued job; one that cannot be launched is failed at once (and may be retried). */
-    const launched = async (job: ListCheckRecord): Promise<ListCheckRecord> => {
-      const ref: JobRef = { tenant: job.tenant, kind: job.kind, id: job.id };
-      try {
-        await services.launch(ref);
-        return job;
-      } catch (error) {
-        deps.logger.error("list check could not be launched", { id: job.id, error });
-        const message = error instanceof Error ? error.message : String(error);
-        const failed = await jobs.failQueued<ListCheckSpec, ListCheckResult>(
-          ref,
-          `could not be started (${message}); retry it`,
-          deps.now().getTime(),
-        );
-        return failed ?? job;
-      }
-    };
-
     /** A new job awaiting its list (at `listInputKey`, which holds its id). */
     const create = async (
       scope: string | undefined,
@@ -189,7 +171,7 @@ export function createListChecksHandler(deps: RuntimeDeps, services: JobServices
           "a job awaiting its upload can be started",
         );
         deps.logger.info("list check started", { id: job.id, bytes: body.byteLength });
-        return accepted(await listCheckView(files, await launched(queued), nowMs));
+        return accepted(await listCheckView(files, await launched(deps, services, queued), nowMs));
       }
       case ROUTES.list: {
         const query = parseAt(
@@ -244,7 +226,7 @@ export function createListChecksHandler(deps: RuntimeDeps, services: JobServices
           "a job awaiting its upload can be started",
         );
         deps.logger.info("list check started", { id: queued.id, bytes });
-        return accepted(await listCheckView(files, await launched(queued), nowMs));
+        return accepted(await listCheckView(files, await launched(deps, services, queued), nowMs));
       }
       case ROUTES.retry: {
         const job = transitioned(
@@ -254,7 +236,7 @@ export function createListChecksHandler(deps: RuntimeDeps, services: JobServices
           "a failed job can be retried",
         );
         deps.logger.info("list check retried", { id: job.id, attempts: job.attempts });
-        return accepted(await listCheckView(files, await launched(job), nowMs));
+        return accepted(await listCheckView(files, await launched(deps, services, job), nowMs));
       }
       default:
         throw new HttpProblem(404, `${event.routeKey} is not a list-check route.`, { slug: "not-found" });

@@ -40,7 +40,7 @@ import { createStatsHandler } from "../handlers/stats.js";
 import { createStatusHandler } from "../handlers/status.js";
 import { createSuppressionsHandler } from "../handlers/suppressions.js";
 import { createWebhookHandler, type WebhookOptions } from "../handlers/webhook.js";
-import { inProcessLauncher } from "../jobs/launcher.js";
+import { inProcessLauncher, type JobLauncher } from "../jobs/launcher.js";
 import { runJob } from "../jobs/run-job.js";
 import { JOB_RUNNERS } from "../jobs/runners.js";
 import type { JobServices } from "../jobs/services.js";
@@ -90,6 +90,8 @@ export type LocalServerOptions = {
   readonly s3Endpoint?: string;
   /** The jobs' bucket; default `DEFAULT_LOCAL_BUCKET` (created in the embedded s3rver). */
   readonly bucket?: string;
+  /** Test seam: starts the jobs' runs instead of running them in this process (a launcher that fails, say). */
+  readonly jobLauncher?: JobLauncher;
 };
 
 export type LocalServer = {
@@ -208,7 +210,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     (ref) => runJob(ref, { store, files, logger: deps.logger, runners: JOB_RUNNERS }),
     deps.logger,
   );
-  const jobServices: JobServices = { files: () => files, launch };
+  const jobServices: JobServices = { files: () => files, launch: options.jobLauncher ?? launch };
   const factories: Record<HttpFunction | LocalFunction, (d: RuntimeDeps) => HttpHandler> = {
     health: createHealthHandler,
     check: createCheckHandler,

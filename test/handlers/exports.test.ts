@@ -232,3 +232,29 @@ describe("the export routes over HTTP", () => {
     expectProblem(listed, 401);
   });
 });
+
+describe("an export whose run cannot be started", () => {
+  const running = useLocalServer(KEY, {
+    jobLauncher: async () => {
+      throw new Error("Lambda is unavailable");
+    },
+  });
+
+  it("answers 202 with the job already failed, saying why, and a retry tries to start it again", async () => {
+    // Act
+    const started = await call(running().url, "POST", "/v1/exports", {
+      key: KEY,
+      body: { kind: "suppressions" },
+    });
+    const job = ExportJob.parse(started.body);
+    const retried = await call(running().url, "POST", `/v1/exports/${job.id}/retry`, { key: KEY, body: {} });
+    // Assert
+    expect(started.status).toBe(202);
+    expect(job).toMatchObject({
+      status: "failed",
+      error: "could not be started (Lambda is unavailable); retry it",
+    });
+    expect(retried.status).toBe(202);
+    expect(ExportJob.parse(retried.body)).toMatchObject({ status: "failed", attempts: 0 });
+  });
+});

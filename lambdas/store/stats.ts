@@ -17,15 +17,27 @@
  *   days not counted through are left out and the answer says `complete: false`.
  * - A day that left the history without a rollup (before the figures existed) reads as zero: the
  *   events are gone, and counting what remains would be a guess.
+ * - A closed day the tenant has no note of (stats-days.ts: ingestion notes a tenant's day before it
+ *   claims the day's first event, and a note lasts `STATS_DAY_NOTE_DAYS`) had no event: it reads as
+ *   zero from one BatchGetItem of the notes, instead of `STATS_SHARDS` empty Queries a day. A new
+ *   tenant's first 30-day read is then a handful of calls, not hundreds.
  */
-import { GetCommand, PutCommand, QueryCommand, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+} from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { type CountedEvent, type DaySummary, decodeDimensions, summarizeDay } from "../core/reputation.js";
 import { type CallContext, nowSeconds } from "./context.js";
 import { isConditionalCheckFailed, toStoreError } from "./errors.js";
 import { STATS_SHARDS, statsPartition } from "./index-keys.js";
-import { STATS_DAYS_PREFIX, statsRollupKey, statsRollupPk } from "./keys.js";
+import { STATS_DAYS_PREFIX, statsDayKey, statsRollupKey, statsRollupPk } from "./keys.js";
 import { STATS_DIMENSIONS, STATS_INDEX, STATS_PARTITION_KEY } from "./schema.js";
+import { STATS_DAY_NOTE_DAYS } from "./stats-days.js";
 import type { SuppressionStore } from "./store.js";
 
 /** A day is closed (rolled up, never changes) once it ended this long ago: 1 h. */
@@ -156,6 +168,42 @@ async function readRollups(
     startKey = out.LastEvaluatedKey;
   } while (startKey !== undefined);
   return found;
+}
+
+/**
+ * Of the closed `days` (at most 100) whose notes would still be kept at `now`, those `tenant` has
+ * no note of: no event was accepted on them. Keys DynamoDB leaves unprocessed count as noted (the
+ * day is then counted: never a wrong zero).
+ */
+async function unnotedDays(
+  ctx: CallContext,
+  tenant: string,
+  days: readonly string[],
+  now: number,
+): Promise<Set<string>> {
+  const oldest = dayOf(now - (STATS_DAY_NOTE_DAYS - 1) * DAY_SECONDS);
+  const asked = days.filter((day) => isClosedDay(day, now) && day >= oldest).slice(0, 100);
+  if (asked.length === 0) return new Set();
+  let out: BatchGetCommandOutput;
+  try {
+    out = await ctx.doc.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [ctx.tableName]: { Keys: asked.map((day) => statsDayKey(day, tenant)), ProjectionExpression: "pk" },
+        },
+      }),
+      { abortSignal: ctx.signal },
+    );
+  } catch (err) {
+    throw toStoreError(err, "BatchGetItem (stats day notes)");
+  }
+  const noted = new Set<string>();
+  for (const item of out.Responses?.[ctx.tableName] ?? [])
+    noted.add(String(item.pk).slice(STATS_DAYS_PREFIX.length));
+  for (const key of out.UnprocessedKeys?.[ctx.tableName]?.Keys ?? []) {
+    noted.add(String(key.pk).slice(STATS_DAYS_PREFIX.length));
+  }
+  return new Set(asked.filter((day) => !noted.has(day)));
 }
 
 /** One live count Query of one shard of one day. */
@@ -307,7 +355,16 @@ export async function readStats(
     if (day > today || (isClosedDay(day, now) && !stillKept(ctx, day, now))) known.set(day, zero(day));
     else live.push(day);
   }
-  const tallies = await countLive(ctx, tenant, live, limits, budget);
+  budget.spent++;
+  const empty = await unnotedDays(ctx, tenant, live, now);
+  const tallies = await countLive(
+    ctx,
+    tenant,
+    live.filter((day) => !empty.has(day)),
+    limits,
+    budget,
+  );
+  for (const day of empty) known.set(day, zero(day));
   const rolledUp: string[] = [];
   for (const [day, tally] of tallies) {
     const summary = summaryFromTally(day, tally);

@@ -113,4 +113,19 @@ describe.each(ENGINES)("the reputation figures in the store on $name", (engine) 
       complaints: 1,
     });
   }, 60_000);
+
+  it("reads closed days the tenant has no note of as zero from one notes read, and counts the noted day", async () => {
+    // Arrange: a tenant whose only event arrived on DAY2; a week of closed days before it
+    const t = `n-${randomUUID().slice(0, 8)}`;
+    await record(withTenant(events.delivered(freshAddress(), DAY2 + 10), t), DAY2 + 20);
+    const now = DAY2 + DAY + STATS_SETTLE_SECONDS + 60;
+    // Act
+    const read = await statsStore(store).read(t, day(DAY2 - 7 * DAY), day(DAY2), now);
+    // Assert: complete; the rollups read, the notes read, and DAY2's shards only
+    expect(read.complete).toBe(true);
+    expect(read.days).toHaveLength(8);
+    expect(figures(read.days, { groupBy: "day" }).total.counts.deliveries).toBe(1);
+    expect(read.rolledUp).toEqual([day(DAY2)]);
+    expect(read.queries).toBeLessThanOrEqual(2 + 16 + 4);
+  }, 60_000);
 });

@@ -16,12 +16,21 @@ function valueAt(item: unknown, path: readonly string[]): unknown {
   return value;
 }
 
-/** One CSV cell: `null` and absent empty, a list joined by `|`, an object as JSON. */
-function cell(value: unknown): string {
+/**
+ * What a spreadsheet would run as a formula (OWASP "CSV injection"): an SMTP diagnostic, a tag or an
+ * event id comes from a remote server or sender, so such a cell gets a leading `'`.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One CSV cell: `null` and absent empty, a list joined by `|`, an object as JSON, never a formula. */
+export function cell(value: unknown): string {
   if (value === null || value === undefined) return "";
-  if (Array.isArray(value)) return value.map(cell).join("|");
-  if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
+  let text: string;
+  if (Array.isArray(value))
+    text = value.map((v) => (v === null || v === undefined ? "" : String(v))).join("|");
+  else if (typeof value === "object") text = JSON.stringify(value);
+  else text = String(value);
+  return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
 /** How one kind and format turns pages of items into text. */

@@ -148,6 +148,15 @@ const EventBridgeSchema = z.object({
   "replay-name": z.string().optional(),
 });
 
+/** The copies of Powertools' schemas, by their upstream names: test/providers/ses/envelopes-upstream.test.ts holds them to upstream. */
+export const POWERTOOLS_SCHEMA_COPIES = {
+  SqsRecordSchema,
+  SnsNotificationSchema,
+  SnsSqsNotificationSchema,
+  SnsRecordSchema,
+  EventBridgeSchema,
+} as const;
+
 /**
  * SNS document as POSTed to HTTP(S) or put in an SQS body (`SigningCertURL`/`UnsubscribeURL` casing).
  * `Notification` is Powertools' schema; the confirmations carry `Token` and `SubscribeURL` instead.

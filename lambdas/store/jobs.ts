@@ -357,12 +357,35 @@ async function updateJob<S extends object, R extends object>(
 const errorText = (error: string): string =>
   error.replace(/\s+/g, " ").trim().slice(0, MAX_JOB_ERROR_CHARS) || "failed";
 
-/** Back to `queued` with a clean slate: what `retry` and `start` write. */
-const requeue = {
-  expression:
-    "SET #status = :queued, queuedAt = :nowMs, progress = :zero, #ttl = :ttl REMOVE runToken, #error, finishedAt, #result, heartbeatAt",
-  names: { "#ttl": TTL_ATTRIBUTE, "#error": "error", "#result": "result" },
-};
+/**
+ * Back to `queued` with a clean slate when `condition` holds (what `retry` and `start` write): the
+ * job now queued, `{ok: false}` with the job as it is when the condition failed, `undefined` when
+ * the tenant has no such job.
+ */
+async function requeueJob<S extends object, R extends object>(
+  call: CallContext,
+  ref: JobRef,
+  nowMs: number,
+  condition: string,
+  values: Record<string, unknown>,
+): Promise<JobTransition<S, R>> {
+  const job = await updateJob<S, R>(call, ref, nowMs, {
+    expression:
+      "SET #status = :queued, queuedAt = :nowMs, progress = :zero, #ttl = :ttl REMOVE runToken, #error, finishedAt, #result, heartbeatAt",
+    names: { "#ttl": TTL_ATTRIBUTE, "#error": "error", "#result": "result" },
+    condition,
+    values: {
+      ...values,
+      ":queued": "queued",
+      ":nowMs": nowMs,
+      ":zero": { done: 0, rows: null },
+      ":ttl": openTtl(nowMs),
+    },
+  });
+  if (job !== undefined) return { ok: true, job };
+  const current = await getJob<S, R>(call, ref, nowMs);
+  return current === undefined ? undefined : { ok: false, job: current };
+}
 
 /**
  * The job operations of `store`, each one store call under the store's budget. `nowMs` is epoch
@@ -524,25 +547,15 @@ export function jobsStore(store: SuppressionStore) {
       ref: JobRef,
       nowMs: number,
     ): Promise<JobTransition<S, R>> =>
-      store.within("retryJob", async (call) => {
+      store.within("retryJob", (call) => {
         const stale = nowMs - JOB_STALE_SECONDS * 1000;
-        const job = await updateJob<S, R>(call, ref, nowMs, {
-          ...requeue,
-          condition:
-            "#status = :failed OR (#status = :running AND heartbeatAt < :stale) OR (#status = :queued AND queuedAt < :stale)",
-          values: {
-            ":failed": "failed",
-            ":running": "running",
-            ":queued": "queued",
-            ":stale": stale,
-            ":nowMs": nowMs,
-            ":zero": { done: 0, rows: null },
-            ":ttl": openTtl(nowMs),
-          },
-        });
-        if (job !== undefined) return { ok: true, job };
-        const current = await getJob<S, R>(call, ref, nowMs);
-        return current === undefined ? undefined : { ok: false, job: current };
+        return requeueJob<S, R>(
+          call,
+          ref,
+          nowMs,
+          "#status = :failed OR (#status = :running AND heartbeatAt < :stale) OR (#status = :queued AND queuedAt < :stale)",
+          { ":failed": "failed", ":running": "running", ":stale": stale },
+        );
       }),
 
     /**
@@ -552,22 +565,9 @@ export function jobsStore(store: SuppressionStore) {
       ref: JobRef,
       nowMs: number,
     ): Promise<JobTransition<S, R>> =>
-      store.within("startJob", async (call) => {
-        const job = await updateJob<S, R>(call, ref, nowMs, {
-          ...requeue,
-          condition: "#status = :awaiting",
-          values: {
-            ":awaiting": "awaiting_upload",
-            ":queued": "queued",
-            ":nowMs": nowMs,
-            ":zero": { done: 0, rows: null },
-            ":ttl": openTtl(nowMs),
-          },
-        });
-        if (job !== undefined) return { ok: true, job };
-        const current = await getJob<S, R>(call, ref, nowMs);
-        return current === undefined ? undefined : { ok: false, job: current };
-      }),
+      store.within("startJob", (call) =>
+        requeueJob<S, R>(call, ref, nowMs, "#status = :awaiting", { ":awaiting": "awaiting_upload" }),
+      ),
   };
 }
 export type JobsStore = ReturnType<typeof jobsStore>;

@@ -23,6 +23,7 @@
  *   `HEAP_FIXED_MB` plus `HEAP_PER_ROW_BYTES` a row (`LIST_CHECK_MAX_ROWS` rows in 128 MB more); the
  *   notes give the slope (least squares over the tenths), what a row costs.
  */
+
 import { Writable } from "node:stream";
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -31,6 +32,7 @@ import { LIST_CHECK_MAX_ROWS, type ListVerdict } from "../lambdas/core/list-clea
 import { type AddressChecker, cleanList, DEFAULT_BATCH_SIZE } from "../lambdas/jobs/list-check/pipeline.js";
 import { adminStore } from "../lambdas/store/admin.js";
 import type { SuppressionStore } from "../lambdas/store/index.js";
+import { LIST_CLEAN_VS_BATCHGET_BUDGET } from "./budgets.js";
 import {
   batchRequests,
   benchClient,
@@ -59,8 +61,6 @@ const ROUNDS = 5;
 /** Bytes per chunk of the list, as a stream of the upload gives them. */
 const CHUNK_BYTES = 64 * 1024;
 
-/** The pipeline's rate ÷ the raw reads' rate. Kept here: design.md §6 does not state it yet. */
-export const LIST_CLEAN_VS_BATCHGET_BUDGET = 0.8;
 /** Addresses per second a list of `LIST_CHECK_MAX_ROWS` needs to be checked within 900 s. */
 const RATE_BUDGET = Math.ceil(LIST_CHECK_MAX_ROWS / 900);
 /** MB of RSS the pipeline may reach: half of a 1024 MB function. */

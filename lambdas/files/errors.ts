@@ -3,6 +3,8 @@
  * (no SDK import), so the HTTP error mapping can name them without loading S3.
  */
 
+import { isTransientSdkError, type SdkErrorLike } from "../core/transient.js";
+
 /** Base of every file store error; `cause` carries the SDK error. */
 export class FileError extends Error {
   override readonly name: string = "FileError";
@@ -53,26 +55,6 @@ const RETRYABLE_NAMES = new Set([
   "ThrottlingException",
 ]);
 
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ECONNABORTED",
-]);
-
-type SdkErrorLike = {
-  name?: unknown;
-  code?: unknown;
-  $fault?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
-  cause?: unknown;
-};
-
 /**
  * True when `err` is worth retrying later (throttling, network, 5xx).
  *
@@ -80,15 +62,7 @@ type SdkErrorLike = {
  * isTransientFileError(Object.assign(new Error("connect"), { code: "ECONNREFUSED" })); // true
  */
 export function isTransientFileError(err: unknown): boolean {
-  if (typeof err !== "object" || err === null) return false;
-  const e = err as SdkErrorLike;
-  if (typeof e.name === "string" && RETRYABLE_NAMES.has(e.name)) return true;
-  if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) return true;
-  if (e.$fault === "server") return true;
-  const status = e.$metadata?.httpStatusCode;
-  if (typeof status === "number" && status >= 500) return true;
-  if (e.$metadata !== undefined && status === undefined) return true;
-  return e.cause !== undefined && e.cause !== err && isTransientFileError(e.cause);
+  return isTransientSdkError(err, RETRYABLE_NAMES);
 }
 
 /**

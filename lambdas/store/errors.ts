@@ -1,5 +1,7 @@
 /** Errors of the store: what DynamoDB failures become before they leave `lambdas/store`. */
 
+import { isTransientSdkError } from "../core/transient.js";
+
 /** Base of every store error; `cause` carries the SDK error. */
 export class StoreError extends Error {
   override readonly name: string = "StoreError";
@@ -91,27 +93,6 @@ const RETRYABLE_NAMES = new Set([
   "AbortError",
 ]);
 
-/** Node network error codes (ECONNREFUSED and friends). */
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ECONNABORTED",
-]);
-
-type SdkErrorLike = {
-  name?: unknown;
-  code?: unknown;
-  $fault?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
-  $retryable?: unknown;
-};
-
 /**
  * True when `err` is DynamoDB's "the condition did not hold" answer.
  *
@@ -129,17 +110,7 @@ export function isConditionalCheckFailed(err: unknown): boolean {
  * isTransient(Object.assign(new Error("connect"), { code: "ECONNREFUSED" })); // true
  */
 export function isTransient(err: unknown): boolean {
-  if (typeof err !== "object" || err === null) return false;
-  const e = err as SdkErrorLike;
-  if (typeof e.name === "string" && RETRYABLE_NAMES.has(e.name)) return true;
-  if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) return true;
-  if (e.$fault === "server" || e.$retryable !== undefined) return true;
-  const status = e.$metadata?.httpStatusCode;
-  if (typeof status === "number" && status >= 500) return true;
-  // No HTTP answer at all: the request never reached DynamoDB.
-  if (e.$metadata !== undefined && status === undefined) return true;
-  const cause = (err as { cause?: unknown }).cause;
-  return cause !== undefined && cause !== err && isTransient(cause);
+  return isTransientSdkError(err, RETRYABLE_NAMES);
 }
 
 /**

@@ -5,16 +5,16 @@
  * queued or running, and stops when none is (or when the page is left).
  */
 import { useState } from "preact/hooks";
-import type { ExportFormat, ExportJob, ExportKind, ExportPage } from "../../../lambdas/contract/exports.js";
+import type { ExportFormat, ExportJob, ExportKind } from "../../../lambdas/contract/exports.js";
 import { useApp } from "../context.js";
 import { count, minute } from "../format.js";
 import { EXPORT_KIND_LABELS } from "../i18n.js";
-import { anyActive, filtersText } from "../jobs.js";
+import { filtersText } from "../jobs.js";
 import { navigate } from "../navigation.js";
 import type { Route } from "../router.js";
-import { Field, Pager, Show, TableHead, usePager, usePolled } from "./common.js";
+import { Field } from "./common.js";
 import { ProblemLine, useAction } from "./forms.js";
-import { FileLink, JobProgressBar, JobState, RetryButton } from "./jobs.js";
+import { FileLink, type JobColumn, JobTable, retryColumn, stateColumns } from "./jobs.js";
 
 /** The file formats' names: the formats' own, the same in every language. */
 export const FORMAT_NAMES: Readonly<Record<ExportFormat, string>> = { csv: "CSV", jsonl: "JSON Lines" };
@@ -97,77 +97,39 @@ function StartExport() {
 }
 
 function ExportTasks({ started }: { started: string | null }) {
-  const { t, lang, api } = useApp();
-  const pager = usePager();
-  const [page, reload] = usePolled(
-    (signal) => api<ExportPage>("GET", "/v1/exports", { query: { limit: 25, cursor: pager.cursor }, signal }),
-    pager.cursor ?? "",
-    (p) => anyActive(p.items),
-  );
+  const { t, lang } = useApp();
+  const columns: JobColumn<ExportJob>[] = [
+    {
+      label: t.colWhat,
+      cell: (job) => (
+        <>
+          {EXPORT_KIND_LABELS[job.kind][lang]} · {FORMAT_NAMES[job.format]}
+          <div class="muted small">
+            {t.colFilters}: <code>{filtersText(job.filters) ?? t.noFilters}</code>
+            {job.masked ? ` · ${t.maskedFile}` : ""}
+          </div>
+        </>
+      ),
+    },
+    ...stateColumns(t),
+    { label: t.colCreated, cell: (job) => minute(job.createdAt) },
+    { label: t.colStarted, cell: (job) => (job.startedAt ? minute(job.startedAt) : "—") },
+    { label: t.colFinished, cell: (job) => (job.finishedAt ? minute(job.finishedAt) : "—") },
+    { label: t.colRows, cell: (job) => (job.rows === null ? "—" : count(job.rows)) },
+    {
+      label: t.colFile,
+      cell: (job) => <FileLink url={job.url} expiresAt={job.expiresAt} label={t.download} />,
+    },
+    retryColumn(t, "/v1/exports"),
+  ];
   return (
-    <Show loaded={page} onRetry={reload}>
-      {(p) =>
-        p.items.length === 0 && pager.page === 1 ? (
-          <p class="muted">{t.emptyList}</p>
-        ) : (
-          <>
-            <p class="muted small">{t.polling}</p>
-            <div class="table-wrap">
-              <table data-testid="export-tasks">
-                <caption class="visually-hidden">{t.exportTasks}</caption>
-                <TableHead
-                  columns={[
-                    t.colWhat,
-                    t.colStatus,
-                    t.colProgress,
-                    t.colCreated,
-                    t.colStarted,
-                    t.colFinished,
-                    t.colRows,
-                    t.colFile,
-                    t.colActions,
-                  ]}
-                />
-                <tbody>
-                  {p.items.map((job) => (
-                    <tr
-                      key={job.id}
-                      data-job={job.id}
-                      data-status={job.status}
-                      class={job.id === started ? "is-new" : undefined}
-                    >
-                      <td>
-                        {EXPORT_KIND_LABELS[job.kind][lang]} · {FORMAT_NAMES[job.format]}
-                        <div class="muted small">
-                          {t.colFilters}: <code>{filtersText(job.filters) ?? t.noFilters}</code>
-                          {job.masked ? ` · ${t.maskedFile}` : ""}
-                        </div>
-                      </td>
-                      <td>
-                        <JobState job={job} />
-                      </td>
-                      <td>
-                        <JobProgressBar job={job} />
-                      </td>
-                      <td>{minute(job.createdAt)}</td>
-                      <td>{job.startedAt ? minute(job.startedAt) : "—"}</td>
-                      <td>{job.finishedAt ? minute(job.finishedAt) : "—"}</td>
-                      <td>{job.rows === null ? "—" : count(job.rows)}</td>
-                      <td>
-                        <FileLink url={job.url} expiresAt={job.expiresAt} label={t.download} />
-                      </td>
-                      <td>
-                        <RetryButton job={job} base="/v1/exports" onDone={reload} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <Pager pager={pager} nextCursor={p.cursor} />
-          </>
-        )
-      }
-    </Show>
+    <JobTable
+      base="/v1/exports"
+      testId="export-tasks"
+      caption={t.exportTasks}
+      columns={columns}
+      current={started}
+      note={<p class="muted small">{t.polling}</p>}
+    />
   );
 }

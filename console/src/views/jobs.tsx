@@ -1,14 +1,16 @@
 /**
- * What the two job pages (exports, list cleaning) share: a job's state and progress bar, its
- * download links until they expire, and Retry (the loading that asks again while a job moves is
- * `usePolled`, in common.tsx).
+ * What the two job pages (exports, list cleaning) share: the table of a kind's jobs (paged, asked
+ * again while one moves), a job's state and progress bar, its download links until they expire,
+ * and Retry (the loading that asks again while a job moves is `usePolled`, in common.tsx).
  */
+import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
-import type { JobProgress, JobStatus } from "../../../lambdas/contract/jobs.js";
+import type { JobPage, JobProgress, JobStatus } from "../../../lambdas/contract/jobs.js";
 import { useApp } from "../context.js";
 import { count, minute } from "../format.js";
-import { JOB_STATUS_LABELS } from "../i18n.js";
-import { linkState, progressOf } from "../jobs.js";
+import { JOB_STATUS_LABELS, type Messages } from "../i18n.js";
+import { anyActive, linkState, progressOf } from "../jobs.js";
+import { Pager, Show, TableHead, usePager, usePolled } from "./common.js";
 import { ProblemLine, useAction } from "./forms.js";
 
 /** The fields of a job the shared pieces read. */
@@ -20,6 +22,89 @@ type Job = {
   readonly expiresAt: string | null;
   readonly error: string | null;
 };
+
+/** A column of a job table: its header, and what its cell holds for `job` (`reload` asks the table again). */
+export type JobColumn<J> = {
+  readonly label: string;
+  readonly cell: (job: J, reload: () => void) => ComponentChildren;
+};
+
+/** The columns every job table has: the state (with its error), and the progress. */
+export const stateColumns = (t: Messages): JobColumn<Job>[] => [
+  { label: t.colStatus, cell: (job) => <JobState job={job} /> },
+  { label: t.colProgress, cell: (job) => <JobProgressBar job={job} /> },
+];
+
+/** Retry of a failed job (`POST {base}/{id}/retry`), then `onDone` (without one, the table asks again). */
+export const retryColumn = (t: Messages, base: string, onDone?: () => void): JobColumn<Job> => ({
+  label: t.colActions,
+  cell: (job, reload) => <RetryButton job={job} base={base} onDone={onDone ?? reload} />,
+});
+
+/**
+ * The jobs of one kind (`GET {base}`, 25 a page, newest first) as a table of `columns`, paged, and
+ * asked again while one of them is queued or running, or when `round` changes; the job `current`
+ * marked; `note` above the table.
+ */
+export function JobTable<J extends Job>({
+  base,
+  round = 0,
+  testId,
+  caption,
+  columns,
+  current,
+  note,
+}: {
+  base: string;
+  round?: number;
+  testId: string;
+  caption: string;
+  columns: readonly JobColumn<J>[];
+  current: string | null;
+  note?: ComponentChildren;
+}) {
+  const { t, api } = useApp();
+  const pager = usePager();
+  const [page, reload] = usePolled(
+    (signal) => api<JobPage<J>>("GET", base, { query: { limit: 25, cursor: pager.cursor }, signal }),
+    `${pager.cursor ?? ""} ${round}`,
+    (p) => anyActive(p.items),
+  );
+  return (
+    <Show loaded={page} onRetry={reload}>
+      {(p) =>
+        p.items.length === 0 && pager.page === 1 ? (
+          <p class="muted">{t.emptyList}</p>
+        ) : (
+          <>
+            {note}
+            <div class="table-wrap">
+              <table data-testid={testId}>
+                <caption class="visually-hidden">{caption}</caption>
+                <TableHead columns={columns.map((column) => column.label)} />
+                <tbody>
+                  {p.items.map((job) => (
+                    <tr
+                      key={job.id}
+                      data-job={job.id}
+                      data-status={job.status}
+                      class={job.id === current ? "is-new" : undefined}
+                    >
+                      {columns.map((column) => (
+                        <td key={column.label}>{column.cell(job, reload)}</td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <Pager pager={pager} nextCursor={p.cursor} />
+          </>
+        )
+      }
+    </Show>
+  );
+}
 
 /** A job's state in words, with its error when it failed. */
 export function JobState({ job }: { job: Job }) {

@@ -5,16 +5,25 @@
  * duplicates, by cause and by reason) and the keep and drop files; and the earlier checks.
  */
 import { useState } from "preact/hooks";
-import type { ListCheckJob, ListCheckPage, ListCheckSummary } from "../../../lambdas/contract/list-checks.js";
+import type { ListCheckJob, ListCheckSummary } from "../../../lambdas/contract/list-checks.js";
 import { useApp } from "../context.js";
 import { count, fileSize, minute } from "../format.js";
 import { DROP_CAUSE_LABELS, dropReasonLabel } from "../i18n.js";
-import { anyActive, CLEAN_LIST_COMMAND, isActive, LIST_CHECK_BODY_BYTES, listContentType } from "../jobs.js";
+import { CLEAN_LIST_COMMAND, isActive, LIST_CHECK_BODY_BYTES, listContentType } from "../jobs.js";
 import { navigate } from "../navigation.js";
 import { hrefOf, type Route } from "../router.js";
-import { Field, Pager, Show, TableHead, usePager, usePolled } from "./common.js";
+import { Field, Show, TableHead, usePolled } from "./common.js";
 import { ProblemLine, useAction } from "./forms.js";
-import { FileLink, JobProgressBar, JobState, RetryButton } from "./jobs.js";
+import {
+  FileLink,
+  type JobColumn,
+  JobProgressBar,
+  JobState,
+  JobTable,
+  RetryButton,
+  retryColumn,
+  stateColumns,
+} from "./jobs.js";
 
 /** The list cleaning page, showing the check `id` (when given) above the earlier ones. */
 export const listChecksRoute = (id?: string): Route => ({
@@ -129,24 +138,17 @@ function CheckDetail({ id, round, onRetried }: { id: string; round: number; onRe
             {j.summary ? <Summary summary={j.summary} /> : null}
             {j.status === "succeeded" ? (
               <ul class="plain files">
-                <li>
-                  {t.keepFile}:{" "}
-                  <FileLink
-                    url={j.files?.keep ?? null}
-                    expiresAt={j.expiresAt}
-                    label={t.download}
-                    testId="keep-file"
-                  />
-                </li>
-                <li>
-                  {t.dropFile}:{" "}
-                  <FileLink
-                    url={j.files?.drop ?? null}
-                    expiresAt={j.expiresAt}
-                    label={t.download}
-                    testId="drop-file"
-                  />
-                </li>
+                {(["keep", "drop"] as const).map((file) => (
+                  <li key={file}>
+                    {file === "keep" ? t.keepFile : t.dropFile}:{" "}
+                    <FileLink
+                      url={j.files?.[file] ?? null}
+                      expiresAt={j.expiresAt}
+                      label={t.download}
+                      testId={`${file}-file`}
+                    />
+                  </li>
+                ))}
               </ul>
             ) : null}
           </>
@@ -184,36 +186,50 @@ function Summary({ summary }: { summary: ListCheckSummary }) {
         ))}
       </ul>
       <div class="side-by-side">
-        {causes.length > 0 ? (
-          <table data-testid="by-cause">
-            <caption>{t.byCauseTitle}</caption>
-            <TableHead columns={[t.colCause, t.colCount]} />
-            <tbody>
-              {causes.map(([cause, n]) => (
-                <tr key={cause}>
-                  <td>{DROP_CAUSE_LABELS[cause]?.[lang] ?? cause}</td>
-                  <td class="num">{count(n)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-        {reasons.length > 0 ? (
-          <table data-testid="by-reason">
-            <caption>{t.byReasonTitle}</caption>
-            <TableHead columns={[t.colReason, t.colCount]} />
-            <tbody>
-              {reasons.map(([reason, n]) => (
-                <tr key={reason}>
-                  <td>{dropReasonLabel(reason, lang)}</td>
-                  <td class="num">{count(n)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        <CountTable
+          testId="by-cause"
+          caption={t.byCauseTitle}
+          column={t.colCause}
+          rows={causes.map(([cause, n]) => [cause, DROP_CAUSE_LABELS[cause]?.[lang] ?? cause, n])}
+        />
+        <CountTable
+          testId="by-reason"
+          caption={t.byReasonTitle}
+          column={t.colReason}
+          rows={reasons.map(([reason, n]) => [reason, dropReasonLabel(reason, lang), n])}
+        />
       </div>
     </>
+  );
+}
+
+/** A breakdown of the dropped rows: a name and a count a row (`key`, `label`, `n`); nothing when there is none. */
+function CountTable({
+  testId,
+  caption,
+  column,
+  rows,
+}: {
+  testId: string;
+  caption: string;
+  column: string;
+  rows: readonly (readonly [key: string, label: string, n: number])[];
+}) {
+  const { t } = useApp();
+  if (rows.length === 0) return null;
+  return (
+    <table data-testid={testId}>
+      <caption>{caption}</caption>
+      <TableHead columns={[column, t.colCount]} />
+      <tbody>
+        {rows.map(([key, label, n]) => (
+          <tr key={key}>
+            <td>{label}</td>
+            <td class="num">{count(n)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -226,74 +242,31 @@ function EarlierChecks({
   round: number;
   onRetried: () => void;
 }) {
-  const { t, api } = useApp();
-  const pager = usePager();
-  const [page, reload] = usePolled(
-    (signal) =>
-      api<ListCheckPage>("GET", "/v1/list-checks", { query: { limit: 25, cursor: pager.cursor }, signal }),
-    `${pager.cursor ?? ""} ${round}`,
-    (p) => anyActive(p.items),
-  );
+  const { t } = useApp();
+  const columns: JobColumn<ListCheckJob>[] = [
+    {
+      label: t.colCreated,
+      cell: (job) => (
+        <a href={hrefOf(listChecksRoute(job.id))} aria-current={job.id === current ? "true" : undefined}>
+          {minute(job.createdAt)}
+        </a>
+      ),
+    },
+    { label: t.colScope, cell: (job) => (job.scope ? <code>{job.scope}</code> : t.allScopes) },
+    ...stateColumns(t),
+    { label: t.colFinished, cell: (job) => (job.finishedAt ? minute(job.finishedAt) : "—") },
+    { label: t.colKept, cell: (job) => (job.summary ? count(job.summary.kept) : "—") },
+    { label: t.colDropped, cell: (job) => (job.summary ? count(job.summary.dropped) : "—") },
+    retryColumn(t, "/v1/list-checks", onRetried),
+  ];
   return (
-    <Show loaded={page} onRetry={reload}>
-      {(p) =>
-        p.items.length === 0 && pager.page === 1 ? (
-          <p class="muted">{t.emptyList}</p>
-        ) : (
-          <>
-            <div class="table-wrap">
-              <table data-testid="list-checks">
-                <caption class="visually-hidden">{t.earlierChecks}</caption>
-                <TableHead
-                  columns={[
-                    t.colCreated,
-                    t.colScope,
-                    t.colStatus,
-                    t.colProgress,
-                    t.colFinished,
-                    t.colKept,
-                    t.colDropped,
-                    t.colActions,
-                  ]}
-                />
-                <tbody>
-                  {p.items.map((job) => (
-                    <tr
-                      key={job.id}
-                      data-job={job.id}
-                      data-status={job.status}
-                      class={job.id === current ? "is-new" : undefined}
-                    >
-                      <td>
-                        <a
-                          href={hrefOf(listChecksRoute(job.id))}
-                          aria-current={job.id === current ? "true" : undefined}
-                        >
-                          {minute(job.createdAt)}
-                        </a>
-                      </td>
-                      <td>{job.scope ? <code>{job.scope}</code> : t.allScopes}</td>
-                      <td>
-                        <JobState job={job} />
-                      </td>
-                      <td>
-                        <JobProgressBar job={job} />
-                      </td>
-                      <td>{job.finishedAt ? minute(job.finishedAt) : "—"}</td>
-                      <td>{job.summary ? count(job.summary.kept) : "—"}</td>
-                      <td>{job.summary ? count(job.summary.dropped) : "—"}</td>
-                      <td>
-                        <RetryButton job={job} base="/v1/list-checks" onDone={onRetried} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <Pager pager={pager} nextCursor={p.cursor} />
-          </>
-        )
-      }
-    </Show>
+    <JobTable
+      base="/v1/list-checks"
+      round={round}
+      testId="list-checks"
+      caption={t.earlierChecks}
+      columns={columns}
+      current={current}
+    />
   );
 }

@@ -14,7 +14,7 @@ import { typeLabel } from "../i18n.js";
 import { navigate } from "../navigation.js";
 import { providerTitle } from "../providers.js";
 import { hrefOf } from "../router.js";
-import { daysOver, rateSeries } from "../stats.js";
+import { daysOver, RATES, type RateName, rateSeries } from "../stats.js";
 import { Field, type Loaded, Show, TableHead, usePolled } from "./common.js";
 import { FilterActions, filtersOf, useFilterForm } from "./forms.js";
 import { RateChart } from "./rate-chart.js";
@@ -77,12 +77,19 @@ function Days({ params }: { params: Readonly<Record<string, string>> }) {
   );
 }
 
+/** Each rate's chart: its test id, and the names of its title and its legend label in `Messages`. */
+const CHARTS = {
+  bounceRate: { testId: "bounce-chart", title: "bounceChartTitle", rateLabel: "seriesBounceRate" },
+  complaintRate: {
+    testId: "complaint-chart",
+    title: "complaintChartTitle",
+    rateLabel: "seriesComplaintRate",
+  },
+} as const satisfies Record<RateName, { testId: string; title: keyof Messages; rateLabel: keyof Messages }>;
+
 function DaysView({ stats, t, onAskAgain }: { stats: Stats; t: Messages; onAskAgain: () => void }) {
-  const bounceLine = percent(stats.thresholds.bounceRate);
-  const complaintLine = percent(stats.thresholds.complaintRate);
-  const bounces = useMemo(() => rateSeries(stats.rows, "bounceRate", stats.thresholds.bounceRate), [stats]);
-  const complaints = useMemo(
-    () => rateSeries(stats.rows, "complaintRate", stats.thresholds.complaintRate),
+  const series = useMemo(
+    () => RATES.map((rate) => [rate, rateSeries(stats.rows, rate, stats.thresholds[rate])] as const),
     [stats],
   );
   return (
@@ -100,22 +107,17 @@ function DaysView({ stats, t, onAskAgain }: { stats: Stats; t: Messages; onAskAg
         </p>
       )}
       <div class="charts">
-        <RateChart
-          testId="bounce-chart"
-          title={t.bounceChartTitle}
-          note={t.chartAlternative}
-          series={bounces}
-          rateLabel={t.seriesBounceRate}
-          lineLabel={t.lineAt({ rate: bounceLine })}
-        />
-        <RateChart
-          testId="complaint-chart"
-          title={t.complaintChartTitle}
-          note={t.chartAlternative}
-          series={complaints}
-          rateLabel={t.seriesComplaintRate}
-          lineLabel={t.lineAt({ rate: complaintLine })}
-        />
+        {series.map(([rate, rates]) => (
+          <RateChart
+            key={rate}
+            testId={CHARTS[rate].testId}
+            title={t[CHARTS[rate].title]}
+            note={t.chartAlternative}
+            series={rates}
+            rateLabel={t[CHARTS[rate].rateLabel]}
+            lineLabel={t.lineAt({ rate: percent(stats.thresholds[rate]) })}
+          />
+        ))}
       </div>
       <section aria-labelledby="stats-days">
         <h2 id="stats-days">{t.daysTitle}</h2>

@@ -20,10 +20,10 @@
 
 import { once } from "node:events";
 import { createInterface } from "node:readline";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import * as z from "zod";
 import { classify, prepare, RULES } from "../core/classifier/index.js";
+import { messageOf, runMain } from "./cli-main.js";
 
 const code = z
   .union([z.string().max(32), z.number().int()])
@@ -202,15 +202,6 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-const invokedAs = process.argv[1];
-if (invokedAs !== undefined && import.meta.url === pathToFileURL(invokedAs).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`classify: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runMain(import.meta.url, main, (error) => {
+  process.stderr.write(`classify: ${messageOf(error)}\n`);
+});

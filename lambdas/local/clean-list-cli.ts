@@ -6,8 +6,6 @@
  */
 import { stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { JOB_FILE_DAYS } from "../contract/jobs.js";
 import {
   LIST_CHECK_UPLOAD_BYTES,
@@ -16,19 +14,23 @@ import {
   type ListCheckSummary,
   ListCheckStartRequest as StartSchema,
 } from "../contract/list-checks.js";
-import { argvMessage, connectionOf, jobIdOf } from "./export-cli.js";
 import {
   DEFAULT_URL,
   downloadFile,
-  JobClient,
   JobServiceError,
-  type Progress,
   silentProgress,
-  terminalProgress,
   uploadFile,
   WaitInterruptedError,
-  withInterrupt,
 } from "./job-client.js";
+import {
+  connectionOf,
+  followJob,
+  type JobIo,
+  jobClientFor,
+  jobTargetOf,
+  parseJobArgv,
+  runJobCli,
+} from "./job-command.js";
 
 export const HELP = `Usage: npm run clean-list -- FILE [--scope <scope>] [--column <name>] [--out-dir <dir>] [options]
        npm run clean-list -- --id <job> | --retry <job> [--out-dir <dir>] [options]
@@ -82,26 +84,6 @@ export class CleanListUsageError extends Error {
   override readonly name = "CleanListUsageError";
 }
 
-function parseWith(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      scope: { type: "string" },
-      column: { type: "string" },
-      "out-dir": { type: "string" },
-      id: { type: "string" },
-      retry: { type: "string" },
-      url: { type: "string" },
-      key: { type: "string" },
-      "api-key": { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-}
-
 /**
  * Reads the command line and the environment; scope and column are checked with the contract's
  * schema (`ListCheckStartRequest`).
@@ -116,30 +98,29 @@ export function parseCleanListArgs(
   env: NodeJS.ProcessEnv,
 ): CleanListOptions | "help" {
   const usage = (message: string) => new CleanListUsageError(message);
-  let parsed: ReturnType<typeof parseWith>;
-  try {
-    parsed = parseWith(argv);
-  } catch (error) {
-    throw usage(argvMessage(error, " (a FILE whose name starts with - goes after --)"));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseJobArgv(
+    argv,
+    {
+      scope: { type: "string" },
+      column: { type: "string" },
+      "out-dir": { type: "string" },
+    },
+    usage,
+    " (a FILE whose name starts with - goes after --)",
+  );
   if (values.help) return "help";
   const common = {
     ...connectionOf(values, env, usage),
     outDir: values["out-dir"],
     json: values.json ?? false,
   };
-  if (values.id !== undefined || values.retry !== undefined) {
-    if (values.id !== undefined && values.retry !== undefined) throw usage("give --id or --retry, not both");
-    const flag = values.id !== undefined ? "--id" : "--retry";
+  const target = jobTargetOf(values, usage, (flag) => {
     if (positionals[0] !== undefined) throw usage(`give FILE or ${flag} <job>, not both`);
     if (values.scope !== undefined || values.column !== undefined) {
       throw usage(`--scope and --column are for a new list check; ${flag} takes the job's own`);
     }
-    if (values.id !== undefined)
-      return { action: "follow", id: jobIdOf("--id", values.id, usage), ...common };
-    return { action: "retry", id: jobIdOf("--retry", values.retry ?? "", usage), ...common };
-  }
+  });
+  if (target) return { ...target, ...common };
   const [file, extra] = positionals;
   if (file === undefined) throw usage("name the list FILE to clean");
   if (extra !== undefined) throw usage(`unexpected argument '${extra}' (one FILE at a time)`);
@@ -163,12 +144,8 @@ export type CleanListOutcome = {
   readonly error?: string;
 };
 
-export type CleanListIo = {
-  readonly progress?: Progress;
-  readonly signal?: AbortSignal;
-  /** Between two reads of the job; default 1 s. */
-  readonly intervalMs?: number;
-};
+/** The progress, Ctrl-C (ends the wait or a transfer, not the job) and the polling interval. */
+export type CleanListIo = JobIo;
 
 /** Bytes in MiB, one decimal at most. */
 const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
@@ -190,12 +167,7 @@ export async function runCleanList(
   io: CleanListIo = {},
 ): Promise<CleanListOutcome> {
   const progress = io.progress ?? silentProgress;
-  const client = new JobClient({
-    url: options.url,
-    apiKey: options.apiKey,
-    onRetry: (why, waitMs) =>
-      progress.note(`the service answered ${why}; again in ${(waitMs / 1000).toFixed(1)} s`),
-  });
+  const client = jobClientFor(options, progress);
   const signal = io.signal ? { signal: io.signal } : {};
   let job: ListCheckJob | undefined;
   let started = options.action !== "start";
@@ -238,15 +210,9 @@ export async function runCleanList(
           ? await client.call("POST", `/v1/list-checks/${options.id}/retry`, ListCheckJob, signal)
           : await client.call("GET", `/v1/list-checks/${options.id}`, ListCheckJob, signal);
     }
-    progress.job(job);
     const id = job.id;
-    job = await client.waitFor(`/v1/list-checks/${id}`, ListCheckJob, {
-      ...signal,
-      ...(io.intervalMs !== undefined ? { intervalMs: io.intervalMs } : {}),
-      onUpdate: (j) => {
-        job = j;
-        progress.job(j);
-      },
+    job = await followJob(client, `/v1/list-checks/${id}`, ListCheckJob, job, { ...io, progress }, (j) => {
+      job = j;
     });
     if (job.status === "failed") {
       return {
@@ -355,39 +321,12 @@ export function formatCleanList(outcome: CleanListOutcome, json: boolean): strin
   return lines.join("\n");
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  let options: CleanListOptions | "help";
-  try {
-    options = parseCleanListArgs(argv, process.env);
-  } catch (error) {
-    if (!(error instanceof CleanListUsageError)) throw error;
-    process.stderr.write(`clean-list: ${error.message}; see --help\n`);
-    return 2;
-  }
-  if (options === "help") {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  const opts = options;
-  const progress = terminalProgress("list check");
-  const outcome = await withInterrupt((signal) => runCleanList(opts, { progress, signal }));
-  if (opts.json) process.stdout.write(`${formatCleanList(outcome, true)}\n`);
-  else if (outcome.exitCode === 0) process.stdout.write(`${formatCleanList(outcome, false)}\n`);
-  if (outcome.error) process.stderr.write(`clean-list: ${outcome.error}\n`);
-  return outcome.exitCode;
-}
-
-const invokedAs = process.argv[1];
-if (invokedAs !== undefined && import.meta.url === pathToFileURL(invokedAs).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(
-        `clean-list: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`,
-      );
-      process.exitCode = 1;
-    },
-  );
-}
+runJobCli(import.meta.url, {
+  name: "clean-list",
+  progressName: "list check",
+  help: HELP,
+  usageError: CleanListUsageError,
+  parse: parseCleanListArgs,
+  run: runCleanList,
+  format: formatCleanList,
+});

@@ -6,8 +6,6 @@
  * shows it in use).
  */
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import {
   EXPORT_FORMATS,
   EXPORT_KINDS,
@@ -15,18 +13,23 @@ import {
   type ExportRequest,
   ExportRequest as ExportRequestSchema,
 } from "../contract/exports.js";
-import { JOB_FILE_DAYS, JOB_ID_PATTERN } from "../contract/jobs.js";
+import { JOB_FILE_DAYS } from "../contract/jobs.js";
 import {
   DEFAULT_URL,
   downloadFile,
-  JobClient,
   JobServiceError,
-  type Progress,
   silentProgress,
-  terminalProgress,
   WaitInterruptedError,
-  withInterrupt,
 } from "./job-client.js";
+import {
+  connectionOf,
+  followJob,
+  type JobIo,
+  jobClientFor,
+  jobTargetOf,
+  parseJobArgv,
+  runJobCli,
+} from "./job-command.js";
 
 export const HELP = `Usage: npm run export -- --kind <kind> [--format csv|jsonl] [--filter name=value …] [options]
        npm run export -- --id <job> | --retry <job> [options]
@@ -81,60 +84,6 @@ export class ExportUsageError extends Error {
   override readonly name = "ExportUsageError";
 }
 
-function parseWith(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      kind: { type: "string", short: "k" },
-      format: { type: "string", short: "f" },
-      filter: { type: "string", multiple: true },
-      out: { type: "string", short: "o" },
-      id: { type: "string" },
-      retry: { type: "string" },
-      url: { type: "string" },
-      key: { type: "string" },
-      "api-key": { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-}
-
-/** `--url`, `--key` / `--api-key` / `$SUPPRESSION_API_KEY`, shared with clean-list-cli.ts. */
-export function connectionOf(
-  values: { url?: string | undefined; key?: string | undefined; "api-key"?: string | undefined },
-  env: NodeJS.ProcessEnv,
-  usage: (message: string) => Error,
-): { url: string; apiKey: string } {
-  const apiKey = values.key ?? values["api-key"] ?? env.SUPPRESSION_API_KEY ?? "";
-  if (apiKey === "") throw usage("no API key: set SUPPRESSION_API_KEY or pass --key");
-  const url = values.url ?? DEFAULT_URL;
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-    throw usage(`--url must be an http(s) URL; got ${url}`);
-  }
-  return { url, apiKey };
-}
-
-/** A job id of `--id` / `--retry`, checked as the service checks it. */
-export function jobIdOf(flag: string, value: string, usage: (message: string) => Error): string {
-  if (!JOB_ID_PATTERN.test(value)) throw usage(`${flag}: a job id is 24 lower-case hex digits; got ${value}`);
-  return value;
-}
-
-/**
- * Node's parse errors in this command's words: its hint about `--` becomes `hint` (none: dropped).
- *
- * @example
- * argvMessage(error, " (a FILE whose name starts with - goes after --)");
- */
-export const argvMessage = (error: unknown, hint = ""): string =>
-  (error instanceof Error ? error.message : String(error)).replace(
-    /\. To specify a positional argument.*$/s,
-    hint,
-  );
-
 /**
  * Reads the command line (`argv` without node and the script) and the environment; the request is
  * checked with the contract's own schema (`ExportRequest`), so a bad filter is exit 2 here, not a
@@ -147,13 +96,16 @@ export const argvMessage = (error: unknown, hint = ""): string =>
  */
 export function parseExportArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ExportOptions | "help" {
   const usage = (message: string) => new ExportUsageError(message);
-  let parsed: ReturnType<typeof parseWith>;
-  try {
-    parsed = parseWith(argv);
-  } catch (error) {
-    throw usage(argvMessage(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseJobArgv(
+    argv,
+    {
+      kind: { type: "string", short: "k" },
+      format: { type: "string", short: "f" },
+      filter: { type: "string", multiple: true },
+      out: { type: "string", short: "o" },
+    },
+    usage,
+  );
   if (values.help) return "help";
   if (positionals[0] !== undefined) {
     throw usage(`unexpected argument '${positionals[0]}' (filters are --filter name=value)`);
@@ -161,17 +113,14 @@ export function parseExportArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
   const connection = connectionOf(values, env, usage);
   const common = { ...connection, out: values.out, json: values.json ?? false };
   if (values.out !== undefined && values.out.trim() === "") throw usage("--out needs a file name");
-  if (values.id !== undefined || values.retry !== undefined) {
-    if (values.id !== undefined && values.retry !== undefined) throw usage("give --id or --retry, not both");
+  const target = jobTargetOf(values, usage, () => {
     for (const flag of ["kind", "format", "filter"] as const) {
       if (values[flag] !== undefined) {
         throw usage(`--${flag} is for a new export; --id and --retry take the job's own`);
       }
     }
-    if (values.id !== undefined)
-      return { action: "follow", id: jobIdOf("--id", values.id, usage), ...common };
-    return { action: "retry", id: jobIdOf("--retry", values.retry ?? "", usage), ...common };
-  }
+  });
+  if (target) return { ...target, ...common };
   if (values.kind === undefined) {
     throw usage(`--kind is required (${EXPORT_KINDS.join(" or ")}), or --id / --retry <job>`);
   }
@@ -225,13 +174,8 @@ export type ExportOutcome = {
   readonly error?: string;
 };
 
-export type ExportIo = {
-  readonly progress?: Progress;
-  /** Ctrl-C: ends the wait or the download, not the job. */
-  readonly signal?: AbortSignal;
-  /** Between two reads of the job; default 1 s. */
-  readonly intervalMs?: number;
-};
+/** The progress, Ctrl-C (ends the wait or the download, not the job) and the polling interval. */
+export type ExportIo = JobIo;
 
 /**
  * Runs one export: starts (or retries, or follows) the job, waits for it, downloads its file.
@@ -244,12 +188,7 @@ export type ExportIo = {
  */
 export async function runExport(options: ExportOptions, io: ExportIo = {}): Promise<ExportOutcome> {
   const progress = io.progress ?? silentProgress;
-  const client = new JobClient({
-    url: options.url,
-    apiKey: options.apiKey,
-    onRetry: (why, waitMs) =>
-      progress.note(`the service answered ${why}; again in ${(waitMs / 1000).toFixed(1)} s`),
-  });
+  const client = jobClientFor(options, progress);
   const signal = io.signal ? { signal: io.signal } : {};
   let job: ExportJob | undefined;
   try {
@@ -260,15 +199,9 @@ export async function runExport(options: ExportOptions, io: ExportIo = {}): Prom
     } else {
       job = await client.call("GET", `/v1/exports/${options.id}`, ExportJob, signal);
     }
-    progress.job(job);
     const id = job.id;
-    job = await client.waitFor(`/v1/exports/${id}`, ExportJob, {
-      ...signal,
-      ...(io.intervalMs !== undefined ? { intervalMs: io.intervalMs } : {}),
-      onUpdate: (j) => {
-        job = j;
-        progress.job(j);
-      },
+    job = await followJob(client, `/v1/exports/${id}`, ExportJob, job, { ...io, progress }, (j) => {
+      job = j;
     });
     if (job.status === "failed") {
       return {
@@ -340,39 +273,12 @@ export function formatExport(outcome: ExportOutcome, json: boolean): string {
   return `export ${job.id}: ${job.rows ?? "?"} rows, ${outcome.bytes ?? 0} bytes → ${outcome.path} (${job.kind}, ${job.format}${masked}; the service keeps it until ${job.expiresAt ?? "?"})`;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  let options: ExportOptions | "help";
-  try {
-    options = parseExportArgs(argv, process.env);
-  } catch (error) {
-    if (!(error instanceof ExportUsageError)) throw error;
-    process.stderr.write(`export: ${error.message}; see --help\n`);
-    return 2;
-  }
-  if (options === "help") {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  const opts = options;
-  const progress = terminalProgress("export");
-  const outcome = await withInterrupt((signal) => runExport(opts, { progress, signal }));
-  if (opts.json) process.stdout.write(`${formatExport(outcome, true)}\n`);
-  else if (outcome.exitCode === 0) process.stdout.write(`${formatExport(outcome, false)}\n`);
-  if (outcome.error) process.stderr.write(`export: ${outcome.error}\n`);
-  return outcome.exitCode;
-}
-
-const invokedAs = process.argv[1];
-if (invokedAs !== undefined && import.meta.url === pathToFileURL(invokedAs).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(
-        `export: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`,
-      );
-      process.exitCode = 1;
-    },
-  );
-}
+runJobCli(import.meta.url, {
+  name: "export",
+  progressName: "export",
+  help: HELP,
+  usageError: ExportUsageError,
+  parse: parseExportArgs,
+  run: runExport,
+  format: formatExport,
+});

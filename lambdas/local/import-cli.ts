@@ -5,11 +5,11 @@
  * `HELP` below is the user's documentation (also in docs/http-api.md, "Bulk import").
  */
 import { stat } from "node:fs/promises";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { Presets, SingleBar } from "cli-progress";
 import { MAX_EVENTS_PER_REQUEST } from "../handlers/webhook-request.js";
 import { isProvider, PROVIDERS, type Provider } from "../providers/registry.js";
+import { runMain } from "./cli-main.js";
 import { type PostResult, postChunk, type RetryPolicy } from "./import-client.js";
 import {
   type Chunk,
@@ -381,10 +381,10 @@ function terminalReporter(): ImportReporter {
   };
 }
 
-async function main(): Promise<number> {
+async function main(argv: readonly string[]): Promise<number> {
   let options: ImportOptions | "help";
   try {
-    options = parseImportArgs(process.argv.slice(2), process.env);
+    options = parseImportArgs(argv, process.env);
   } catch (error) {
     console.error(`import: ${(error as Error).message}; see --help`);
     return 2;
@@ -400,14 +400,6 @@ async function main(): Promise<number> {
   return outcome.exitCode;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error("import: unexpected failure:", error);
-      process.exitCode = 1;
-    },
-  );
-}
+runMain(import.meta.url, main, (error) => {
+  console.error("import: unexpected failure:", error);
+});

@@ -2,7 +2,8 @@
  * The HTTP half of `npm run export` (export-cli.ts) and `npm run clean-list` (clean-list-cli.ts): a
  * small typed client of the job API (design.md §5.3: `/v1/exports`, `/v1/list-checks`), polling a
  * job until it ends, streaming a file to a presigned PUT link and a presigned GET link to a file
- * (never whole in memory), and the progress shown on stderr while it goes.
+ * (never whole in memory), and the progress shown on stderr while it goes. What the two
+ * commands share around it (their options and `main`) is job-command.ts.
  */
 import { createReadStream, createWriteStream } from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";

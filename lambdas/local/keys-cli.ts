@@ -10,7 +10,6 @@
  */
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type * as z from "zod";
@@ -27,6 +26,7 @@ import {
   StoreUnavailableError,
   toDocumentClient,
 } from "../store/index.js";
+import { runMain, unexpectedFailure } from "./cli-main.js";
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from "./embedded-dynamodb.js";
 
 export const HELP = `Usage: npm run keys -- <command> [options]
@@ -441,17 +441,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-const invokedAs = process.argv[1];
-if (invokedAs !== undefined && import.meta.url === pathToFileURL(invokedAs).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(
-        `keys: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`,
-      );
-      process.exitCode = 1;
-    },
-  );
-}
+runMain(import.meta.url, main, unexpectedFailure("keys"));

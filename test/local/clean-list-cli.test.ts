@@ -28,7 +28,14 @@ import {
 } from "../../lambdas/local/clean-list-cli.js";
 import type { JobCore, Progress } from "../../lambdas/local/job-client.js";
 import { runTsx } from "../support/run-tsx.js";
-import { type FakeJobApi, LINK_SIGNATURE, runInterrupted, startFakeJobApi } from "./fake-job-api.js";
+import { expectHelp, expectUsageError, oneLineOf } from "./cli-test-helpers.js";
+import {
+  closedUrl,
+  type FakeJobApi,
+  LINK_SIGNATURE,
+  runInterrupted,
+  startFakeJobApi,
+} from "./fake-job-api.js";
 import { call, useLocalServer } from "./http-helpers.js";
 
 const CLI = "lambdas/local/clean-list-cli.ts";
@@ -44,11 +51,7 @@ function file(name: string, text: string): string {
 }
 
 /** One line on stderr, naming the problem, with no stack frames. */
-function expectOneLine(stderr: string, message: RegExp): void {
-  expect(stderr).toMatch(/^clean-list: [^\n]+\n$/);
-  expect(stderr).toMatch(message);
-  expect(stderr).not.toMatch(/\bat .*:\d+:\d+/);
-}
+const expectOneLine = oneLineOf("clean-list");
 
 /** A progress that records what it is told. */
 function recorder(
@@ -88,20 +91,21 @@ const SMALL = [
   "dee@example.org,Dee",
 ].join("\n");
 
+/** The summary's counts for a list like SMALL: five rows, two kept, one dropped for each cause. */
+const SMALL_COUNTS = {
+  rows: 5,
+  kept: 2,
+  dropped: 3,
+  invalid: 1,
+  duplicates: 1,
+  suppressed: 1,
+  byCause: { manual: 1, invalid_syntax: 1, duplicate: 1 },
+};
+
 describe("npm run clean-list: usage", () => {
   it("--help prints usage, options and exit codes", async () => {
-    // Act
-    const long = await runTsx(CLI, ["--help"]);
-    const short = await runTsx(CLI, ["-h"]);
-    // Assess
-    expect(long.code).toBe(0);
-    expect(long.stderr).toBe("");
-    expect(long.stdout).toBe(HELP);
-    expect(long.stdout.startsWith("Usage: npm run clean-list -- FILE")).toBe(true);
-    expect(long.stdout).toMatch(/\nOptions:\n[\s\S]*-h, --help/);
-    expect(long.stdout).toMatch(/\nExit codes:\n[\s\S]*\n {2}2 {2}bad usage/);
-    expect(long.stdout).toMatch(/\n {2}130 {2}stopped by Ctrl-C/);
-    expect(short).toEqual(long);
+    // Act, Assess
+    await expectHelp(CLI, HELP, "Usage: npm run clean-list -- FILE");
   });
 
   it.concurrent.each([
@@ -124,12 +128,8 @@ describe("npm run clean-list: usage", () => {
     [["f.csv", "--url", "file:///x"], /--url must be an http\(s\) URL/],
     [["no-such-file.csv"], /^clean-list: no-such-file\.csv: cannot be read \(ENOENT/],
   ])("%j is one line on stderr and exit code 2", async (args, message) => {
-    // Act
-    const run = await runTsx(CLI, args, { env: { SUPPRESSION_API_KEY: "k" } });
-    // Assess
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe("");
-    expectOneLine(run.stderr, message);
+    // Act, Assess
+    await expectUsageError(CLI, expectOneLine, args, message);
   });
 
   it("a list over the upload limit is exit code 2 before anything is sent", async () => {
@@ -183,13 +183,7 @@ describe("npm run clean-list against a fake job API", () => {
   afterAll(async () => {
     await api?.close();
   });
-  afterEach(() => {
-    api.failWith(null);
-    api.hold(false);
-    api.refuseUploads(false);
-    api.truncateDownloads(false);
-    api.answer503(0);
-  });
+  afterEach(() => api.reset());
   const start = (path: string, outDir = dir): CleanListOptions => ({
     action: "start",
     file: path,
@@ -290,13 +284,7 @@ describe("npm run clean-list against a fake job API", () => {
       id: expect.stringMatching(/^[0-9a-f]{24}$/),
       status: "succeeded",
       summary: {
-        rows: 5,
-        kept: 2,
-        dropped: 3,
-        invalid: 1,
-        duplicates: 1,
-        suppressed: 1,
-        byCause: { manual: 1, invalid_syntax: 1, duplicate: 1 },
+        ...SMALL_COUNTS,
         byReason: { manual: 1, "not an email address": 1, [ROW_REASONS.duplicate]: 1 },
       },
       keep: { path: join(dir, "json.keep.csv"), bytes: statSync(join(dir, "json.keep.csv")).size },
@@ -467,10 +455,9 @@ describe("npm run clean-list against a fake job API", () => {
 
   it("an unreachable --url is one line and exit code 1", async () => {
     // Prepare
-    const closed = await startFakeJobApi({ apiKey: KEY });
-    await closed.close();
+    const url = await closedUrl();
     // Act
-    const run = await runTsx(CLI, [file("unreachable.csv", SMALL), "--url", closed.url], {
+    const run = await runTsx(CLI, [file("unreachable.csv", SMALL), "--url", url], {
       env: { SUPPRESSION_API_KEY: KEY },
     });
     // Assess
@@ -478,7 +465,7 @@ describe("npm run clean-list against a fake job API", () => {
     expect(run.stdout).toBe("");
     expectOneLine(
       run.stderr,
-      new RegExp(`^clean-list: cannot reach ${closed.url} \\(POST /v1/list-checks\\): connect ECONNREFUSED`),
+      new RegExp(`^clean-list: cannot reach ${url} \\(POST /v1/list-checks\\): connect ECONNREFUSED`),
     );
   });
 
@@ -535,13 +522,7 @@ describe("npm run clean-list against npm start", () => {
     expect(summary).toMatchObject({
       status: "succeeded",
       summary: {
-        rows: 5,
-        kept: 2,
-        dropped: 3,
-        invalid: 1,
-        duplicates: 1,
-        suppressed: 1,
-        byCause: { manual: 1, invalid_syntax: 1, duplicate: 1 },
+        ...SMALL_COUNTS,
         byReason: expect.objectContaining({ manual: 1, [ROW_REASONS.duplicate]: 1 }),
       },
       keep: { path: join(out, "e2e.keep.csv") },

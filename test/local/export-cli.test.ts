@@ -22,7 +22,14 @@ import {
   terminalProgress,
 } from "../../lambdas/local/job-client.js";
 import { runTsx } from "../support/run-tsx.js";
-import { type FakeJobApi, LINK_SIGNATURE, runInterrupted, startFakeJobApi } from "./fake-job-api.js";
+import { expectHelp, expectUsageError, oneLineOf } from "./cli-test-helpers.js";
+import {
+  closedUrl,
+  type FakeJobApi,
+  LINK_SIGNATURE,
+  runInterrupted,
+  startFakeJobApi,
+} from "./fake-job-api.js";
 import { call, useLocalServer } from "./http-helpers.js";
 
 const CLI = "lambdas/local/export-cli.ts";
@@ -31,11 +38,7 @@ const dir = mkdtempSync(join(tmpdir(), "export-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** One line on stderr, naming the problem, with no stack frames. */
-function expectOneLine(stderr: string, message: RegExp): void {
-  expect(stderr).toMatch(/^export: [^\n]+\n$/);
-  expect(stderr).toMatch(message);
-  expect(stderr).not.toMatch(/\bat .*:\d+:\d+/);
-}
+const expectOneLine = oneLineOf("export");
 
 /** A progress that records what it is told. */
 function recorder(onJob: (job: JobCore) => void = () => undefined) {
@@ -81,18 +84,8 @@ const job = (status: JobStatus, done: number, rows: number | null): JobCore => (
 
 describe("npm run export: usage", () => {
   it("--help prints usage, options and exit codes", async () => {
-    // Act
-    const long = await runTsx(CLI, ["--help"]);
-    const short = await runTsx(CLI, ["-h"]);
-    // Assess
-    expect(long.code).toBe(0);
-    expect(long.stderr).toBe("");
-    expect(long.stdout).toBe(HELP);
-    expect(long.stdout.startsWith("Usage: npm run export")).toBe(true);
-    expect(long.stdout).toMatch(/\nOptions:\n[\s\S]*-h, --help/);
-    expect(long.stdout).toMatch(/\nExit codes:\n[\s\S]*\n {2}2 {2}bad usage/);
-    expect(long.stdout).toMatch(/\n {2}130 {2}stopped by Ctrl-C/);
-    expect(short).toEqual(long);
+    // Act, Assess
+    await expectHelp(CLI, HELP, "Usage: npm run export");
   });
 
   it.concurrent.each([
@@ -114,12 +107,8 @@ describe("npm run export: usage", () => {
     [["--kind", "events", "--url", "ftp://x"], /--url must be an http\(s\) URL; got ftp:\/\/x/],
     [["--kind", "events", "--out", " "], /--out needs a file name/],
   ])("%j is one line on stderr and exit code 2", async (args, message) => {
-    // Act
-    const run = await runTsx(CLI, args, { env: { SUPPRESSION_API_KEY: "k" } });
-    // Assess
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe("");
-    expectOneLine(run.stderr, message);
+    // Act, Assess
+    await expectUsageError(CLI, expectOneLine, args, message);
   });
 
   it("without a key is exit code 2", async () => {
@@ -270,12 +259,7 @@ describe("npm run export against a fake job API", () => {
   afterAll(async () => {
     await api?.close();
   });
-  afterEach(() => {
-    api.failWith(null);
-    api.hold(false);
-    api.truncateDownloads(false);
-    api.answer503(0);
-  });
+  afterEach(() => api.reset());
   const base = () => ({ url: api.url, apiKey: KEY, json: false });
 
   it("starts the job, waits through queued and running, downloads the file and sums it up", async () => {
@@ -492,10 +476,9 @@ describe("npm run export against a fake job API", () => {
 
   it("an unreachable --url is one line and exit code 1", async () => {
     // Prepare
-    const closed = await startFakeJobApi({ apiKey: KEY });
-    await closed.close();
+    const url = await closedUrl();
     // Act
-    const run = await runTsx(CLI, ["--kind", "events", "--url", closed.url], {
+    const run = await runTsx(CLI, ["--kind", "events", "--url", url], {
       env: { SUPPRESSION_API_KEY: KEY },
     });
     // Assess
@@ -503,7 +486,7 @@ describe("npm run export against a fake job API", () => {
     expect(run.stdout).toBe("");
     expectOneLine(
       run.stderr,
-      new RegExp(`^export: cannot reach ${closed.url} \\(POST /v1/exports\\): connect ECONNREFUSED`),
+      new RegExp(`^export: cannot reach ${url} \\(POST /v1/exports\\): connect ECONNREFUSED`),
     );
   });
 });

@@ -59,6 +59,8 @@ export type FakeJobApi = {
   refuseUploads(yes: boolean): void;
   /** While on, the file links send half their bytes (of a full `Content-Length`) and hang up. */
   truncateDownloads(yes: boolean): void;
+  /** Turns every switch above off again (no 503s, no failing jobs…), as between two tests. */
+  reset(): void;
   close(): Promise<void>;
 };
 
@@ -392,6 +394,15 @@ export async function startFakeJobApi(options: FakeJobApiOptions): Promise<FakeJ
     truncateDownloads: (yes) => {
       truncating = yes;
     },
+    reset: () => {
+      unavailable = 0;
+      retryAfter = "0";
+      failing = null;
+      unknown = false;
+      holding = false;
+      refusing = false;
+      truncating = false;
+    },
     close: async () => {
       await new Promise<void>((closed) => {
         server.close(() => closed());
@@ -400,6 +411,18 @@ export async function startFakeJobApi(options: FakeJobApiOptions): Promise<FakeJ
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The URL of a fake that is closed again: nothing listens there, a connection is refused.
+ *
+ * @example
+ * const url = await closedUrl(); // "http://127.0.0.1:40123", refusing
+ */
+export async function closedUrl(): Promise<string> {
+  const closed = await startFakeJobApi({ apiKey: "closed" });
+  await closed.close();
+  return closed.url;
 }
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));

@@ -13,6 +13,13 @@ export const JOB_HEARTBEAT_SECONDS = 5;
 export const JOB_STALE_SECONDS = 120;
 /** The error of a running job whose heartbeat went stale (its function stopped without finishing). */
 export const JOB_STOPPED_ERROR = "stopped without finishing";
+/**
+ * Jobs of one kind a tenant may have queued or running at once: a further start answers 429 with
+ * `Retry-After` (a runaway script cannot flood the table with full-index reads).
+ */
+export const MAX_ACTIVE_JOBS = 4;
+/** Seconds a start refused for `MAX_ACTIVE_JOBS` asks the caller to wait. */
+export const ACTIVE_JOBS_RETRY_SECONDS = 10;
 /** At most this many jobs per page. */
 export const JOB_PAGE_LIMIT = 100;
 /** Jobs per page when `limit` is not given. */

@@ -2,7 +2,7 @@
 import * as z from "zod";
 
 /** The statuses we answer with a problem document. */
-export const PROBLEM_STATUSES = [400, 401, 403, 404, 405, 406, 409, 413, 415, 500, 503] as const;
+export const PROBLEM_STATUSES = [400, 401, 403, 404, 405, 406, 409, 413, 415, 429, 500, 503] as const;
 export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
 
 export const InputIssue = z

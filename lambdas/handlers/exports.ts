@@ -27,7 +27,7 @@ import { fileErrors } from "./http/file-errors.js";
 import { HttpProblem } from "./http/problem.js";
 import { json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
-import { filesLive, jobFields, launched, noSuchJob, transitioned } from "./job-view.js";
+import { assertRoomForJob, filesLive, jobFields, launched, noSuchJob, transitioned } from "./job-view.js";
 import { listFilters } from "./list-view.js";
 import { getPolicy } from "./policy-source.js";
 import type { RouteKey } from "./routes.js";
@@ -111,6 +111,7 @@ export function createExportsHandler(deps: RuntimeDeps, services: JobServices): 
         case ROUTES.start: {
           const request = parseAt(ExportRequest, jsonBody(event), [], "Not a valid export request.");
           const spec = specOf(request, caller, Math.floor(nowMs / 1000));
+          await assertRoomForJob(deps, caller.tenant, "export");
           const job = (await jobs.create(
             { tenant: caller.tenant, kind: "export", spec, createdBy: caller.actor, status: "queued" },
             nowMs,
@@ -146,6 +147,7 @@ export function createExportsHandler(deps: RuntimeDeps, services: JobServices): 
           return json(200, await exportView(services, job, caller, nowMs));
         }
         case ROUTES.retry: {
+          await assertRoomForJob(deps, caller.tenant, "export");
           const job = transitioned(
             ref(),
             await jobs.retry<ExportSpec, ExportResult>(ref(), nowMs),

@@ -2,7 +2,12 @@
  * How a stored job is shown (the contract's `JOB_FIELDS`): its state as people see it (a run gone
  * quiet is `failed`, store/jobs.ts `jobAsSeen`), its times, and when its files go.
  */
-import { JOB_FILE_DAYS, type JobStatus } from "../contract/jobs.js";
+import {
+  ACTIVE_JOBS_RETRY_SECONDS,
+  JOB_FILE_DAYS,
+  type JobStatus,
+  MAX_ACTIVE_JOBS,
+} from "../contract/jobs.js";
 import type { JobServices } from "../jobs/services.js";
 import { type JobRecord, type JobRef, type JobTransition, jobAsSeen, jobsStore } from "../store/jobs.js";
 import { HttpProblem } from "./http/problem.js";
@@ -89,4 +94,25 @@ export async function launched<S extends object, R extends object>(
     );
     return failed ?? job;
   }
+}
+
+/**
+ * Refuses a start while the tenant already has `MAX_ACTIVE_JOBS` jobs of the kind queued or
+ * running: 429 with `Retry-After`.
+ *
+ * @throws HttpProblem (429) naming how many run
+ */
+export async function assertRoomForJob(
+  deps: Pick<RuntimeDeps, "store" | "now">,
+  tenant: string,
+  kind: JobRef["kind"],
+): Promise<void> {
+  const active = await jobsStore(deps.store()).activeCount(tenant, kind, deps.now().getTime());
+  if (active < MAX_ACTIVE_JOBS) return;
+  const what = kind === "export" ? "exports" : "list checks";
+  throw new HttpProblem(
+    429,
+    `${active} ${what} are already queued or running (at most ${MAX_ACTIVE_JOBS} at once): start this one when one of them has finished.`,
+    { slug: "too-many-jobs", headers: { "retry-after": String(ACTIVE_JOBS_RETRY_SECONDS) } },
+  );
 }

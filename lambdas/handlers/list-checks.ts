@@ -33,7 +33,15 @@ import { fileErrors } from "./http/file-errors.js";
 import { HttpProblem } from "./http/problem.js";
 import { type HttpResponse, json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
-import { filesLive, jobFields, launched, noSuchJob, transitioned, wrongState } from "./job-view.js";
+import {
+  assertRoomForJob,
+  filesLive,
+  jobFields,
+  launched,
+  noSuchJob,
+  transitioned,
+  wrongState,
+} from "./job-view.js";
 import { getPolicy } from "./policy-source.js";
 import type { RouteKey } from "./routes.js";
 import { containerDeps, type RuntimeDeps } from "./runtime.js";
@@ -161,6 +169,7 @@ export function createListChecksHandler(deps: RuntimeDeps, services: JobServices
             { slug: "body-too-large" },
           );
         }
+        await assertRoomForJob(deps, caller.tenant, "list-check");
         const job = await create(query.scope, query.column);
         await files.upload(listInputKey(job), Readable.from([body]), "text/csv");
         const ref: JobRef = { tenant: job.tenant, kind: job.kind, id: job.id };
@@ -206,6 +215,7 @@ export function createListChecksHandler(deps: RuntimeDeps, services: JobServices
         if (job.status !== "awaiting_upload") {
           throw wrongState(idRef(), jobFields(job, nowMs).status, "a job awaiting its upload can be started");
         }
+        await assertRoomForJob(deps, caller.tenant, "list-check");
         const bytes = await files.head(listInputKey(job));
         if (bytes === null) {
           throw new HttpProblem(409, "No list was uploaded yet: PUT it to the job's `upload.url` first.", {
@@ -229,6 +239,7 @@ export function createListChecksHandler(deps: RuntimeDeps, services: JobServices
         return accepted(await listCheckView(files, await launched(deps, services, queued), nowMs));
       }
       case ROUTES.retry: {
+        await assertRoomForJob(deps, caller.tenant, "list-check");
         const job = transitioned(
           idRef(),
           await jobs.retry<ListCheckSpec, ListCheckResult>(idRef(), nowMs),

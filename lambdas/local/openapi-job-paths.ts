@@ -3,7 +3,14 @@
  * docs/list-cleaning.md), apart from openapi-paths.ts to keep each file readable. The limits are
  * the contract's constants.
  */
-import { JOB_FILE_DAYS, JOB_PAGE_DEFAULT, JOB_PAGE_LIMIT, JOB_STALE_SECONDS } from "../contract/jobs.js";
+import {
+  ACTIVE_JOBS_RETRY_SECONDS,
+  JOB_FILE_DAYS,
+  JOB_PAGE_DEFAULT,
+  JOB_PAGE_LIMIT,
+  JOB_STALE_SECONDS,
+  MAX_ACTIVE_JOBS,
+} from "../contract/jobs.js";
 import {
   LIST_CHECK_BODY_BYTES,
   LIST_CHECK_MAX_ROWS,
@@ -69,6 +76,23 @@ const common = {
   "403": { $ref: "#/components/responses/Forbidden" },
   "503": { $ref: "#/components/responses/StoreUnavailable" },
 } as const;
+const tooMany = (what: string) => ({
+  "429": {
+    ...problemResponse(
+      `The tenant already has ${MAX_ACTIVE_JOBS} ${what} queued or running; retry after \`Retry-After\` seconds.`,
+      429,
+      {
+        tooMany: [
+          "too-many-jobs",
+          `${MAX_ACTIVE_JOBS} ${what} are already queued or running (at most ${MAX_ACTIVE_JOBS} at once): start this one when one of them has finished.`,
+        ],
+      },
+    ),
+    headers: {
+      "Retry-After": { schema: { type: "integer" }, description: `Seconds (${ACTIVE_JOBS_RETRY_SECONDS}).` },
+    },
+  },
+});
 const notFound = { "404": { $ref: "#/components/responses/NotFound" } } as const;
 const conflict = {
   "409": problemResponse(
@@ -200,6 +224,7 @@ export const JOB_PATHS = {
           }),
         },
         "400": { $ref: "#/components/responses/BadRequest" },
+        ...tooMany("exports"),
         ...common,
       },
     },
@@ -250,6 +275,7 @@ export const JOB_PATHS = {
         },
         ...notFound,
         ...conflict,
+        ...tooMany("exports"),
         ...common,
       },
     },
@@ -320,6 +346,7 @@ export const JOB_PATHS = {
             'Send the list as `text/csv` or `text/plain`, or JSON `{"upload": true}` for a presigned upload; got `application/vnd.ms-excel`.',
           ],
         }),
+        ...tooMany("list checks"),
         ...common,
       },
     },
@@ -377,6 +404,7 @@ export const JOB_PATHS = {
             `The uploaded list is 300 MiB; a list is at most ${LIST_CHECK_UPLOAD_BYTES / MIB} MiB.`,
           ],
         }),
+        ...tooMany("list checks"),
         ...common,
       },
     },
@@ -395,6 +423,7 @@ export const JOB_PATHS = {
         },
         ...notFound,
         ...conflict,
+        ...tooMany("list checks"),
         ...common,
       },
     },

@@ -423,6 +423,40 @@ export function jobsStore(store: SuppressionStore) {
       store.within("listJobs", (call) => listJobs<S, R>(call, request, nowMs)),
 
     /**
+     * How many of the tenant's jobs of `kind` are `queued` or `running` and not stale at `nowMs`,
+     * counted over its newest `JOB_PAGE_LIMIT` jobs (an older one still active is stale by then).
+     */
+    activeCount: (tenant: string, kind: JobKind, nowMs: number): Promise<number> =>
+      store.within("countActiveJobs", async (call) => {
+        try {
+          const out = await call.doc.send(
+            new QueryCommand({
+              TableName: call.tableName,
+              KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+              FilterExpression: "#status IN (:queued, :running)",
+              ExpressionAttributeNames: { "#status": "status" },
+              ExpressionAttributeValues: {
+                ":pk": jobsPk(tenant),
+                ":prefix": skPrefix(kind),
+                ":queued": "queued",
+                ":running": "running",
+              },
+              ScanIndexForward: false,
+              ConsistentRead: true,
+              Limit: JOB_PAGE_LIMIT,
+            }),
+            { abortSignal: call.signal },
+          );
+          return (out.Items ?? [])
+            .filter((item) => item.tenant === tenant && !expired(item, nowMs))
+            .map((item) => recordOf(item))
+            .filter((job) => !isStale(job, nowMs)).length;
+        } catch (err) {
+          throw toStoreError(err, "Query (active jobs)");
+        }
+      }),
+
+    /**
      * Claims a `queued` job for a run: `running`, `attempts` + 1, a fresh `runToken`, progress reset.
      * `undefined` when it is not queued (another run claimed it, or it was never started).
      */

@@ -8,12 +8,14 @@ import { randomBytes } from "node:crypto";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import {
+  ACTIVE_JOBS_RETRY_SECONDS,
   CreatedKey,
   EXPORT_CSV_COLUMNS,
   ExportJob,
   ExportPage,
   type ListEntry,
   ListPage,
+  MAX_ACTIVE_JOBS,
   ProblemDocument,
   StatusPage,
 } from "../../lambdas/contract/index.js";
@@ -256,5 +258,30 @@ describe("an export whose run cannot be started", () => {
     });
     expect(retried.status).toBe(202);
     expect(ExportJob.parse(retried.body)).toMatchObject({ status: "failed", attempts: 0 });
+  });
+});
+
+describe("too many exports at once", () => {
+  // A launcher that never runs them: every started export stays queued.
+  const running = useLocalServer(KEY, { jobLauncher: async () => undefined });
+
+  it(`answers 429 with Retry-After once ${MAX_ACTIVE_JOBS} exports are queued or running`, async () => {
+    // Arrange
+    const start = () =>
+      fetch(`${running().url}/v1/exports`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+        body: JSON.stringify({ kind: "suppressions" }),
+      });
+    // Act
+    const accepted = [];
+    for (let i = 0; i < MAX_ACTIVE_JOBS; i++) accepted.push((await start()).status);
+    const refused = await start();
+    const body = ProblemDocument.parse(await refused.json());
+    // Assert
+    expect(accepted).toEqual(Array(MAX_ACTIVE_JOBS).fill(202));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe(String(ACTIVE_JOBS_RETRY_SECONDS));
+    expect(body.type).toMatch(/too-many-jobs$/);
   });
 });

@@ -654,4 +654,30 @@ describe.each(ENGINES)("the jobs in the store on $name", (engine) => {
       expect(retried).toMatchObject({ ok: true, job: { status: "queued", error: null } });
     });
   });
+
+  describe("activeCount", () => {
+    it("counts the kind's queued and running jobs that are not stale, and nothing else", async () => {
+      // Arrange: at t0 two queued exports, one running, one failed, one awaiting, one list check
+      const tenant = freshTenant();
+      const t0 = Date.now();
+      await create(tenant, t0);
+      await create(tenant, t0 + 1);
+      const run = await claimed(tenant, t0 + 2);
+      const gone = await claimed(tenant, t0 + 3);
+      await jobs.fail(gone.ref, gone.token, "boom", { done: 0, rows: null }, t0 + 4);
+      await create(tenant, t0 + 5, { status: "awaiting_upload" });
+      await create(tenant, t0 + 6, { kind: "list-check" });
+      // Act
+      const now = await jobs.activeCount(tenant, "export", t0 + 10);
+      const checks = await jobs.activeCount(tenant, "list-check", t0 + 10);
+      const other = await jobs.activeCount(freshTenant(), "export", t0 + 10);
+      await jobs.heartbeat(run.ref, run.token, { done: 1, rows: null }, t0 + STALE_MS);
+      const later = await jobs.activeCount(tenant, "export", t0 + STALE_MS + 5);
+      // Assert: later, the queued ones are stale; only the run that beat is still active
+      expect(now).toBe(3);
+      expect(checks).toBe(1);
+      expect(other).toBe(0);
+      expect(later).toBe(1);
+    });
+  });
 });

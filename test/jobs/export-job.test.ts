@@ -21,7 +21,7 @@ import {
 } from "../../lambdas/files/index.js";
 import { listEntry } from "../../lambdas/handlers/list-view.js";
 import { serviceLogger } from "../../lambdas/handlers/log-safety.js";
-import type { ExportResult, ExportSpec } from "../../lambdas/jobs/export/export-job.js";
+import { type ExportResult, type ExportSpec, runExport } from "../../lambdas/jobs/export/export-job.js";
 import { runJob } from "../../lambdas/jobs/run-job.js";
 import { JOB_RUNNERS } from "../../lambdas/jobs/runners.js";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../lambdas/local/embedded-s3.js";
@@ -154,6 +154,37 @@ describe.each(ENGINES)("the export job on $name and s3rver", (engine) => {
     expect(job.progress).toEqual({ done: 230, rows: 230 });
     expect(job.result?.rows).toBe(230);
   }, 120_000);
+
+  it("knows an events export's total from the status view's counts before it writes a row", async () => {
+    // Arrange: 30 bounces, so 30 events in the default window
+    const tenant = freshTenant();
+    await seedBounces(tenant, 30);
+    const job = await jobsStore(store).create(
+      {
+        tenant,
+        kind: "export",
+        spec: { kind: "events", format: "jsonl", filters: {}, masked: false },
+        createdBy: ACTOR,
+        status: "queued",
+      },
+      Date.now(),
+    );
+    const seen: { done: number; rows: number | null }[] = [];
+    // Act
+    const outcome = await runExport({
+      job: { ...job, attempts: 1 },
+      store,
+      files,
+      logger,
+      now: Date.now,
+      signal: new AbortController().signal,
+      progress: (p) => seen.push(p),
+    });
+    // Assert
+    expect(seen[0]).toEqual({ done: 0, rows: 30 });
+    expect(seen.every((p) => p.rows === 30)).toBe(true);
+    expect(outcome.progress).toEqual({ done: 30, rows: 30 });
+  }, 60_000);
 
   it("fails half way on a store fault, leaves no file, and a retry succeeds without duplicate rows", async () => {
     // Arrange: 300 entries; the lists Queries after the first page's fail (a store outage mid-export)

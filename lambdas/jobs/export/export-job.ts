@@ -18,6 +18,7 @@ import { listEntry, listFilters } from "../../handlers/list-view.js";
 import { statusFilters, statusWindow } from "../../handlers/status-window.js";
 import { listsStore, MAX_LIST_PAGE } from "../../store/lists.js";
 import { MAX_STATUS_PAGE, statusStore } from "../../store/status.js";
+import { statusCountsStore } from "../../store/status-counts.js";
 import type { SuppressionStore } from "../../store/store.js";
 import type { JobContext, JobOutcome } from "../run-job.js";
 import { rowWriter } from "./rows.js";
@@ -41,6 +42,26 @@ export type ExportResult = {
   readonly rows: number;
   readonly bytes: number;
 };
+
+/**
+ * The rows an `events` export will hold, when the status view's counts (the same window and
+ * filters, `GET /v1/event-counts`) are complete; `null` otherwise, and always for `suppressions`
+ * (the list has no count but its length).
+ */
+async function expectedRows(
+  store: SuppressionStore,
+  tenant: string,
+  spec: ExportSpec,
+  now: number,
+): Promise<number | null> {
+  if (spec.kind !== "events") return null;
+  const filters = spec.filters as EventsExportFilters;
+  const { from, to } = statusWindow(filters, now);
+  const counted = await statusCountsStore(store).counts({ tenant, from, to, ...statusFilters(filters) }, now);
+  if (!counted.complete) return null;
+  if (filters.type !== undefined) return counted.counts[filters.type];
+  return Object.values(counted.counts).reduce((a, b) => a + b, 0);
+}
 
 /** The items of an export, a page at a time, exactly as the route pages them. */
 async function* exportPages(
@@ -97,11 +118,14 @@ export async function runExport(context: JobContext): Promise<JobOutcome> {
   const key = jobFileKey(job, `${job.attempts}/export.${writer.extension}`);
   const now = Math.floor(context.now() / 1000);
   let rows = 0;
+  // A total for the progress bar, while it holds: events written meanwhile may make `done` pass it.
+  const total = await expectedRows(context.store, job.tenant, spec, now);
+  context.progress({ done: 0, rows: total });
   async function* text(): AsyncGenerator<string> {
     for await (const items of exportPages(context.store, job.tenant, spec, now)) {
       if (context.signal.aborted) throw context.signal.reason;
       rows += items.length;
-      context.progress({ done: rows, rows: null });
+      context.progress({ done: rows, rows: total === null ? null : Math.max(total, rows) });
       yield writer.page(spec.masked ? items.map(maskJson) : items);
     }
     const end = writer.end();

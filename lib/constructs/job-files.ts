@@ -20,9 +20,9 @@ export type FileAccess = "read" | "read-write";
  * links the service hands out never outlive that), and a multipart upload a crashed job left is
  * aborted after a day.
  *
- * CORS lets the console (another origin) PUT an uploaded list and GET a file through the presigned
- * links: a link is signed for one object, method and time, so an open origin grants nothing
- * without a signature the service made for a key with the route's scope.
+ * No CORS: the console sends lists in the request body (up to 5 MiB) and downloads files by
+ * following their links (a navigation, `Content-Disposition: attachment`); only `npm run
+ * clean-list` and other non-browser clients PUT to an upload link.
  */
 export class JobFiles extends Construct {
   readonly bucket: s3.Bucket;
@@ -53,15 +53,6 @@ export class JobFiles extends Construct {
           id: "job-files-expire",
           expiration: Duration.days(JOB_FILE_DAYS),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-      ],
-      cors: [
-        {
-          allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.PUT, s3.HttpMethods.HEAD],
-          allowedOrigins: ["*"],
-          allowedHeaders: ["*"],
-          exposedHeaders: ["ETag"],
-          maxAge: 3000,
         },
       ],
       removalPolicy: RemovalPolicy.DESTROY,

@@ -132,6 +132,8 @@ describe("job files", () => {
       (p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify(ref(bucketId())),
     );
     expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
+    // No CORS: browsers only follow its links (the console sends lists in the request body).
+    expect(resourcesOf(t, "AWS::S3::Bucket")[bucketId()]?.Properties).not.toHaveProperty("CorsConfiguration");
   });
 
   it("only exports, list-checks and jobs reach it, with exactly the actions they use, under jobs/", () => {

@@ -358,6 +358,35 @@ const errorText = (error: string): string =>
   error.replace(/\s+/g, " ").trim().slice(0, MAX_JOB_ERROR_CHARS) || "failed";
 
 /**
+ * Ends the run holding `token` as `status` (its `progress` and `set`'s fields written, its files'
+ * life begun: `ttl` `JOB_FILE_DAYS` from now): what `succeed` and `fail` write. `undefined` when
+ * the run no longer holds the job.
+ */
+function endRun<S extends object, R extends object>(
+  call: CallContext,
+  ref: JobRef,
+  token: string,
+  nowMs: number,
+  status: "succeeded" | "failed",
+  set: string,
+  extra: { readonly names: Record<string, string>; readonly values: Record<string, unknown> },
+): Promise<JobRecord<S, R> | undefined> {
+  return updateJob<S, R>(call, ref, nowMs, {
+    expression: `SET #status = :ended, ${set}, progress = :progress, finishedAt = :now, #ttl = :ttl REMOVE runToken`,
+    condition: "#status = :running AND runToken = :token",
+    names: { ...extra.names, "#ttl": TTL_ATTRIBUTE },
+    values: {
+      ...extra.values,
+      ":ended": status,
+      ":running": "running",
+      ":token": token,
+      ":now": isoAt(nowMs),
+      ":ttl": ttlAfter(nowMs, JOB_FILE_DAYS),
+    },
+  });
+}
+
+/**
  * Back to `queued` with a clean slate when `condition` holds (what `retry` and `start` write): the
  * job now queued, `{ok: false}` with the job as it is when the condition failed, `undefined` when
  * the tenant has no such job.
@@ -504,21 +533,9 @@ export function jobsStore(store: SuppressionStore) {
       nowMs: number,
     ): Promise<JobRecord<S, R> | undefined> =>
       store.within("succeedJob", (call) =>
-        updateJob<S, R>(call, ref, nowMs, {
-          expression:
-            "SET #status = :succeeded, #result = :result, progress = :progress, finishedAt = :now, heartbeatAt = :nowMs, #ttl = :ttl REMOVE runToken",
-          condition: "#status = :running AND runToken = :token",
-          names: { "#result": "result", "#ttl": TTL_ATTRIBUTE },
-          values: {
-            ":succeeded": "succeeded",
-            ":running": "running",
-            ":token": token,
-            ":result": result,
-            ":progress": progress,
-            ":now": isoAt(nowMs),
-            ":nowMs": nowMs,
-            ":ttl": ttlAfter(nowMs, JOB_FILE_DAYS),
-          },
+        endRun<S, R>(call, ref, token, nowMs, "succeeded", "#result = :result, heartbeatAt = :nowMs", {
+          names: { "#result": "result" },
+          values: { ":result": result, ":progress": progress, ":nowMs": nowMs },
         }),
       ),
 
@@ -534,20 +551,9 @@ export function jobsStore(store: SuppressionStore) {
       nowMs: number,
     ): Promise<JobRecord<S, R> | undefined> =>
       store.within("failJob", (call) =>
-        updateJob<S, R>(call, ref, nowMs, {
-          expression:
-            "SET #status = :failed, #error = :error, progress = :progress, finishedAt = :now, #ttl = :ttl REMOVE runToken",
-          condition: "#status = :running AND runToken = :token",
-          names: { "#error": "error", "#ttl": TTL_ATTRIBUTE },
-          values: {
-            ":failed": "failed",
-            ":running": "running",
-            ":token": token,
-            ":error": errorText(error),
-            ":progress": progress,
-            ":now": isoAt(nowMs),
-            ":ttl": ttlAfter(nowMs, JOB_FILE_DAYS),
-          },
+        endRun<S, R>(call, ref, token, nowMs, "failed", "#error = :error", {
+          names: { "#error": "error" },
+          values: { ":error": errorText(error), ":progress": progress },
         }),
       ),
 

@@ -47,6 +47,7 @@ export const COMPONENTS = {
   Reason: taxonomy.Reason,
   Cause: taxonomy.Cause,
   Provider: taxonomy.Provider,
+  EventSource: taxonomy.EventSource,
   Source: taxonomy.Source,
   FeedbackType: taxonomy.FeedbackType,
   UnsubscribeReason: taxonomy.UnsubscribeReason,

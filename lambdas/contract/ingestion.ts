@@ -4,10 +4,10 @@ import { NormalizedEventSchema } from "../core/events.js";
 import type { Decision, Outcome } from "../core/ledger/types.js";
 import {
   Cause,
+  EventSource,
   EventType,
   FeedbackType,
   IsoTime,
-  Provider,
   Reason,
   Scope,
   Smtp,
@@ -19,7 +19,7 @@ const event = NormalizedEventSchema.shape;
 
 export const EventView = z
   .strictObject({
-    provider: Provider,
+    provider: EventSource,
     eventId: event.eventId.describe("The provider's id for this event and recipient (the idempotency key)."),
     recipient: event.recipient.describe("Canonical address."),
     type: EventType,

@@ -14,7 +14,7 @@ import {
   STATS_WINDOW_DEFAULT_DAYS,
   STATS_WINDOW_MAX_DAYS,
 } from "../core/reputation.js";
-import { Provider } from "./taxonomy.js";
+import { EventSource } from "./taxonomy.js";
 
 /** The window's limits and the lines (core/reputation.ts: the store, the console and the alarms read them). */
 export {
@@ -46,7 +46,9 @@ export const StatsQuery = z.strictObject({
     .describe(`The first UTC day, included; default \`to\` less ${STATS_WINDOW_DEFAULT_DAYS - 1} days.`),
   to: StatsDay().optional().describe("The last UTC day, included; default today (UTC)."),
   groupBy: StatsGroupBy.optional().describe("`day` (default), `provider` or `tag`."),
-  provider: Provider.optional().describe("Only the events of this provider."),
+  provider: EventSource.optional().describe(
+    "Only the events of this source (a provider or the service's own).",
+  ),
   tag: z.string().min(1).max(MAX_TAG_CHARS).optional().describe("Only the events carrying this tag."),
 });
 export type StatsQuery = z.output<typeof StatsQuery>;

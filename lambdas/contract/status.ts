@@ -9,7 +9,7 @@ import { MAX_TAG_CHARS, STATUS_WINDOW_DEFAULT_DAYS, STATUS_WINDOW_MAX_DAYS } fro
 import { EVENT_TYPE_IDS, type EventType as EventTypeId } from "../core/taxonomy.js";
 import { EventHistoryEntry } from "./history.js";
 import { MAX_CURSOR_CHARS } from "./lists.js";
-import { EventType, IsoTime, Provider } from "./taxonomy.js";
+import { EventSource, EventType, IsoTime } from "./taxonomy.js";
 
 /** At most this many events per page (the store's `MAX_STATUS_PAGE`). */
 export const STATUS_PAGE_LIMIT = 100;
@@ -36,7 +36,7 @@ export type StatusPage = z.output<typeof StatusPage>;
 /** The query of a status-view read. */
 export const StatusQuery = z.strictObject({
   type: EventType.optional(),
-  provider: Provider.optional(),
+  provider: EventSource.optional(),
   tag: z.string().min(1).max(MAX_TAG_CHARS).optional(),
   from: IsoTime().optional(),
   to: IsoTime().optional(),

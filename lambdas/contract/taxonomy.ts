@@ -13,7 +13,7 @@ import {
   SUBTYPE_IDS,
   UNSUBSCRIBE_REASON_IDS,
 } from "../core/taxonomy.js";
-import { PROVIDERS } from "../providers/names.js";
+import { EVENT_SOURCES, PROVIDERS } from "../providers/names.js";
 
 export const Scope = ScopeSchema.meta({
   id: "Scope",
@@ -28,9 +28,14 @@ export const Subtype = z
 export const Reason = z.enum(REASON_IDS).meta({ id: "Reason", description: "Fine reasons (design §2.4)." });
 export const Cause = z.enum(CAUSES).meta({ id: "Cause", description: "Strongest first." });
 export const Provider = z.enum(PROVIDERS).meta({ id: "Provider" });
-export const Source = z.enum([...PROVIDERS, "admin"]).meta({
+export const EventSource = z.enum(EVENT_SOURCES).meta({
+  id: "EventSource",
+  description:
+    "Who reported an event: a provider, or the service itself (`unsubscribe-link`: a recipient's unsubscribe link; `ses-account-list`: the SES account-level suppression list).",
+});
+export const Source = z.enum([...EVENT_SOURCES, "admin"]).meta({
   id: "Source",
-  description: "The provider that reported the winning event, or `admin`.",
+  description: "The event source that reported the winning event, or `admin`.",
 });
 export const FeedbackType = z.enum(FEEDBACK_TYPES).meta({ id: "FeedbackType" });
 export const UnsubscribeReason = z.enum(UNSUBSCRIBE_REASON_IDS).meta({ id: "UnsubscribeReason" });

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { Provider } from "../providers/registry.js";
+import type { EventSource } from "../providers/names.js";
 import { MAX_DIAGNOSTIC_CHARS, MAX_EVENT_ID_CHARS, MAX_TAG_CHARS, MAX_TAGS } from "./limits.js";
 import { MAX_SCOPE_LENGTH, SCOPE_PATTERN } from "./scope.js";
 import {
@@ -43,7 +43,7 @@ export type Smtp = z.infer<typeof SmtpSchema>;
  */
 export const NormalizedEventSchema = z.object({
   tenant: z.string().min(1).max(128),
-  /** A provider of lambdas/providers/registry.ts (the adapter that read the event). */
+  /** A provider of lambdas/providers/names.ts (the adapter that read the event), or one of the service's own sources (`unsubscribe-link`, `ses-account-list`). */
   provider: z.string().regex(PROVIDER_NAME),
   /** The provider's id for this event and recipient: the idempotency key. */
   eventId: z.string().min(1).max(MAX_EVENT_ID_CHARS),
@@ -73,7 +73,7 @@ export const NormalizedEventSchema = z.object({
  * loads no provider, and checks the name's shape only).
  */
 export type NormalizedEvent = Omit<z.infer<typeof NormalizedEventSchema>, "provider"> & {
-  readonly provider: Provider;
+  readonly provider: EventSource;
 };
 
 /** What a provider's parser returns for one request body. */

@@ -182,7 +182,8 @@ export const UNSUBSCRIBE_REASON_IDS = Object.keys(UNSUBSCRIBE_REASONS) as [
 ];
 
 /**
- * The shape of a provider's name (`ses`, `sendgrid`…). The domain knows no provider by name: the one
- * list is lambdas/providers/registry.ts, and the contract's `Provider` enum derives from it.
+ * The shape of an event source's name (`ses`, `sendgrid`…, `unsubscribe-link`). The domain knows no
+ * source by name: the one list is lambdas/providers/names.ts, and the contract's `Provider` and
+ * `EventSource` enums derive from it.
  */
-export const PROVIDER_NAME = /^[a-z][a-z0-9]{1,31}$/;
+export const PROVIDER_NAME = /^[a-z][a-z0-9-]{1,31}$/;

@@ -21,3 +21,29 @@ export const PROVIDERS = Object.keys(PROVIDER_TITLES) as [Provider, ...Provider[
 
 /** Whether `name` (from a path, say) is a provider; `constructor` and the like are not. */
 export const isProvider = (name: string): name is Provider => Object.hasOwn(PROVIDER_TITLES, name);
+
+/**
+ * The service's own event sources: events it makes itself rather than reads from a provider. An
+ * `unsubscribe-link` event is a recipient's click or one-click POST on `/u/{token}`
+ * (handlers/unsubscribe.ts); a `ses-account-list` event is an address found on the SES
+ * account-level suppression list (`npm run ses:import` and the scheduled import). Neither has a
+ * webhook or an import route: no payload from outside is ever parsed as one.
+ */
+export const OWN_SOURCE_TITLES = {
+  "unsubscribe-link": "Unsubscribe link",
+  "ses-account-list": "SES account suppression list",
+} as const;
+
+export type OwnSource = keyof typeof OWN_SOURCE_TITLES;
+
+/** Who can report an event: a provider, or the service itself. `NormalizedEvent.provider` is one. */
+export type EventSource = Provider | OwnSource;
+
+/** Every event source with its title, providers first (the status and stats filters list these). */
+export const EVENT_SOURCE_TITLES: Readonly<Record<EventSource, string>> = {
+  ...PROVIDER_TITLES,
+  ...OWN_SOURCE_TITLES,
+};
+
+/** The event sources, providers first, in this order everywhere. */
+export const EVENT_SOURCES = Object.keys(EVENT_SOURCE_TITLES) as [EventSource, ...EventSource[]];

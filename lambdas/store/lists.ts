@@ -10,7 +10,7 @@ import { domainOf } from "../core/address.js";
 import { type LiveCause, liveCauses } from "../core/ledger/index.js";
 import type { Cause } from "../core/ledger/types.js";
 import type { Reason } from "../core/taxonomy.js";
-import type { Provider } from "../providers/registry.js";
+import type { EventSource } from "../providers/names.js";
 import { type CallContext, nowSeconds } from "./context.js";
 import type { EntryItem } from "./entries.js";
 import { LIST_SHARDS, listPartition } from "./index-keys.js";
@@ -37,7 +37,7 @@ export type ListQuery = {
   /** Only entries with a live cause of this fine reason. */
   readonly reason?: Reason;
   /** Only entries with a live cause reported by this provider (or made by an operator: `admin`). */
-  readonly source?: Provider | "admin";
+  readonly source?: EventSource | "admin";
   /** Only entries at exactly this scope. */
   readonly scope?: string;
   /** Epoch seconds, inclusive: the entry's time (its newest live cause's `since`) is at or after. */

@@ -13,7 +13,7 @@ import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from "@
 import { InputError } from "../core/errors.js";
 import { STATUS_WINDOW_MAX_DAYS } from "../core/limits.js";
 import type { EventType } from "../core/taxonomy.js";
-import type { Provider } from "../providers/registry.js";
+import type { EventSource } from "../providers/names.js";
 import { type CallContext, nowSeconds } from "./context.js";
 import { toStoreError } from "./errors.js";
 import { STATUS_SHARDS, shardOf, statusPartition } from "./index-keys.js";
@@ -42,7 +42,7 @@ const DAY_SECONDS = 86_400;
 export type StatusFilterQuery = {
   readonly tenant: string;
   readonly type?: EventType;
-  readonly provider?: Provider;
+  readonly provider?: EventSource;
   /** Only events whose `tags` hold this one. */
   readonly tag?: string;
 };

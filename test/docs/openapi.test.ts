@@ -17,6 +17,7 @@ import {
   type InputIssue as ContractInputIssue,
   type VerdictReason as ContractVerdictReason,
   DecisionView,
+  EventSource,
   EventType,
   FeedbackType,
   LiveEntry,
@@ -46,6 +47,7 @@ import type { EventView } from "../../lambdas/handlers/ingestion.js";
 import { ROUTE_SCOPES, scopesFor } from "../../lambdas/handlers/route-scopes.js";
 import { HTTP_ROUTES, LOCAL_ROUTES } from "../../lambdas/handlers/routes.js";
 import { startLocalServer } from "../../lambdas/local/server.js";
+import { EVENT_SOURCES, OWN_SOURCE_TITLES } from "../../lambdas/providers/names.js";
 import { PROVIDERS } from "../../lambdas/providers/registry.js";
 import { createSesAdapter } from "../../lambdas/providers/ses/index.js";
 import type { SubjectKind } from "../../lambdas/store/keys.js";
@@ -167,7 +169,8 @@ describe("docs/openapi.json: structure", () => {
     expect(Reason.options).toEqual(REASON_IDS);
     expect(Cause.options).toEqual(CAUSES);
     expect(Provider.options).toEqual(PROVIDERS);
-    expect(Source.options).toEqual([...PROVIDERS, "admin"]);
+    expect(EventSource.options).toEqual([...PROVIDERS, ...Object.keys(OWN_SOURCE_TITLES)]);
+    expect(Source.options).toEqual([...EVENT_SOURCES, "admin"]);
     expect(FeedbackType.options).toEqual(FEEDBACK_TYPES);
     expect(UnsubscribeReason.options).toEqual(UNSUBSCRIBE_REASON_IDS);
     expect(DecisionView.shape.action.options).toEqual(ACTIONS);

@@ -1,4 +1,4 @@
-import type { Provider } from "../../providers/registry.js";
+import type { EventSource } from "../../providers/names.js";
 import type { EventType, Reason, Subtype, UnsubscribeReason } from "../taxonomy.js";
 
 /** Why an address (or domain) is suppressed; strongest first (design.md §5.3). */
@@ -21,8 +21,8 @@ export type CauseState = {
   /** Epoch seconds; `null` means never expires. */
   readonly expiresAt: number | null;
   readonly verdict: VerdictReason;
-  /** The provider that reported the event (`NormalizedEvent.provider`), or `admin`. */
-  readonly source: Provider | "admin";
+  /** The source that reported the event (`NormalizedEvent.provider`: a provider or one of the service's own), or `admin`. */
+  readonly source: EventSource | "admin";
   readonly eventId: string;
   readonly rule: string | null;
   /**

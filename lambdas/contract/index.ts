@@ -20,6 +20,7 @@ import * as stats from "./stats.js";
 import * as status from "./status.js";
 import * as suppressions from "./suppressions.js";
 import * as taxonomy from "./taxonomy.js";
+import * as unsubscribe from "./unsubscribe.js";
 
 export * from "./admin.js";
 export * from "./allowlist.js";
@@ -37,6 +38,7 @@ export * from "./stats.js";
 export * from "./status.js";
 export * from "./suppressions.js";
 export * from "./taxonomy.js";
+export * from "./unsubscribe.js";
 
 /** Every component schema, by its OpenAPI name. */
 export const COMPONENTS = {
@@ -114,6 +116,10 @@ export const COMPONENTS = {
   CreatedKey: keys.CreatedKey,
   KeysPage: keys.KeysPage,
   Me: keys.Me,
+  UnsubscribeLinkRequest: unsubscribe.UnsubscribeLinkRequest,
+  UnsubscribeHeaders: unsubscribe.UnsubscribeHeaders,
+  UnsubscribeLink: unsubscribe.UnsubscribeLink,
+  UnsubscribeLinks: unsubscribe.UnsubscribeLinks,
   InputIssue: problem.InputIssue,
   ProblemDocument: problem.ProblemDocument,
 } as const;

@@ -37,6 +37,7 @@ export async function ingest(
       decide(event, deps.policy),
       event.recipient,
       lists.get(event.tenant) ?? EMPTY_ALLOWLIST,
+      event.provider,
     ),
   );
   const events = parsed.events.map(({ tenant: _tenant, ...rest }) => rest);

@@ -7,7 +7,7 @@
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { isProvider } from "../providers/registry.js";
+import { isEventSource } from "../providers/names.js";
 import { toProblem } from "./http/problem-middleware.js";
 import type { HttpResponse } from "./http/response.js";
 import type { IngestSummary } from "./ingestion.js";
@@ -16,7 +16,7 @@ import { METRICS_NAMESPACE } from "./names.js";
 /** Written once in names.ts (data only: the SQS consumer and lib/ read it without this module). */
 export { METRICS_NAMESPACE };
 
-/** The per-request metrics of `POST /v1/import/{provider}` and `POST /webhooks/{provider}`. */
+/** The per-request metrics of `POST /v1/import/{provider}`, `POST /webhooks/{provider}` and `POST /u/{token}`. */
 export const INGEST_METRICS = {
   /** Events recorded for the first time. */
   accepted: "EventsAccepted",
@@ -35,7 +35,7 @@ export type IngestHandlerOptions = {
 };
 
 /** Which ingest route published a metric (its `route` dimension). */
-export type IngestRoute = "import" | "webhook";
+export type IngestRoute = "import" | "webhook" | "unsubscribe";
 
 /**
  * Adds one request's counts to `metrics` (published by the `logMetrics` middleware at the end of the
@@ -53,9 +53,9 @@ export function recordIngestMetrics(
   outcome: Pick<IngestSummary, "accepted" | "duplicates" | "ignored"> | "refused",
 ): void {
   if (metrics === undefined) return;
-  // The path names the provider, so a caller could invent any number of them: only ours become a
-  // dimension value (each value is a metric series, billed), everything else is "unknown".
-  metrics.addDimensions({ route, provider: isProvider(provider) ? provider : "unknown" });
+  // The path names the provider, so a caller could invent any number of them: only our sources
+  // become a dimension value (each value is a metric series, billed), everything else is "unknown".
+  metrics.addDimensions({ route, provider: isEventSource(provider) ? provider : "unknown" });
   const counts =
     outcome === "refused"
       ? { accepted: 0, duplicates: 0, ignored: 0, refused: 1 }

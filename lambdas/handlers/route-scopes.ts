@@ -40,6 +40,8 @@ const SCOPE_OF = {
   "PUT /v1/allowlist/{address}": "admin",
   "DELETE /v1/allowlist/{address}": "admin",
   "POST /v1/import/{provider}": "ingest",
+  // Links are made by whoever sends the mail, as it ingests what comes back.
+  "POST /v1/unsubscribe-links": "ingest",
   "POST /v1/keys": "keys",
   "GET /v1/keys": "keys",
   "DELETE /v1/keys/{id}": "keys",

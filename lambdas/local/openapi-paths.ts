@@ -29,6 +29,7 @@ import { HttpProblem, type ProblemStatus } from "../handlers/http/problem.js";
 import { MAX_EVENTS_PER_REQUEST } from "../handlers/webhook-request.js";
 import { PROVIDERS } from "../providers/registry.js";
 import { JOB_PATHS } from "./openapi-job-paths.js";
+import { UNSUBSCRIBE_PATHS } from "./openapi-unsubscribe-paths.js";
 
 /** The SES bounce of the import examples, as the answer reports it. */
 const EXAMPLE_EVENT_ID = "0100018b7e8f1a2b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000#jane.doe@example.org";
@@ -1850,6 +1851,7 @@ function tenantWebhook(base: (typeof BASE_PATHS)["/webhooks/{provider}"]) {
 export const PATHS = {
   ...BASE_PATHS,
   ...JOB_PATHS,
+  ...UNSUBSCRIBE_PATHS,
   "/webhooks/{provider}/{tenant}": tenantWebhook(BASE_PATHS["/webhooks/{provider}"]),
 };
 

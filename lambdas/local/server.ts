@@ -9,6 +9,11 @@ import { JOB_FILE_DAYS } from "../contract/jobs.js";
 import { DEFAULT_TENANT } from "../core/access.js";
 import { PolicyError } from "../core/policy/index.js";
 import {
+  generateUnsubscribeSecret,
+  parseUnsubscribeKeys,
+  type UnsubscribeKeys,
+} from "../core/unsubscribe-token.js";
+import {
   createFileStore,
   createS3Client,
   DEFAULT_LOCAL_BUCKET,
@@ -39,6 +44,7 @@ import { TENANT_SECRETS_ENV } from "../handlers/secret-api-key.js";
 import { createStatsHandler } from "../handlers/stats.js";
 import { createStatusHandler } from "../handlers/status.js";
 import { createSuppressionsHandler } from "../handlers/suppressions.js";
+import { createUnsubscribeHandler } from "../handlers/unsubscribe.js";
 import { createWebhookHandler, type WebhookOptions } from "../handlers/webhook.js";
 import { inProcessLauncher, type JobLauncher } from "../jobs/launcher.js";
 import { runJob } from "../jobs/run-job.js";
@@ -71,6 +77,11 @@ export type LocalServerOptions = {
   readonly tableName?: string;
   /** The bearer key to accept; generated when absent. */
   readonly apiKey?: string;
+  /**
+   * The unsubscribe links' keys, `kid:secret[,kid:secret…]` (`UNSUBSCRIBE_SECRET`); one is
+   * generated when absent, so links made before a restart stop opening unless it is set.
+   */
+  readonly unsubscribeSecret?: string;
   readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
   /** Provider secrets by setting name, over the environment (tests): the default tenant's. */
   readonly secrets?: Readonly<Record<string, string>>;
@@ -98,6 +109,9 @@ export type LocalServer = {
   readonly url: string;
   readonly apiKey: string;
   readonly apiKeyGenerated: boolean;
+  /** The unsubscribe links' keys in use (`UNSUBSCRIBE_SECRET`'s text). */
+  readonly unsubscribeSecret: string;
+  readonly unsubscribeSecretGenerated: boolean;
   /** Where the data lives: the embedded store's directory, `:memory:`, or the external endpoint. */
   readonly storage: string;
   /** The S3 endpoint of the jobs' files (the embedded s3rver's, or `s3Endpoint`). */
@@ -185,6 +199,18 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     ...(options.storeCallBudgetMs !== undefined ? { callBudgetMs: options.storeCallBudgetMs } : {}),
   });
   const apiKey = options.apiKey ?? randomBytes(24).toString("base64url");
+  const unsubscribeSecret = options.unsubscribeSecret ?? generateUnsubscribeSecret();
+  let unsubscribeKeys: UnsubscribeKeys;
+  try {
+    unsubscribeKeys = parseUnsubscribeKeys(unsubscribeSecret);
+  } catch (error) {
+    raw.destroy();
+    await embedded?.stop();
+    await embeddedS3?.stop();
+    throw new LocalServerStartError(`UNSUBSCRIBE_SECRET: ${(error as Error).message}`, { cause: error });
+  }
+  // The links point at this server; its address is known once it listens.
+  let serverUrl: string | undefined;
   const deps: RuntimeDeps = {
     logger: serviceLogger({ logLevel: options.logLevel ?? "INFO" }),
     store: () => store,
@@ -226,6 +252,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     import: createImportHandler,
     keys: createKeysHandler,
     webhook: (d) => createWebhookHandler(d, options.webhookOptions),
+    unsubscribe: (d) =>
+      createUnsubscribeHandler(d, { keys: async () => unsubscribeKeys, baseUrl: () => serverUrl }),
     openapi: createOpenApiHandler,
   };
   const routes = { ...HTTP_ROUTES, ...LOCAL_ROUTES };
@@ -265,11 +293,14 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   });
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(":") ? `[${address}]` : address;
+  serverUrl = `http://${host}:${port}`;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}`,
+    url: serverUrl,
     apiKey,
     apiKeyGenerated: options.apiKey === undefined,
+    unsubscribeSecret,
+    unsubscribeSecretGenerated: options.unsubscribeSecret === undefined,
     storage: options.dynamodbEndpoint ?? (dataDir === ":memory:" ? ":memory:" : resolve(dataDir)),
     s3Endpoint,
     jobsIdle: () => launch.idle(),
@@ -459,6 +490,7 @@ list checks' files, the jobs in-process, and the web console at /console/. Serve
 arguments: it is configured by the environment (docs/operations.md, "Configuration"):
   PORT (3000; 0 picks a free one), HOST (127.0.0.1), DATA_DIR (.data; :memory: keeps nothing),
   DYNAMODB_ENDPOINT, TABLE_NAME (suppressions), SUPPRESSION_API_KEY (generated and printed when unset),
+  UNSUBSCRIBE_SECRET (the unsubscribe links' keys, kid:secret[,…]; generated and printed when unset),
   S3_ENDPOINT (the jobs' files; default an embedded s3rver, data in DATA_DIR/s3), EXPORT_BUCKET
   (suppression-files),
   POLICY_FILE, SNS_TOPIC_ARNS, the providers' webhook secrets (SENDGRID_VERIFICATION_KEY, …),
@@ -515,6 +547,7 @@ async function main(argv: readonly string[]): Promise<void> {
     ...(env.S3_ENDPOINT ? { s3Endpoint: env.S3_ENDPOINT } : {}),
     ...(env.EXPORT_BUCKET ? { bucket: env.EXPORT_BUCKET } : {}),
     ...(env.SUPPRESSION_API_KEY ? { apiKey: env.SUPPRESSION_API_KEY } : {}),
+    ...(env.UNSUBSCRIBE_SECRET ? { unsubscribeSecret: env.UNSUBSCRIBE_SECRET } : {}),
     ...positiveIntegerEnv(env, "STORE_STARTUP_TIMEOUT_MS", "startupTimeoutMs"),
     ...positiveIntegerEnv(env, "STORE_ATTEMPT_TIMEOUT_MS", "storeAttemptTimeoutMs"),
     ...positiveIntegerEnv(env, "STORE_MAX_ATTEMPTS", "storeMaxAttempts"),
@@ -528,6 +561,11 @@ async function main(argv: readonly string[]): Promise<void> {
   ];
   if (server.apiKeyGenerated) {
     lines.push(`API key (generated; set SUPPRESSION_API_KEY to choose one): ${server.apiKey}`);
+  }
+  if (server.unsubscribeSecretGenerated) {
+    lines.push(
+      `unsubscribe links' secret (generated; set UNSUBSCRIBE_SECRET to it to keep links working across restarts): ${server.unsubscribeSecret}`,
+    );
   }
   console.log(lines.join("\n"));
   const stop = (signal: string) => {

@@ -47,3 +47,6 @@ export const EVENT_SOURCE_TITLES: Readonly<Record<EventSource, string>> = {
 
 /** The event sources, providers first, in this order everywhere. */
 export const EVENT_SOURCES = Object.keys(EVENT_SOURCE_TITLES) as [EventSource, ...EventSource[]];
+
+/** Whether `name` is an event source (a provider or the service's own); `constructor` and the like are not. */
+export const isEventSource = (name: string): name is EventSource => Object.hasOwn(EVENT_SOURCE_TITLES, name);

@@ -142,13 +142,13 @@ describe("docs/openapi.json: structure", () => {
     ).toEqual(Object.keys(HTTP_ROUTES).sort());
   });
 
-  it("requires a key with the route's scope everywhere but GET /healthz and the webhooks, and documents 401s and 403s", () => {
+  it("requires a key with the route's scope everywhere but GET /healthz, the webhooks and /u/{token}, and documents 401s and 403s", () => {
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
     for (const { key, op } of operations()) {
       if (key.startsWith("POST /webhooks/{provider}")) {
         expect(op.security).toEqual([]); // the provider's own signature instead
         expect(op.responses["401"], key).toBeDefined();
-      } else if (key === "GET /healthz") {
+      } else if (key === "GET /healthz" || key.endsWith(" /u/{token}")) {
         expect(op.security).toEqual([]);
       } else if (scopesFor(key) === null) {
         expect(op.security, key).toEqual([{ bearerAuth: [] }]); // any valid key, no scope

@@ -7,8 +7,21 @@
  * The list SES keeps is per account and per address, with one reason, `BOUNCE` or `COMPLAINT`; it
  * has no scopes and no domains, so only address entries at scope `*` move. Which causes are live
  * comes from the ledger's own `liveCauses` (the expiry rules live there, not here).
+ *
+ * Causes imported **from** SES's list (`source` `ses-account-list`, see `IMPORTED_FROM_SES`) never
+ * count: SES holds those addresses already, for reasons of its own, and mirroring them back would
+ * make us claim (and one day delete) entries that are SES's.
  */
-import { type Cause, type EntryState, type LiveCause, liveCauses, toEpochSeconds } from "./ledger/index.js";
+
+import type { OwnSource } from "../providers/names.js";
+import {
+  type Cause,
+  type CauseState,
+  type EntryState,
+  type LiveCause,
+  liveCauses,
+  toEpochSeconds,
+} from "./ledger/index.js";
 import { ALL_MAIL } from "./scope.js";
 
 /** The two reasons SES's account-level suppression list knows. */
@@ -117,13 +130,35 @@ function notMirrored(item: EntryItemLike): string | null {
   return null;
 }
 
-/** The reason an image stands for at `at` (epoch seconds). */
-const reasonAt = (item: EntryItemLike, at: number): SesReason | null =>
-  sesReasonOf(liveCauses(item.state, at));
+/**
+ * The source of the events the SES import makes from the account-level list (providers/names.ts).
+ * Their causes came from SES: we never put them there, so they never move into it (see the module
+ * notes), and deleting them from SES would remove SES's own entries.
+ */
+export const IMPORTED_FROM_SES: OwnSource = "ses-account-list";
 
-/** The reason of every cause an image holds, live or expired. */
+/**
+ * Whether a cause came from SES's own list (the import) rather than from an event of ours.
+ *
+ * @example
+ * isImportedFromSes({ ...causeState, source: "ses-account-list" }); // true
+ * isImportedFromSes({ ...causeState, source: "ses" }); // false: an SES bounce event we received
+ */
+export function isImportedFromSes(cause: Pick<CauseState, "source">): boolean {
+  return cause.source === IMPORTED_FROM_SES;
+}
+
+/** The reason an image stands for at `at` (epoch seconds), imported causes left out. */
+const reasonAt = (item: EntryItemLike, at: number): SesReason | null =>
+  sesReasonOf(liveCauses(item.state, at).filter((c) => !isImportedFromSes(c.state)));
+
+/** The reason of every cause an image holds, live or expired, imported causes left out. */
 const reasonEver = (item: EntryItemLike): SesReason | null =>
-  sesReasonOf(Object.keys(item.state.causes) as Cause[]);
+  sesReasonOf(
+    (Object.entries(item.state.causes) as [Cause, CauseState][])
+      .filter(([, state]) => !isImportedFromSes(state))
+      .map(([cause]) => cause),
+  );
 
 /**
  * What one stream record means for the SES account-level suppression list. Pure and deterministic:
@@ -132,6 +167,10 @@ const reasonEver = (item: EntryItemLike): SesReason | null =>
  *
  * Rules (`now` in epoch seconds):
  * - An item that is not an entry, a domain entry, or an entry at a scope other than `*`: `none`.
+ * - Causes whose `source` is `ses-account-list` (`isImportedFromSes`) are left out of every reason
+ *   below, as if the image did not hold them: an address SES suppresses on its own is not ours to
+ *   put or delete. An entry that gains our own cause on top of an imported one does give a `put`;
+ *   the caller then finds SES holding the address without a marker of ours and leaves it alone.
  * - INSERT / MODIFY: the reason the new image has at `now` is compared with the one the old image
  *   had **when it was written** (its `updatedAt`): that is what the previous record put in SES.
  *   Different: `put` the new reason, or `delete` when it has none (an operator removal, a delivery
@@ -170,7 +209,8 @@ export function sesSyncAction(change: EntryChange, now: number): SesSyncAction {
       throw new TypeError("a REMOVE record needs its old image (stream view NEW_AND_OLD_IMAGES)");
     const skip = notMirrored(oldEntry);
     if (skip !== null) return none(skip);
-    if (reasonEver(oldEntry) === null) return none("the removed entry held no cause SES could have");
+    if (reasonEver(oldEntry) === null)
+      return none("the removed entry held no cause of ours that SES could have");
     return { kind: "delete", tenant: oldEntry.tenant, address: oldEntry.subject };
   }
   if (!newEntry) throw new TypeError(`an ${eventName} record needs its new image`);

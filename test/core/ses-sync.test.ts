@@ -17,6 +17,8 @@ import { DEFAULT_POLICY, decide } from "../../lambdas/core/policy/index.js";
 import {
   type EntryChange,
   type EntryItemLike,
+  IMPORTED_FROM_SES,
+  isImportedFromSes,
   isTtlRemoval,
   type SesReason,
   type SesSyncAction,
@@ -346,7 +348,10 @@ describe("sesSyncAction on REMOVE", () => {
     const action = sesSyncAction(change, NOW);
 
     // Assert
-    expect(action.kind).toBe("none");
+    expect(action).toEqual({
+      kind: "none",
+      why: "the removed entry held no cause of ours that SES could have",
+    });
   });
 });
 
@@ -528,6 +533,155 @@ describe("sesSyncAction properties", () => {
           expect(held).toBe(expected);
         },
       ),
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Causes imported from SES's own list
+// ---------------------------------------------------------------------------------------------
+
+describe("sesSyncAction and causes imported from SES's list (source ses-account-list)", () => {
+  const modify = (before: EntryState, after: EntryState): EntryChange => ({
+    eventName: "MODIFY",
+    oldEntry: item(before, T0),
+    newEntry: item(after, NOW),
+  });
+  /** A cause set at T0 by the SES import, never expiring unless said otherwise. */
+  const imported = (expiresAt: number | null = null): CauseState => ({
+    ...cause(T0, expiresAt),
+    source: "ses-account-list",
+  });
+
+  it("tells imported causes from our own by their source", () => {
+    // Arrange
+    const ours = cause(T0);
+
+    // Act
+    const flags = [
+      isImportedFromSes(imported()),
+      isImportedFromSes(ours),
+      isImportedFromSes({ source: "admin" }),
+    ];
+
+    // Assert
+    expect(IMPORTED_FROM_SES).toBe("ses-account-list");
+    expect(flags).toEqual([true, false, false]);
+  });
+
+  it("puts nothing when an imported bounce or complaint is inserted", () => {
+    // Arrange
+    const changes: EntryChange[] = [
+      { eventName: "INSERT", newEntry: item(withCauses({ bounce: imported() })) },
+      { eventName: "INSERT", newEntry: item(withCauses({ complaint: imported() })) },
+    ];
+
+    // Act
+    const actions = changes.map((c) => sesSyncAction(c, NOW));
+
+    // Assert
+    expect(actions).toEqual([
+      { kind: "none", why: "not suppressed before or after" },
+      { kind: "none", why: "not suppressed before or after" },
+    ]);
+  });
+
+  it("puts only the reason of our own causes when an imported one is live beside them", () => {
+    // Arrange: SES's list said COMPLAINT (imported); we saw a bounce of our own
+    const state = withCauses({ complaint: imported(), bounce: cause(T0) });
+
+    // Act
+    const action = sesSyncAction({ eventName: "INSERT", newEntry: item(state) }, NOW);
+
+    // Assert
+    expect(action).toEqual(put("BOUNCE"));
+  });
+
+  it("puts when our own cause joins an imported one, and deletes when ours goes again", () => {
+    // Arrange
+    const importedOnly = withCauses({ bounce: imported() });
+    const withOurs = withCauses({ bounce: imported(), complaint: cause(T0) });
+
+    // Act
+    const joined = sesSyncAction(modify(importedOnly, withOurs), NOW);
+    const left = sesSyncAction(modify(withOurs, importedOnly), NOW);
+
+    // Assert
+    expect(joined).toEqual(put("COMPLAINT"));
+    expect(left).toEqual(del);
+  });
+
+  it("does nothing when the import adds or drops a cause beside nothing of ours", () => {
+    // Arrange
+    const change = modify(emptyEntry(), withCauses({ complaint: imported(), bounce: imported() }));
+    const back = modify(withCauses({ complaint: imported() }), emptyEntry());
+
+    // Act
+    const actions = [sesSyncAction(change, NOW), sesSyncAction(back, NOW)];
+
+    // Assert
+    expect(actions.map((a) => a.kind)).toEqual(["none", "none"]);
+  });
+
+  it("deletes nothing on the REMOVE (operator or TTL) of an entry holding only imported causes", () => {
+    // Arrange
+    const state = withCauses({ bounce: imported(sec(0.5)), complaint: imported(sec(0.8)) });
+    const changes: EntryChange[] = [
+      { eventName: "REMOVE", oldEntry: item(state) },
+      { eventName: "REMOVE", userIdentity: TTL_IDENTITY, oldEntry: item(state) },
+    ];
+
+    // Act
+    const actions = changes.map((c) => sesSyncAction(c, NOW));
+
+    // Assert
+    expect(actions).toEqual(
+      changes.map(() => ({
+        kind: "none",
+        why: "the removed entry held no cause of ours that SES could have",
+      })),
+    );
+  });
+
+  it("deletes on the REMOVE of an entry holding an imported cause and one of ours, even expired", () => {
+    // Arrange
+    const state = withCauses({ complaint: imported(), bounce: cause(T0, sec(0.5)) });
+    const change: EntryChange = { eventName: "REMOVE", userIdentity: TTL_IDENTITY, oldEntry: item(state) };
+
+    // Act
+    const action = sesSyncAction(change, NOW);
+
+    // Assert
+    expect(action).toEqual(del);
+  });
+
+  it("never puts or deletes for a history of writes made of imported causes only", () => {
+    fc.assert(
+      fc.property(fc.array(stateArb, { minLength: 1, maxLength: 6 }), timeArb, (states, now) => {
+        // Arrange: every cause of every image came from the import
+        const images = states.map((s) =>
+          item({
+            ...s,
+            causes: Object.fromEntries(
+              Object.entries(s.causes).map(([c, st]) => [c, { ...st, source: "ses-account-list" }]),
+            ),
+          }),
+        );
+        const changes: EntryChange[] = images.map((image, i) => {
+          const old = images[i - 1];
+          return old
+            ? { eventName: "MODIFY", oldEntry: old, newEntry: image }
+            : { eventName: "INSERT", newEntry: image };
+        });
+        const last = images.at(-1);
+        if (last) changes.push({ eventName: "REMOVE", userIdentity: TTL_IDENTITY, oldEntry: last });
+
+        // Act
+        const actions = changes.map((c) => sesSyncAction(c, now));
+
+        // Assert
+        expect(actions.every((a) => a.kind === "none")).toBe(true);
+      }),
     );
   });
 });

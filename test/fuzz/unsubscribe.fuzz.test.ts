@@ -13,7 +13,6 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UNSUBSCRIBE_PAGE_CSP } from "../../lambdas/handlers/unsubscribe-page.js";
 import type { LocalServer } from "../../lambdas/local/server.js";
-import { hostileString } from "./generators.js";
 import { API_KEY, FUZZ_SEED, makeSigners, runs, send, startFuzzServer } from "./harness.js";
 
 const PAGE_STATUSES = new Set([200, 404, 410]);
@@ -77,7 +76,21 @@ const mutatedToken = fc
 
 const token = fc.oneof(
   { arbitrary: mutatedToken, weight: 4 },
-  { arbitrary: hostileString, weight: 2 },
+  {
+    arbitrary: fc.constantFrom(
+      "constructor",
+      "__proto__",
+      "toString",
+      "v1",
+      "v1..",
+      "v1.k1.",
+      `v1.k1.${"A".repeat(3_000)}`,
+      "A".repeat(10_000),
+      "v1.k1.\u0000",
+      "v1.k1.%ZZ",
+    ),
+    weight: 2,
+  },
   { arbitrary: fc.string({ unit: "binary", maxLength: 300 }), weight: 1 },
 );
 

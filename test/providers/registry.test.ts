@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { Provider, Source } from "../../lambdas/contract/taxonomy.js";
 import { PROVIDER_NAME } from "../../lambdas/core/taxonomy.js";
+import { OWN_SOURCE_TITLES } from "../../lambdas/providers/names.js";
 import {
   ADAPTERS,
   adapterOf,
@@ -26,7 +27,8 @@ describe("the provider registry", () => {
 
   it("is the contract's Provider and Source enums (and so docs/openapi.json's)", () => {
     expect(Provider.options).toEqual(PROVIDERS);
-    expect(Source.options).toEqual([...PROVIDERS, "admin"]);
+    // Sources are the providers, then the service's own (names.ts), then operators.
+    expect(Source.options).toEqual([...PROVIDERS, ...Object.keys(OWN_SOURCE_TITLES), "admin"]);
   });
 
   it("derives the secrets the stack creates from what each adapter declares, once each", () => {

@@ -18,6 +18,9 @@ export const SETTINGS = {
   apiBurstLimit: "SUPPRESSION_API_BURST_LIMIT",
   api5xxThreshold: "SUPPRESSION_API_5XX_THRESHOLD",
   reputationTenants: "SUPPRESSION_REPUTATION_TENANTS",
+  unsubscribeBaseUrl: "SUPPRESSION_UNSUBSCRIBE_BASE_URL",
+  sesSyncTenants: "SUPPRESSION_SES_SYNC_TENANTS",
+  sesImportSchedule: "SUPPRESSION_SES_IMPORT_SCHEDULE",
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -27,6 +30,12 @@ export type ContextReader = (name: string) => unknown;
 export const DEFAULT_STACK_NAME = "SuppressionService";
 const LOG_LEVELS: readonly LogLevel[] = ["DEBUG", "INFO", "WARN", "ERROR"];
 const ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/;
+/** What `sesImportSchedule=true` means: four imports a day (each well inside its 15 minutes). */
+export const DEFAULT_SES_IMPORT_SCHEDULE = "rate(6 hours)";
+/** EventBridge's `rate(value unit)`: a positive integer, singular unit for 1 and plural otherwise. */
+const RATE_PATTERN = /^rate\((?:1 (?:minute|hour|day)|(?:[2-9]|[1-9]\d+) (?:minutes|hours|days))\)$/;
+/** EventBridge's `cron(…)`: six fields (minutes hours day-of-month month day-of-week year). */
+const CRON_PATTERN = /^cron\(\S+(?: \S+){5}\)$/;
 
 export type AppSettings = { readonly stackName: string; readonly props: SuppressionStackProps };
 
@@ -88,12 +97,30 @@ export function settingsFrom(
     fail("alarmEmail", `not an email address: ${alarmEmail}`);
   }
 
-  const reputationTenants = read("reputationTenants")
-    ?.split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const tenant of reputationTenants ?? []) {
-    if (!isTenant(tenant)) fail("reputationTenants", `not a tenant id (${TENANT_PATTERN}): ${tenant}`);
+  const reputationTenants = tenantList(read("reputationTenants"), (tenant) =>
+    fail("reputationTenants", `not a tenant id (${TENANT_PATTERN}): ${tenant}`),
+  );
+
+  const unsubscribeBaseUrl = baseUrl(read("unsubscribeBaseUrl"), (why) => fail("unsubscribeBaseUrl", why));
+
+  const sesSyncTenants = tenantList(read("sesSyncTenants"), (tenant) =>
+    fail("sesSyncTenants", `not a tenant id (${TENANT_PATTERN}): ${tenant}`),
+  );
+  const importSchedule = read("sesImportSchedule");
+  const sesImportSchedule =
+    importSchedule === undefined || importSchedule === "false"
+      ? undefined
+      : importSchedule === "true"
+        ? DEFAULT_SES_IMPORT_SCHEDULE
+        : RATE_PATTERN.test(importSchedule) || CRON_PATTERN.test(importSchedule)
+          ? importSchedule
+          : fail(
+              "sesImportSchedule",
+              `expected true or an EventBridge schedule expression (rate(6 hours), cron(0 3 * * ? *)), got ${importSchedule}`,
+            );
+  // The import only records the SES list for the tenants that opted in: without any it has nobody to import for.
+  if (sesImportSchedule !== undefined && sesSyncTenants === undefined) {
+    fail("sesImportSchedule", "needs sesSyncTenants (the tenants the SES list is imported for)");
   }
 
   return {
@@ -110,7 +137,46 @@ export function settingsFrom(
           ? { rateLimit: rateLimit ?? 200, burstLimit: burstLimit ?? Math.max(400, rateLimit ?? 0) }
           : undefined,
       api5xxThreshold: positiveInt("api5xxThreshold"),
-      reputationTenants: reputationTenants?.length ? [...new Set(reputationTenants)] : undefined,
+      reputationTenants,
+      unsubscribeBaseUrl,
+      sesSyncTenants,
+      sesImportSchedule,
     },
   };
+}
+
+/**
+ * A comma-separated list of tenant ids, deduplicated in order; `undefined` when it holds none.
+ * `refuse` is called with the first entry that is not a tenant id (and throws).
+ */
+function tenantList(text: string | undefined, refuse: (tenant: string) => never): string[] | undefined {
+  const tenants = (text ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const tenant of tenants) if (!isTenant(tenant)) refuse(tenant);
+  return tenants.length > 0 ? [...new Set(tenants)] : undefined;
+}
+
+/**
+ * The unsubscribe links' base: an https URL without credentials, query or fragment (the token path
+ * `/u/{token}` is appended to it), its trailing slashes dropped. `refuse` throws.
+ *
+ * @example baseUrl("https://mail.example.org/", fail); // "https://mail.example.org"
+ */
+function baseUrl(text: string | undefined, refuse: (why: string) => never): string | undefined {
+  if (text === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return refuse(`not a URL: ${text}`);
+  }
+  if (url.protocol !== "https:") refuse(`expected an https URL, got ${text}`);
+  if (url.username !== "" || url.password !== "") refuse(`credentials in the URL: ${text}`);
+  // `new URL` drops an empty `?` or `#`, so look at the text too.
+  if (url.search !== "" || url.hash !== "" || /[?#]/.test(text)) {
+    refuse(`expected no query or fragment (links append /u/{token}), got ${text}`);
+  }
+  return url.href.replace(/\/+$/, "");
 }

@@ -30,6 +30,15 @@ export type FunctionSpec = {
   readonly files?: FileAccess;
   /** Gets `JOBS_FUNCTION_NAME` and may invoke the `jobs` function (it starts jobs). */
   readonly startsJobs?: boolean;
+  /** Gets `UNSUBSCRIBE_SECRET_ARN` and may read the unsubscribe token keys (lib/constructs/service-secrets.ts). */
+  readonly unsubscribeSecret?: boolean;
+  /**
+   * A part of the SES account-level suppression sync (issue #14, lib/constructs/ses-account-sync.ts):
+   * gets `SES_SYNC_TENANTS` and the SES actions of its part. `sync` consumes the table's stream
+   * (and deletes the SES markers it no longer needs); `import` reads the SES list on a schedule.
+   * Deployed only when its setting is (`deployedFunctions`).
+   */
+  readonly ses?: "sync" | "import";
   readonly timeout?: Duration;
   readonly memorySize?: number;
 };
@@ -54,6 +63,22 @@ export const STATS_ROLLUP_FUNCTION = "stats-rollup";
 export const JOBS_FUNCTION = "jobs";
 /** Lambda's longest run: a job of a million rows fits with room (docs/list-cleaning.md). */
 const JOBS_TIMEOUT = Duration.minutes(15);
+
+/** The unsubscribe function's variable of the links' base URL (declared beside its secret's). */
+export { UNSUBSCRIBE_BASE_URL_ENV } from "../lambdas/handlers/unsubscribe-keys.js";
+/** The one-click unsubscribe routes (`POST /v1/unsubscribe-links`, `GET` and `POST /u/{token}`). */
+export const UNSUBSCRIBE_FUNCTION = "unsubscribe";
+/** The table stream's consumer that mirrors entries into the SES account list (opt-in: `sesSyncTenants`). */
+export const SES_SYNC_FUNCTION = "ses-sync";
+/** The scheduled import of the SES account list (opt-in: `sesImportSchedule`). */
+export const SES_IMPORT_FUNCTION = "ses-import";
+/**
+ * A batch of up to 100 stream records, each a few SES calls that SES rate-limits per account (the
+ * client retries a throttled call with backoff, up to 8 attempts): minutes, not seconds, in the worst case.
+ */
+const SES_SYNC_TIMEOUT = Duration.minutes(5);
+/** Lambda's longest run: the import pages the whole SES list, and stops in time to resume on the next run. */
+const SES_IMPORT_TIMEOUT = Duration.minutes(15);
 
 /**
  * Every function the service may deploy, by handler module name (`lambdas/handlers/<name>.ts`).
@@ -183,15 +208,55 @@ export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
     policy: true,
     timeout: SES_EVENTS_TIMEOUT,
   },
+  [UNSUBSCRIBE_FUNCTION]: {
+    description:
+      "POST /v1/unsubscribe-links and GET, POST /u/{token}: one-click unsubscribe links (RFC 8058)",
+    table: "read-write",
+    apiKey: true,
+    policy: true,
+    unsubscribeSecret: true,
+    timeout: HTTP_STORE_TIMEOUT,
+  },
+  [SES_SYNC_FUNCTION]: {
+    description:
+      "Table stream → SES account-level suppression list, for the opted-in tenants (partial batch failures)",
+    table: "read-write",
+    ses: "sync",
+    timeout: SES_SYNC_TIMEOUT,
+  },
+  [SES_IMPORT_FUNCTION]: {
+    description: "Scheduled: imports the SES account-level suppression list for the opted-in tenants",
+    table: "read-write",
+    policy: true,
+    ses: "import",
+    timeout: SES_IMPORT_TIMEOUT,
+  },
 };
 
-/** The functions this stack deploys: every function HTTP_ROUTES names, then the SES consumer, the rollup and the job runner. */
-export function deployedFunctions(): string[] {
+/** The settings that add functions to the stack (lib/config.ts); the rest never change which are deployed. */
+export type FunctionOptIns = {
+  /** Tenants whose entries are mirrored into the SES account list: deploys `ses-sync` when non-empty. */
+  readonly sesSyncTenants?: readonly string[];
+  /** The import's schedule expression: deploys `ses-import` when set. */
+  readonly sesImportSchedule?: string;
+};
+
+/**
+ * The functions a stack with these opt-ins deploys: every function HTTP_ROUTES names, then the SES
+ * consumer, the rollup and the job runner, then the opted-in SES account sync's (none by default).
+ *
+ * @example
+ * deployedFunctions(); // [..."health", "check", …, "ses-events", "stats-rollup", "jobs"]
+ * deployedFunctions({ sesSyncTenants: ["default"] }).includes("ses-sync"); // true
+ */
+export function deployedFunctions(optIns: FunctionOptIns = {}): string[] {
   const names = [
     ...new Set<string>(Object.values(HTTP_ROUTES)),
     SES_EVENTS_FUNCTION,
     STATS_ROLLUP_FUNCTION,
     JOBS_FUNCTION,
+    ...((optIns.sesSyncTenants?.length ?? 0) > 0 ? [SES_SYNC_FUNCTION] : []),
+    ...(optIns.sesImportSchedule !== undefined ? [SES_IMPORT_FUNCTION] : []),
   ];
   const unknown = names.filter((n) => !(n in FUNCTION_SPECS));
   if (unknown.length > 0) {

@@ -12,8 +12,10 @@ import {
   API_KEY_SECRET_ARN_ENV,
   PROVIDER_SECRETS_SECRET_ARN_ENV,
 } from "../lambdas/handlers/secret-api-key.js";
+import { UNSUBSCRIBE_SECRET_ARN_ENV } from "../lambdas/handlers/unsubscribe-keys.js";
 import { JOBS_FUNCTION_ENV } from "../lambdas/jobs/launcher.js";
 import { SNS_TOPIC_ARNS } from "../lambdas/providers/ses/subscription.js";
+import { SES_SYNC_TENANTS_ENV } from "../lambdas/ses-account/settings.js";
 import { INTERNAL_KEY_ENV } from "../lambdas/store/internal-key.js";
 import { Alarms } from "./constructs/alarms.js";
 import { ConsoleSite } from "./constructs/console-site.js";
@@ -22,6 +24,7 @@ import { JobFiles } from "./constructs/job-files.js";
 import { topicEncryptionKey } from "./constructs/secure-defaults.js";
 import { ServiceFunction } from "./constructs/service-function.js";
 import { ServiceSecrets } from "./constructs/service-secrets.js";
+import { SesAccountSync } from "./constructs/ses-account-sync.js";
 import { SesIngestion } from "./constructs/ses-ingestion.js";
 import { SuppressionTable } from "./constructs/suppression-table.js";
 import {
@@ -29,7 +32,10 @@ import {
   FUNCTION_SPECS,
   JOBS_FUNCTION,
   SES_EVENTS_FUNCTION,
+  SES_IMPORT_FUNCTION,
+  SES_SYNC_FUNCTION,
   STATS_ROLLUP_FUNCTION,
+  UNSUBSCRIBE_BASE_URL_ENV,
 } from "./functions.js";
 
 export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
@@ -57,6 +63,21 @@ export type SuppressionStackProps = StackProps & {
   readonly tableDeletionProtection?: boolean;
   /** Deploy the operator console (CloudFront + S3, `ConsoleUrl` output). @default true */
   readonly console?: boolean;
+  /**
+   * The base of the unsubscribe links (`<base>/u/{token}`): an https URL without query or fragment,
+   * e.g. a custom domain in front of the API. @default the domain each `POST /v1/unsubscribe-links` request reached
+   */
+  readonly unsubscribeBaseUrl?: string;
+  /**
+   * Tenants whose entries are mirrored into the SES account-level suppression list (issue #14):
+   * deploys `ses-sync` on the table's stream. @default none: no sync
+   */
+  readonly sesSyncTenants?: readonly string[];
+  /**
+   * An EventBridge schedule expression (`rate(6 hours)`, `cron(…)`) on which `ses-import` imports
+   * the SES account-level list for `sesSyncTenants` (required with it). @default none: no import
+   */
+  readonly sesImportSchedule?: string;
 };
 
 const L1_REASON =
@@ -80,12 +101,18 @@ export class SuppressionStack extends Stack {
   readonly jobFiles: JobFiles;
   /** The operator console; `undefined` when the stack is built with `console: false`. */
   readonly console: ConsoleSite | undefined;
+  /** The SES account-level suppression sync; `undefined` without `sesSyncTenants`. */
+  readonly sesAccountSync: SesAccountSync | undefined;
 
   constructor(scope: Construct, id: string, props: SuppressionStackProps = {}) {
     super(scope, id, {
       description: "suppression-service: one suppression list for every ESP (design.md)",
       ...props,
     });
+    const sesSyncTenants = props.sesSyncTenants ?? [];
+    if (props.sesImportSchedule !== undefined && sesSyncTenants.length === 0) {
+      throw new Error("sesImportSchedule needs sesSyncTenants: the tenants the SES list is imported for");
+    }
     this.table = new SuppressionTable(this, "Store", {
       deletionProtection: props.tableDeletionProtection,
     });
@@ -94,7 +121,7 @@ export class SuppressionStack extends Stack {
 
     this.jobFiles = new JobFiles(this, "JobFiles");
     const functions: Record<string, ServiceFunction> = {};
-    for (const name of deployedFunctions()) {
+    for (const name of deployedFunctions(props)) {
       const spec = FUNCTION_SPECS[name];
       if (!spec) continue;
       const environment: Record<string, string> = {
@@ -107,6 +134,11 @@ export class SuppressionStack extends Stack {
       if (spec.providerSecrets) {
         environment[PROVIDER_SECRETS_SECRET_ARN_ENV] = this.secrets.providerSecrets.secretArn;
       }
+      if (spec.unsubscribeSecret) {
+        environment[UNSUBSCRIBE_SECRET_ARN_ENV] = this.secrets.unsubscribeKeys.secretArn;
+        if (props.unsubscribeBaseUrl) environment[UNSUBSCRIBE_BASE_URL_ENV] = props.unsubscribeBaseUrl;
+      }
+      if (spec.ses) environment[SES_SYNC_TENANTS_ENV] = sesSyncTenants.join(",");
       const fn = new ServiceFunction(this, pascal(name), {
         handler: name,
         description: `suppression-service ${spec.description}`,
@@ -120,6 +152,9 @@ export class SuppressionStack extends Stack {
       if (spec.table === "read-write") this.table.grantReadWrite(fn.role, spec.indexes);
       if (spec.apiKey) this.secrets.apiKey.grantRead(fn.role);
       if (spec.providerSecrets) this.secrets.providerSecrets.grantRead(fn.role);
+      if (spec.unsubscribeSecret) this.secrets.unsubscribeKeys.grantRead(fn.role);
+      // The sync-out removes its markers once SES no longer holds the address for the tenant.
+      if (spec.ses === "sync") this.table.grantDeleteSesMarkers(fn.role);
       if (spec.files) {
         fn.function.addEnvironment(EXPORT_BUCKET_ENV, this.jobFiles.bucket.bucketName);
         this.jobFiles.grant(fn.role, spec.files);
@@ -177,6 +212,21 @@ export class SuppressionStack extends Stack {
         ? undefined
         : new ConsoleSite(this, "Console", { api: this.httpApi.api, logRetention: props.logRetention });
 
+    // Opt-in (issue #14): the functions exist only when their settings are set (deployedFunctions).
+    const sesSync = functions[SES_SYNC_FUNCTION];
+    const sesImport = functions[SES_IMPORT_FUNCTION];
+    this.sesAccountSync =
+      sesSync || sesImport
+        ? new SesAccountSync(this, "SesAccountSync", {
+            table: this.table.table,
+            sync: sesSync,
+            import:
+              sesImport && props.sesImportSchedule !== undefined
+                ? { fn: sesImport, schedule: props.sesImportSchedule }
+                : undefined,
+          })
+        : undefined;
+
     // The figures' daily rollup (docs/figures.md): 01:30 UTC, once yesterday has settled.
     const statsRollup = functions[STATS_ROLLUP_FUNCTION];
     if (!statsRollup) throw new Error(`the ${STATS_ROLLUP_FUNCTION} function is missing`);
@@ -190,6 +240,7 @@ export class SuppressionStack extends Stack {
       topicKey,
       email: props.alarmEmail,
       deadLetterQueue: this.ses.deadLetterQueue,
+      sesSyncDeadLetterQueue: this.sesAccountSync?.deadLetterQueue,
       functions: Object.fromEntries(Object.entries(functions).map(([n, f]) => [n, f.function])),
       api: this.httpApi.api,
       api5xxThreshold: props.api5xxThreshold,
@@ -229,6 +280,16 @@ export class SuppressionStack extends Stack {
       value: this.secrets.providerSecrets.secretArn,
       description: "Put the ESP webhook secrets here (JSON)",
     });
+    new CfnOutput(this, "UnsubscribeKeysSecretArn", {
+      value: this.secrets.unsubscribeKeys.secretArn,
+      description: "The unsubscribe links' token keys (JSON kid → secret; put a new kid first to rotate)",
+    });
+    if (this.sesAccountSync?.deadLetterQueue) {
+      new CfnOutput(this, "SesSyncDeadLetterQueueUrl", {
+        value: this.sesAccountSync.deadLetterQueue.queueUrl,
+        description: "Table stream records ses-sync failed (their shard and sequence numbers)",
+      });
+    }
     if (this.ses.configurationSet) {
       new CfnOutput(this, "SesConfigurationSetName", {
         value: this.ses.configurationSet.configurationSetName,

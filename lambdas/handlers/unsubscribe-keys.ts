@@ -17,6 +17,12 @@ import { SECRET_MAX_AGE_SECONDS, type SecretGetter, type SecretSourceOptions } f
 
 export const UNSUBSCRIBE_SECRET_ARN_ENV = "UNSUBSCRIBE_SECRET_ARN";
 export const UNSUBSCRIBE_SECRET_ENV = "UNSUBSCRIBE_SECRET";
+/**
+ * The links' base URL set at deploy time (`https://mail.example.org`, the stack's
+ * `unsubscribeBaseUrl`); absent, links point at the domain the request came to. Declared here, not
+ * in handlers/unsubscribe.ts, so the CDK app can read it without building a handler.
+ */
+export const UNSUBSCRIBE_BASE_URL_ENV = "UNSUBSCRIBE_BASE_URL";
 
 /** The keys of the links: parsed once per value read, so a rotation is seen without a restart. */
 export type UnsubscribeKeySource = () => Promise<UnsubscribeKeys>;

@@ -47,7 +47,11 @@ import { ingest } from "./ingestion.js";
 import { METRICS_NAMESPACE, recordIngestMetrics } from "./metrics.js";
 import { countAccepted, recordReputationMetrics } from "./reputation-metrics.js";
 import { type RuntimeDeps, SERVICE_NAME } from "./runtime.js";
-import { createUnsubscribeKeySource, type UnsubscribeKeySource } from "./unsubscribe-keys.js";
+import {
+  createUnsubscribeKeySource,
+  UNSUBSCRIBE_BASE_URL_ENV,
+  type UnsubscribeKeySource,
+} from "./unsubscribe-keys.js";
 import {
   pickLanguage,
   type RenderedPage,
@@ -59,8 +63,6 @@ import {
   UNSUBSCRIBE_PAGE_HEADERS,
 } from "./unsubscribe-page.js";
 
-/** The deploy-time base of the links (`https://mail.example.org`); absent: the request's own domain. */
-export const UNSUBSCRIBE_BASE_URL_ENV = "UNSUBSCRIBE_BASE_URL";
 /** The route that makes links; every other route of this function is a recipient's `/u/{token}`. */
 export const LINKS_ROUTE = "POST /v1/unsubscribe-links";
 

@@ -37,6 +37,8 @@ export type AlarmsProps = {
   /** Subscribed to the alarm topic by email (the address must confirm the subscription). */
   readonly email?: string;
   readonly deadLetterQueue: sqs.IQueue;
+  /** The SES sync-out's dead-letter queue (lib/constructs/ses-account-sync.ts), when it is deployed. */
+  readonly sesSyncDeadLetterQueue?: sqs.IQueue;
   /** Function name (`check`, `ses-events`, …) → function. */
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
   readonly api: apigw.IHttpApi;
@@ -69,6 +71,19 @@ export class Alarms extends Construct {
       alarmDescription:
         "SES messages the ses-events function failed 5 times (or SNS/EventBridge could not deliver) wait in the DLQ. See docs: inspect, fix, redrive.",
     });
+
+    if (props.sesSyncDeadLetterQueue) {
+      this.add("SesSyncDeadLetterQueueNotEmpty", {
+        metric: props.sesSyncDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmDescription:
+          "Table stream records the ses-sync function failed 5 times (or that were a day old) wait in its DLQ: the SES account list may lack or still hold those addresses. See docs/deploy.md: each message names the records' shard and sequence numbers, which the stream keeps 24 hours.",
+      });
+    }
 
     for (const [name, fn] of Object.entries(props.functions)) {
       const id = name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());

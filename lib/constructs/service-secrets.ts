@@ -8,19 +8,31 @@ const NO_ROTATION_REASON =
   "webhooks), so rotating it is a coordinated operator procedure (put-secret-value; the functions see " +
   "the new value within 5 minutes), documented in docs/deploy.md (Secrets).";
 
+const UNSUBSCRIBE_KEYS_ROTATION_REASON =
+  "No rotation Lambda: the unsubscribe token keys sign links already sent in emails, so rotating means " +
+  "adding a key, not replacing one: an operator puts a new kid first in the JSON object (it signs new " +
+  "links) and keeps the old ones (they verify the links already sent until those expire), see docs/deploy.md (Secrets).";
+
+/** What the unsubscribe token keys' secret holds at first: `{"k1":"<64 letters and digits>"}`. */
+export const UNSUBSCRIBE_FIRST_KID = "k1";
+
 /**
  * The service's secrets in Secrets Manager (encrypted with the account's `aws/secretsmanager` key),
  * kept when the stack is deleted:
  * - the bearer API key, generated at deploy time (48 letters and digits);
  * - the providers' webhook secrets, one JSON object with an empty value per provider: operators fill
  *   in the providers they use (an empty value makes that provider reject its webhooks).
- * - the internal key (address hashes in logs, sealed cursors), generated at deploy time.
- * The functions re-read the first two every 5 minutes (`SECRET_MAX_AGE_SECONDS`, lambdas/handlers/secret-api-key.ts).
+ * - the internal key (address hashes in logs, sealed cursors), generated at deploy time;
+ * - the unsubscribe token keys (lambdas/core/unsubscribe-token.ts), a JSON object of kid → secret
+ *   generated at deploy time as `{"k1":"<64 letters and digits>"}`: the first entry seals new
+ *   tokens, every entry opens them.
+ * The functions re-read the first two and the last every 5 minutes (`SECRET_MAX_AGE_SECONDS`, lambdas/handlers/secret-api-key.ts).
  */
 export class ServiceSecrets extends Construct {
   readonly apiKey: secretsmanager.Secret;
   readonly providerSecrets: secretsmanager.Secret;
   readonly internalKey: secretsmanager.Secret;
+  readonly unsubscribeKeys: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -52,5 +64,23 @@ export class ServiceSecrets extends Construct {
     for (const secret of [this.apiKey, this.providerSecrets, this.internalKey]) {
       Validations.of(secret).acknowledge({ id: "AwsSolutions-SMG4", reason: NO_ROTATION_REASON });
     }
+    // Generated once (CloudFormation keeps the value across deploys: the template holds only the
+    // generation settings), read by the unsubscribe function through Powertools Parameters.
+    this.unsubscribeKeys = new secretsmanager.Secret(this, "UnsubscribeKeys", {
+      description:
+        "suppression-service unsubscribe token keys (JSON kid → secret; the first entry signs, all verify)",
+      generateSecretString: {
+        secretStringTemplate: "{}",
+        generateStringKey: UNSUBSCRIBE_FIRST_KID,
+        passwordLength: 64,
+        excludePunctuation: true,
+        includeSpace: false,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.unsubscribeKeys).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason: UNSUBSCRIBE_KEYS_ROTATION_REASON,
+    });
   }
 }

@@ -3,11 +3,14 @@ import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import { Construct } from "constructs";
 import { tableDefinition } from "../../lambdas/store/schema.js";
+import { SES_MARKER_PK_PREFIX } from "../../lambdas/store/ses-markers.js";
 
 /** What the read-only functions call: lambdas/store/lookup.ts, history.ts, lists.ts, status.ts. */
 export const TABLE_READ_ACTIONS = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"] as const;
 /** What the ingesting functions call besides reads: conditional puts and updates (store.ts, ingest.ts). */
 export const TABLE_WRITE_ACTIONS = ["dynamodb:PutItem", "dynamodb:UpdateItem"] as const;
+/** The one delete the service makes: the SES sync-out removing its markers (store/ses-markers.ts). */
+export const SES_MARKER_DELETE_ACTIONS = ["dynamodb:DeleteItem"] as const;
 
 export type SuppressionTableProps = {
   /** @default true: a stack update can never drop the suppression list */
@@ -73,6 +76,21 @@ export class SuppressionTable extends Construct {
     const unknown = indexes.filter((name) => !known.has(name));
     if (unknown.length > 0) throw new Error(`the table has no index ${unknown.join(", ")}`);
     return [this.table.tableArn, ...indexes.map((name) => `${this.table.tableArn}/index/${name}`)];
+  }
+
+  /**
+   * DeleteItem on the SES markers' partitions only (`SESM#…`, lambdas/store/ses-markers.ts): the
+   * `dynamodb:LeadingKeys` condition keeps the sync-out from deleting any entry, event or key.
+   */
+  grantDeleteSesMarkers(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...SES_MARKER_DELETE_ACTIONS],
+      resourceArns: [this.table.tableArn],
+      conditions: {
+        "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${SES_MARKER_PK_PREFIX}*`] },
+      },
+    });
   }
 
   /** The reads (on the table and the named indexes) plus conditional PutItem / UpdateItem. */

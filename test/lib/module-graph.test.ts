@@ -11,6 +11,7 @@ const DATA_MODULES_LIB_MAY_IMPORT = new Set([
   "lambdas/handlers/routes.ts",
   "lambdas/handlers/names.ts",
   "lambdas/handlers/secret-api-key.ts",
+  "lambdas/handlers/unsubscribe-keys.ts",
 ]);
 
 describe.each(["lib/app.ts", "lib/functions.ts", "lib/suppression-stack.ts"])(

@@ -5,7 +5,7 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SuppressionStack, type SuppressionStackProps } from "../../lib/suppression-stack.js";
-import { CDK_JSON, nagPlugins, type Synthesized, synth } from "./synth.js";
+import { ALL_ON, CDK_JSON, nagPlugins, type Synthesized, synth } from "./synth.js";
 
 /** Every variant the props can produce, so no finding hides behind a non-default prop. */
 const VARIANTS: [string, SuppressionStackProps][] = [
@@ -19,6 +19,7 @@ const VARIANTS: [string, SuppressionStackProps][] = [
       apiThrottle: { rateLimit: 10, burstLimit: 20 },
     },
   ],
+  ["every opt-in part (SES account sync and import, unsubscribe base URL)", ALL_ON],
   [
     "existing topics",
     { existingSesTopicArns: ["arn:aws:sns:eu-west-1:111122223333:ses"], sesConfigurationSet: {} },
@@ -91,20 +92,32 @@ describe.each(VARIANTS)("cdk-nag AwsSolutions (%s)", (_name, props) => {
 
 describe("acknowledged rules", () => {
   it("are only these, each for the reason given in the stack", () => {
-    const findings = rawFindings({ sesConfigurationSet: {} });
+    const findings = rawFindings({ ...ALL_ON, sesConfigurationSet: {} });
     const rules = [...new Set(findings.map((f) => f.rule))].sort();
     // L1: Node 22 pinned (design §7). APIG4: auth in the functions. SMG4: keys shared outside AWS.
     // CFR1/2/4 and IAM5 on console/*: the console's distribution and deployment (console-site.ts).
     // IAM5 on jobs/*: the job files, named per tenant, job and run (job-files.ts).
+    // IAM5 on *: the SES suppression-list actions and ListStreams, which support no resource-level
+    // permission, each in a policy of its own (ses-account-sync.ts). SQS3: the sync-out's DLQ is one.
     expect(rules).toEqual([
       "AwsSolutions-APIG4",
       "AwsSolutions-CFR1",
       "AwsSolutions-CFR2",
       "AwsSolutions-CFR4",
+      "AwsSolutions-IAM5[Resource::*]",
       "AwsSolutions-IAM5[Resource::<ConsoleFiles2D43986C.Arn>/console/*]",
       "AwsSolutions-IAM5[Resource::<JobFilesBucket194C219C.Arn>/jobs/*]",
       "AwsSolutions-L1",
       "AwsSolutions-SMG4",
+      "AwsSolutions-SQS3",
+    ]);
+  });
+
+  it("IAM5 on * is acknowledged only on the SES sync's own policies", () => {
+    const findings = rawFindings(ALL_ON).filter((f) => f.rule === "AwsSolutions-IAM5[Resource::*]");
+    expect(findings.map((f) => f.path).sort()).toEqual([
+      "Test/SesAccountSync/ImportSesPolicy/Resource",
+      "Test/SesAccountSync/SyncSesPolicy/Resource",
     ]);
   });
 });

@@ -9,7 +9,11 @@ import { tableDefinition } from "../../lambdas/store/schema.js";
 import { parseRouteKey } from "../../lib/constructs/http-api.js";
 import { assertNoReservedEnv } from "../../lib/constructs/secure-defaults.js";
 import { PROJECT_ROOT } from "../../lib/constructs/service-function.js";
-import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from "../../lib/constructs/suppression-table.js";
+import {
+  SES_MARKER_DELETE_ACTIONS,
+  TABLE_READ_ACTIONS,
+  TABLE_WRITE_ACTIONS,
+} from "../../lib/constructs/suppression-table.js";
 import { deployedFunctions, FUNCTION_SPECS } from "../../lib/functions.js";
 import { pascal } from "../../lib/suppression-stack.js";
 import { functionEnv, functionProperties, logicalId, resourcesOf, type Synthesized, synth } from "./synth.js";
@@ -352,7 +356,8 @@ describe("functions", () => {
     const commands = new Set(
       sources.flatMap((src) => [...src.matchAll(/\b([A-Z][A-Za-z]+)Command\b/g)].map((m) => m[1])),
     );
-    const granted: string[] = [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+    // DeleteItem: only the SES sync-out's markers (ses-markers.ts), granted on their partitions alone.
+    const granted: string[] = [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS, ...SES_MARKER_DELETE_ACTIONS];
     for (const command of commands) {
       const action = `dynamodb:${command?.replace(/^(BatchGet|Get|Put|Update|Delete)$/, "$1Item")}`;
       expect(granted, `${command}Command needs ${action}`).toContain(action);
@@ -604,7 +609,7 @@ describe("SES ingestion", () => {
 
 describe("secrets", () => {
   it("a generated API key and a JSON provider-secrets document, retained, readable only by their users", () => {
-    t.resourceCountIs("AWS::SecretsManager::Secret", 3);
+    t.resourceCountIs("AWS::SecretsManager::Secret", 4);
     t.hasResource("AWS::SecretsManager::Secret", {
       DeletionPolicy: "Retain",
       Properties: {
@@ -620,11 +625,46 @@ describe("secrets", () => {
     const apiKey = ref(logicalId(t, "AWS::SecretsManager::Secret", "SecretsApiKey"));
     const providers = ref(logicalId(t, "AWS::SecretsManager::Secret", "SecretsProviderSecrets"));
     for (const name of deployedFunctions()) {
-      const resources = roleStatements(t, functionRoleId(t, name)).map((s) => JSON.stringify(s.Resource));
+      // Each resource on its own (a statement may name several secrets with the same actions).
+      const resources = roleStatements(t, functionRoleId(t, name))
+        .flatMap((s) => [s.Resource].flat())
+        .map((r) => JSON.stringify(r));
       expect(resources.includes(JSON.stringify(apiKey)), name).toBe(Boolean(FUNCTION_SPECS[name]?.apiKey));
       expect(resources.includes(JSON.stringify(providers)), name).toBe(
         Boolean(FUNCTION_SPECS[name]?.providerSecrets),
       );
+    }
+  });
+
+  it('the unsubscribe token keys: generated {"k1": 64 letters and digits}, retained, read by the unsubscribe function alone', () => {
+    const id = logicalId(t, "AWS::SecretsManager::Secret", "SecretsUnsubscribeKeys");
+    t.hasResource("AWS::SecretsManager::Secret", {
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+      Properties: {
+        GenerateSecretString: {
+          SecretStringTemplate: "{}",
+          GenerateStringKey: "k1",
+          PasswordLength: 64,
+          ExcludePunctuation: true,
+          IncludeSpace: false,
+        },
+      },
+    });
+    expect(resourcesOf(t, "AWS::SecretsManager::Secret")[id]?.Properties.GenerateSecretString).toBeDefined();
+    // No rotation Lambda: rotation is an operator putting a new kid first (docs/deploy.md).
+    t.resourceCountIs("AWS::SecretsManager::RotationSchedule", 0);
+    for (const name of deployedFunctions()) {
+      const env = functionEnv(t, name);
+      const reads = roleStatements(t, functionRoleId(t, name)).some(
+        (s) =>
+          [s.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(ref(id))) &&
+          actionsOf(s).includes("secretsmanager:GetSecretValue"),
+      );
+      const expected = name === "unsubscribe";
+      expect(FUNCTION_SPECS[name]?.unsubscribeSecret === true, name).toBe(expected);
+      expect(reads, name).toBe(expected);
+      expect(env.UNSUBSCRIBE_SECRET_ARN, name).toEqual(expected ? ref(id) : undefined);
     }
   });
 
@@ -742,6 +782,7 @@ describe("outputs", () => {
         "SesQueueUrl",
         "SesTopicArn",
         "TableName",
+        "UnsubscribeKeysSecretArn",
       ].sort(),
     );
     t.hasOutput("ApiUrl", {

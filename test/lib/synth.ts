@@ -70,3 +70,10 @@ export function functionProperties(template: Template, name: string): Record<str
 export function functionEnv(template: Template, name: string): Record<string, unknown> {
   return (functionProperties(template, name).Environment as { Variables: Record<string, unknown> }).Variables;
 }
+
+/** Every opt-in part on: the SES account sync (both halves) and the unsubscribe links' base URL. */
+export const ALL_ON: SuppressionStackProps = {
+  sesSyncTenants: ["default", "acme"],
+  sesImportSchedule: "rate(6 hours)",
+  unsubscribeBaseUrl: "https://mail.example.org",
+};

@@ -1,5 +1,5 @@
 /**
- * docs/exports.md and docs/list-cleaning.md run as written: every shell example of each guide, in
+ * docs/exports.md, docs/list-cleaning.md and docs/unsubscribe.md run as written: every shell example of each guide, in
  * order, in one scratch directory (the examples hand files to each other: `export.json`, `list.csv`),
  * against a local server started as the guide's first block says (`SUPPRESSION_API_KEY=demo-key`,
  * an in-memory store and s3rver), only on a free port instead of 3400. Each block must exit 0 and
@@ -39,6 +39,15 @@ describe.each([
       /"status": "queued",\s+"scope": "newsletter"/,
       /"rows": 4,\s+"kept": 1,\s+"dropped": 3,\s+"invalid": 1,\s+"duplicates": 1,\s+"suppressed": 1,[\s\S]*^email,name\njdoe@example\.org,Jane\n[\s\S]*^anyone@blocked\.example,Ann,manual,/m,
       /"status": "queued",\s+"column": "email"/,
+    ],
+  },
+  {
+    guide: "docs/unsubscribe.md",
+    expected: [
+      /"scope": "\*",\s+"expiresAt": "[^"]+",\s+"headers": \[\s+"List-Unsubscribe",\s+"List-Unsubscribe-Post"\s+\]/,
+      /^200$/m,
+      /"suppressed": true,\s+"cause": "unsubscribe",\s+"source": "unsubscribe-link"/,
+      /^\{"address":"ann@example\.org","scope":"newsletter"\}\n\{"address":"bob@example\.net","scope":"newsletter"\}$/m,
     ],
   },
 ])("$guide", ({ guide, expected }) => {

@@ -29,12 +29,17 @@ export const isProvider = (name: string): name is Provider => Object.hasOwn(PROV
  * account-level suppression list (`npm run ses:import` and the scheduled import). Neither has a
  * webhook or an import route: no payload from outside is ever parsed as one.
  */
-export const OWN_SOURCE_TITLES = {
-  "unsubscribe-link": "Unsubscribe link",
-  "ses-account-list": "SES account suppression list",
+export const OWN_SOURCE_LABELS = {
+  "unsubscribe-link": { en: "Unsubscribe link", zh: "退订链接" },
+  "ses-account-list": { en: "SES account suppression list", zh: "SES 账户抑制列表" },
 } as const;
 
-export type OwnSource = keyof typeof OWN_SOURCE_TITLES;
+export type OwnSource = keyof typeof OWN_SOURCE_LABELS;
+
+/** The own sources' English titles (the providers' names are brands, the same in every language). */
+export const OWN_SOURCE_TITLES = Object.fromEntries(
+  Object.entries(OWN_SOURCE_LABELS).map(([id, label]) => [id, label.en]),
+) as Readonly<Record<OwnSource, string>>;
 
 /** Who can report an event: a provider, or the service itself. `NormalizedEvent.provider` is one. */
 export type EventSource = Provider | OwnSource;

@@ -24,6 +24,10 @@
  *
  * Figures items: `STATS#DAYS#<day>` / `<tenant>` (a tenant had events that day, stats-days.ts) and
  * `T#<tenant>#STATS` / `D#<day>` (the rollup of a closed day, stats.ts).
+ *
+ * SES sync items (one SES account list per deployment, so not under a tenant's partition):
+ * `SESM#<address>` / `T#<tenant>` (what a tenant put in SES's list, ses-markers.ts) and
+ * `SESIMPORT` / `STATE` (the import's checkpoint and lease, ses-import-state.ts).
  */
 import {
   CreateTableCommand,

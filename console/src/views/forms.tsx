@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import { ApiError } from "../api.js";
 import { useApp } from "../context.js";
 import { fromLocalInput, toLocalInput } from "../format.js";
-import { PROVIDERS } from "../providers.js";
+import { sourcesIn } from "../providers.js";
 import { Field } from "./common.js";
 
 /** The API's own words for a failure (its problem document's detail), else the error's message. */
@@ -104,12 +104,12 @@ type FieldProps = {
 
 /** A provider filter: "any", or one provider (lambdas/providers/names.ts). */
 export function ProviderSelect({ label, name, value, set }: FieldProps) {
-  const { t } = useApp();
+  const { t, lang } = useApp();
   return (
     <Field label={label}>
       <select name={name} value={value ?? ""} onChange={set(name)}>
         <option value="">{t.any}</option>
-        {PROVIDERS.map((p) => (
+        {sourcesIn(lang).map((p) => (
           <option key={p.id} value={p.id}>
             {p.title}
           </option>

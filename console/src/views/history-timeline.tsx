@@ -74,7 +74,8 @@ export function EventItem({ item }: { item: Extract<HistoryEntry, { kind: "event
   return (
     <article class={`event type-${event.type}`}>
       <header>
-        <time dateTime={item.at}>{minute(item.at)}</time> · <strong>{providerTitle(event.provider)}</strong> ·{" "}
+        <time dateTime={item.at}>{minute(item.at)}</time> ·{" "}
+        <strong>{providerTitle(event.provider, lang)}</strong> ·{" "}
         <span class="tag">{typeLabel(event.type, lang)}</span>
         {subtype ? ` · ${subtype}` : ""}
         {reason ? ` · ${reason}` : ""}

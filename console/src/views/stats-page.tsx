@@ -148,7 +148,7 @@ function Groups({
   params: Readonly<Record<string, string>>;
   groupBy: "provider" | "tag";
 }) {
-  const { t } = useApp();
+  const { t, lang } = useApp();
   const [stats, reload] = useStats(params, groupBy);
   const title = groupBy === "provider" ? t.byProviderTitle : t.byTagTitle;
   const id = `stats-by-${groupBy}`;
@@ -168,7 +168,11 @@ function Groups({
               caption={title}
               testId={`${id}-table`}
               keyText={(row) =>
-                row.key === null ? t.otherTags : groupBy === "provider" ? providerTitle(row.key) : row.key
+                row.key === null
+                  ? t.otherTags
+                  : groupBy === "provider"
+                    ? providerTitle(row.key, lang)
+                    : row.key
               }
             />
           )

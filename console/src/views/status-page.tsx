@@ -122,7 +122,7 @@ function StatusResults({ params }: { params: Readonly<Record<string, string>> })
                     {subtype ? <div class="muted">{subtype}</div> : null}
                   </td>
                   <td>{reasonLabel(event.reason, lang) ?? "—"}</td>
-                  <td>{providerTitle(event.provider)}</td>
+                  <td>{providerTitle(event.provider, lang)}</td>
                   <td>
                     <AddressLink subject={event.recipient} />
                   </td>

@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CheckResponse, HistoryPage, UnsubscribeLink } from "../../lambdas/contract/index.js";
+import { UnsubscribeLink } from "../../lambdas/contract/index.js";
 import { UNSUBSCRIBE_REASONS, type UnsubscribeReason } from "../../lambdas/core/taxonomy.js";
 import {
   HTML_LANG,
@@ -23,6 +23,7 @@ import {
 } from "../../lambdas/handlers/unsubscribe-page.js";
 import { call, useLocalServer } from "../local/http-helpers.js";
 import { launchChromium } from "../support/browser.js";
+import { readback } from "./unsubscribe-readback.js";
 
 const BOOTSTRAP = "test-key-unsubscribe-flow-0123456789";
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -68,21 +69,7 @@ describe("one-click unsubscribe in Chromium against the local server", () => {
     return link;
   };
 
-  const verdict = async (address: string) => {
-    const answer = await call(url(), "POST", "/v1/check", { ...admin, body: { addresses: [address] } });
-    expect(answer.status).toBe(200);
-    const [result] = CheckResponse.parse(answer.body).results;
-    if (result === undefined) throw new Error("the check answered no verdict");
-    return result;
-  };
-
-  const history = async (address: string) => {
-    const answer = await call(url(), "GET", `/v1/events/${encodeURIComponent(address)}`, admin);
-    expect(answer.status).toBe(200);
-    return HistoryPage.parse(answer.body).items.flatMap((item) =>
-      item.kind === "event" ? [item.event] : [],
-    );
-  };
+  const { verdict, history } = readback(url, BOOTSTRAP);
 
   /** A page of `context`, its CSP violations and foreign requests collected. */
   const watchedPage = async (context: BrowserContext, javaScriptEnabled: boolean): Promise<Page> => {

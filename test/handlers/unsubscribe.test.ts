@@ -8,14 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import {
-  CheckResponse,
-  CreatedKey,
-  HistoryPage,
-  ONE_CLICK,
-  UnsubscribeLink,
-  UnsubscribeLinks,
-} from "../../lambdas/contract/index.js";
+import { CreatedKey, ONE_CLICK, UnsubscribeLink, UnsubscribeLinks } from "../../lambdas/contract/index.js";
 import { MAX_UNSUBSCRIBE_LINKS } from "../../lambdas/contract/unsubscribe.js";
 import { UNSUBSCRIBE_REASONS, type UnsubscribeReason } from "../../lambdas/core/taxonomy.js";
 import {
@@ -25,6 +18,7 @@ import {
 } from "../../lambdas/core/unsubscribe-token.js";
 import { UNSUBSCRIBE_PAGE_CSP } from "../../lambdas/handlers/unsubscribe-page.js";
 import { call, expectProblem, useLocalServer } from "../local/http-helpers.js";
+import { readback } from "./unsubscribe-readback.js";
 
 const BOOTSTRAP = "test-key-unsubscribe-0123456789";
 const OLD_SECRET = generateUnsubscribeSecret("k1");
@@ -63,24 +57,7 @@ describe("one-click unsubscribe over HTTP", () => {
       body: new URLSearchParams({ ...(reason ? { reason } : {}), confirm: "yes" }).toString(),
     });
 
-  const verdict = async (address: string, scope = "*", tenant?: string) => {
-    const answer = await call(url(), "POST", "/v1/check", {
-      ...admin,
-      body: { addresses: [address], scope },
-      ...(tenant ? { headers: { "x-tenant": tenant } } : {}),
-    });
-    expect(answer.status).toBe(200);
-    const [result] = CheckResponse.parse(answer.body).results;
-    if (result === undefined) throw new Error("the check answered no verdict");
-    return result;
-  };
-  const history = async (address: string) => {
-    const answer = await call(url(), "GET", `/v1/events/${encodeURIComponent(address)}`, admin);
-    expect(answer.status).toBe(200);
-    return HistoryPage.parse(answer.body).items.flatMap((item) =>
-      item.kind === "event" ? [item.event] : [],
-    );
-  };
+  const { verdict, history } = readback(url, BOOTSTRAP);
 
   describe("POST /v1/unsubscribe-links", () => {
     it("answers the link, its token and the two headers; the link points at the server", async () => {

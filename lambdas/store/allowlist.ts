@@ -5,7 +5,8 @@
  * cannot), and both changes are written into the subject's history first, like every operator's
  * change (admin.ts). Ingestion reads the whole list, cached per store for `ALLOWLIST_CACHE_SECONDS`.
  */
-import { PutCommand, QueryCommand, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
+
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Subject } from "../core/address.js";
 import type { Allowlist } from "../core/policy/allowlist.js";
 import { ALL_MAIL } from "../core/scope.js";
@@ -13,6 +14,7 @@ import { type Actor, actionItem, markAction, putAction } from "./admin.js";
 import { type CallContext, nowSeconds } from "./context.js";
 import { toStoreError } from "./errors.js";
 import { escapeKeyPart } from "./keys.js";
+import { readPartition } from "./partition.js";
 import type { SuppressionStore } from "./store.js";
 
 /**
@@ -53,27 +55,7 @@ export type AllowRequest = {
 
 /** Every item of a tenant's allowlist partition, active or not. */
 async function readItems(ctx: CallContext, tenant: string): Promise<AllowItem[]> {
-  const items: AllowItem[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    let out: QueryCommandOutput;
-    try {
-      out = await ctx.doc.send(
-        new QueryCommand({
-          TableName: ctx.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": allowPk(tenant) },
-          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
-        }),
-        { abortSignal: ctx.signal },
-      );
-    } catch (err) {
-      throw toStoreError(err, "Query (allowlist)");
-    }
-    items.push(...((out.Items ?? []) as AllowItem[]));
-    start = out.LastEvaluatedKey;
-  } while (start !== undefined);
-  return items;
+  return (await readPartition(ctx, allowPk(tenant), { label: "Query (allowlist)" })) as AllowItem[];
 }
 
 /**

@@ -14,11 +14,13 @@
  * must outlive it. They are written before the Put and removed after the Delete (sync-out.ts), so
  * whenever SES holds an entry of ours, a marker says so.
  */
-import { DeleteCommand, PutCommand, QueryCommand, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
+
+import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { SesReason } from "../core/ses-sync.js";
 import type { CallContext } from "./context.js";
 import { toStoreError } from "./errors.js";
 import { escapeKeyPart, type ItemKey } from "./keys.js";
+import { readPartition } from "./partition.js";
 import type { SuppressionStore } from "./store.js";
 
 /** The partition prefix of an address's markers. */
@@ -94,32 +96,17 @@ async function removeMarker(ctx: CallContext, tenant: string, address: string): 
 }
 
 async function readHolders(ctx: CallContext, address: string): Promise<SesHolder[]> {
+  // Consistent: the sync-out decides to delete from SES on what this read says.
+  const items = await readPartition(ctx, sesMarkerPk(address), {
+    label: "Query (ses markers)",
+    consistent: true,
+  });
   const holders: SesHolder[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    let out: QueryCommandOutput;
-    try {
-      out = await ctx.doc.send(
-        new QueryCommand({
-          TableName: ctx.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": sesMarkerPk(address) },
-          // Consistent: the sync-out decides to delete from SES on what this read says.
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-        { abortSignal: ctx.signal },
-      );
-    } catch (err) {
-      throw toStoreError(err, "Query (ses markers)");
+  for (const item of items) {
+    if (item.kind === "ses-marker" && typeof item.tenant === "string" && isReason(item.reason)) {
+      holders.push({ tenant: item.tenant, reason: item.reason });
     }
-    for (const item of out.Items ?? []) {
-      if (item.kind === "ses-marker" && typeof item.tenant === "string" && isReason(item.reason)) {
-        holders.push({ tenant: item.tenant, reason: item.reason });
-      }
-    }
-    start = out.LastEvaluatedKey;
-  } while (start !== undefined);
+  }
   return holders;
 }
 

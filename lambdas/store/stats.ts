@@ -22,6 +22,7 @@
  *   zero from one BatchGetItem of the notes, instead of `STATS_SHARDS` empty Queries a day. A new
  *   tenant's first 30-day read is then a handful of calls, not hundreds.
  */
+
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -36,6 +37,7 @@ import { type CallContext, nowSeconds } from "./context.js";
 import { isConditionalCheckFailed, toStoreError } from "./errors.js";
 import { STATS_SHARDS, statsPartition } from "./index-keys.js";
 import { STATS_DAYS_PREFIX, statsDayKey, statsRollupKey, statsRollupPk } from "./keys.js";
+import { readPartition } from "./partition.js";
 import { STATS_DIMENSIONS, STATS_INDEX, STATS_PARTITION_KEY } from "./schema.js";
 import { STATS_DAY_NOTE_DAYS } from "./stats-days.js";
 import type { SuppressionStore } from "./store.js";
@@ -392,27 +394,12 @@ export type RollupRun = {
 };
 
 async function tenantsOf(ctx: CallContext, day: string): Promise<string[]> {
+  const items = await readPartition(ctx, `${STATS_DAYS_PREFIX}${day}`, {
+    label: "Query (stats days)",
+    projection: "sk",
+  });
   const tenants: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    let out: QueryCommandOutput;
-    try {
-      out = await ctx.doc.send(
-        new QueryCommand({
-          TableName: ctx.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": `${STATS_DAYS_PREFIX}${day}` },
-          ProjectionExpression: "sk",
-          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-        }),
-        { abortSignal: ctx.signal },
-      );
-    } catch (err) {
-      throw toStoreError(err, "Query (stats days)");
-    }
-    for (const item of out.Items ?? []) if (typeof item.sk === "string") tenants.push(item.sk);
-    startKey = out.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  for (const item of items) if (typeof item.sk === "string") tenants.push(item.sk);
   return tenants;
 }
 

@@ -8,26 +8,28 @@
  * The CLI acts as an operator with every right (`CLI_ACTOR`): whoever can run it can write the
  * table anyway, so there is no `refusalToCreate` check (that guards keys made over HTTP by keys).
  */
-import { createRequire } from "node:module";
-import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type * as z from "zod";
 import { type CreatedKey, CreateKeyRequest, type KeyView, Tenant } from "../contract/keys.js";
 import { type Actor, DEFAULT_TENANT, SCOPES } from "../core/access.js";
 import { KEY_CACHE_SECONDS } from "../handlers/http/authenticate.js";
 import { keyView } from "../handlers/key-view.js";
 import { apiKeysStore, KEY_ID_PATTERN, keyIdOf } from "../store/api-keys.js";
-import {
-  createDynamoDbClient,
-  createStore,
-  DEFAULT_TABLE_NAME,
-  ensureTable,
-  StoreUnavailableError,
-  toDocumentClient,
-} from "../store/index.js";
+import { StoreUnavailableError } from "../store/index.js";
 import { runMain, unexpectedFailure } from "./cli-main.js";
-import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from "./embedded-dynamodb.js";
+import {
+  describeTarget,
+  failureParts,
+  openStore,
+  StoreInUseError,
+  type StoreTarget,
+  TARGET_FLAGS,
+  TARGET_OPTIONS_HELP,
+  targetHelp,
+  targetOf,
+} from "./store-target.js";
+
+export { describeTarget } from "./store-target.js";
 
 export const HELP = `Usage: npm run keys -- <command> [options]
 
@@ -55,20 +57,14 @@ Options:
       --json             print JSON (create: the key document POST /v1/keys answers; list: an
                          array of keys; revoke: the key) instead of text; run npm run --silent keys
                          so npm's own banner stays out of stdout
-      --endpoint <url>   a DynamoDB-compatible endpoint (DynamoDB Local, dynalite) instead of the
-                         local store (default: $DYNAMODB_ENDPOINT)
-      --table <name>     the deployed table in AWS (credentials and region from the AWS default
-                         chain: AWS_PROFILE, AWS_REGION, …); never created
+${TARGET_OPTIONS_HELP}
   -h, --help             this text
 
-Where the keys go, the first that applies:
-  --table <name>      the deployed table, in AWS
-  --endpoint <url>,   that endpoint; table $TABLE_NAME (default ${DEFAULT_TABLE_NAME}), created if missing
-  DYNAMODB_ENDPOINT
-  otherwise           the local store npm start uses: $DATA_DIR (default .data); table $TABLE_NAME
-                      (default ${DEFAULT_TABLE_NAME}), created if missing. One process at a time can
-                      open it: stop npm start first, or make the key through the running server
-                      (POST /v1/keys, docs/operators.md)
+${targetHelp(
+  "keys",
+  `, or make the key through the running server
+                      (POST /v1/keys, docs/operators.md)`,
+)}
 
 Exit codes:
   0  done
@@ -79,11 +75,8 @@ Exit codes:
 /** Who the history and the key's `createdBy` / `revokedBy` record for what the CLI does. */
 export const CLI_ACTOR: Actor = { keyId: "cli", name: "npm run keys" };
 
-/** Where the keys are. */
-export type KeysTarget =
-  | { readonly kind: "local"; readonly dataDir: string; readonly tableName: string }
-  | { readonly kind: "endpoint"; readonly endpoint: string; readonly tableName: string }
-  | { readonly kind: "aws"; readonly tableName: string };
+/** Where the keys are (store-target.ts). */
+export type KeysTarget = StoreTarget;
 
 export type KeysCommand =
   | { readonly command: "create"; readonly request: CreateKeyRequest & { tenant: string } }
@@ -130,8 +123,7 @@ function parseWith(argv: readonly string[]) {
       name: { type: "string" },
       scopes: { type: "string" },
       json: { type: "boolean" },
-      endpoint: { type: "string" },
-      table: { type: "string" },
+      ...TARGET_FLAGS,
       help: { type: "boolean", short: "h" },
     },
   });
@@ -168,7 +160,11 @@ export function parseKeysArgs(argv: readonly string[], env: NodeJS.ProcessEnv): 
   if (command !== "revoke" && rest[0] !== undefined) {
     throw usage(`unexpected argument '${rest[0]}' (${command} takes none)`);
   }
-  const target = targetOf(values.endpoint, values.table, env);
+  const target = targetOf(values.endpoint, values.table, env, {
+    usage,
+    inMemory:
+      "DATA_DIR=:memory: keeps nothing, so the key would be lost; make keys of an in-memory server with POST /v1/keys",
+  });
   const json = values.json ?? false;
   if (command === "create") {
     const scopes = values.scopes === undefined ? [] : values.scopes.split(",").map((s) => s.trim());
@@ -199,75 +195,11 @@ export function parseKeysArgs(argv: readonly string[], env: NodeJS.ProcessEnv): 
   return { command, tenant, id, target, json };
 }
 
-function targetOf(
-  endpointFlag: string | undefined,
-  table: string | undefined,
-  env: NodeJS.ProcessEnv,
-): KeysTarget {
-  const endpoint = endpointFlag ?? (env.DYNAMODB_ENDPOINT?.trim() || undefined);
-  if (table !== undefined) {
-    if (table.trim() === "") throw usage("--table needs a table name");
-    if (endpoint !== undefined) {
-      throw usage(
-        `--table names the deployed table in AWS; for a table at ${endpoint} set TABLE_NAME instead${endpointFlag === undefined ? " (DYNAMODB_ENDPOINT is set)" : ""}`,
-      );
-    }
-    return { kind: "aws", tableName: table.trim() };
-  }
-  const tableName = env.TABLE_NAME?.trim() || DEFAULT_TABLE_NAME;
-  if (endpoint !== undefined) {
-    if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
-      throw usage(`--endpoint must be an http(s) URL; got ${endpoint}`);
-    }
-    return { kind: "endpoint", endpoint, tableName };
-  }
-  const dataDir = env.DATA_DIR?.trim() || ".data";
-  if (dataDir === ":memory:") {
-    throw usage(
-      "DATA_DIR=:memory: keeps nothing, so the key would be lost; make keys of an in-memory server with POST /v1/keys",
-    );
-  }
-  return { kind: "local", dataDir, tableName };
-}
-
-const require = createRequire(import.meta.url);
-
-type LevelLike = { open(): Promise<void>; close(): Promise<void> };
-
-/**
- * Whether another process (a running `npm start`) holds the LevelDB directory. Checked before
- * dynalite opens it: dynalite would only fail on its first request, by throwing out of its request
- * handler and ending this process with a stack trace.
- */
-async function inUse(path: string): Promise<boolean> {
-  const fromDynalite = createRequire(require.resolve("dynalite"));
-  const { ClassicLevel } = fromDynalite("classic-level") as {
-    ClassicLevel: new (location: string) => LevelLike;
-  };
-  const db = new ClassicLevel(path);
-  try {
-    await db.open();
-  } catch (error) {
-    const cause = (error as { cause?: { code?: unknown } }).cause;
-    if (cause?.code === "LEVEL_LOCKED") return true;
-    throw error;
-  }
-  await db.close();
-  return false;
-}
-
 /** What the command answered, for `format`. */
 export type KeysResult =
   | { readonly command: "create"; readonly created: CreatedKey }
   | { readonly command: "list"; readonly tenant: string; readonly keys: KeyView[] }
   | { readonly command: "revoke"; readonly revoked: KeyView };
-
-/** Where the keys went, for people. */
-export function describeTarget(target: KeysTarget): string {
-  if (target.kind === "aws") return `table ${target.tableName} in AWS`;
-  if (target.kind === "endpoint") return `table ${target.tableName} at ${target.endpoint}`;
-  return `table ${target.tableName} in ${resolve(target.dataDir)} (the local store)`;
-}
 
 /** Seconds since the epoch. */
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -280,37 +212,11 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
  */
 export async function runKeys(options: KeysOptions): Promise<KeysResult> {
   const { target } = options;
-  let embedded: EmbeddedDynamoDb | undefined;
-  let raw: DynamoDBClient | undefined;
+  let close: (() => Promise<void>) | undefined;
   try {
-    let endpoint: string | undefined;
-    if (target.kind === "local") {
-      const path = join(target.dataDir, "dynalite");
-      if (await inUse(path)) {
-        throw new KeysCliError(
-          1,
-          `${resolve(target.dataDir)} is in use by a running npm start; stop it first, or make the key through the server with POST /v1/keys`,
-        );
-      }
-      embedded = await startEmbeddedDynamoDb({ path });
-      endpoint = embedded.endpoint;
-    } else if (target.kind === "endpoint") {
-      endpoint = target.endpoint;
-    }
-    // Wider limits than a function's: the CLI may talk to AWS across the internet.
-    raw = createDynamoDbClient({
-      ...(endpoint !== undefined ? { endpoint } : {}),
-      connectionTimeoutMs: 5_000,
-      requestTimeoutMs: 10_000,
-    });
-    if (target.kind !== "aws")
-      await ensureTable(raw, target.tableName, { abortSignal: AbortSignal.timeout(30_000) });
-    const store = createStore({
-      client: toDocumentClient(raw),
-      tableName: target.tableName,
-      callBudgetMs: 30_000,
-    });
-    const keys = apiKeysStore(store);
+    const opened = await openStore(target);
+    close = opened.close;
+    const keys = apiKeysStore(opened.store);
     if (options.command === "create") {
       const created = await keys.create({ ...options.request, createdBy: CLI_ACTOR }, nowSeconds());
       return { command: "create", created: { ...keyView(created.item), key: created.key } };
@@ -332,26 +238,18 @@ export async function runKeys(options: KeysOptions): Promise<KeysResult> {
     return { command: "revoke", revoked: keyView(revoked) };
   } catch (error) {
     if (error instanceof KeysCliError) throw error;
+    if (error instanceof StoreInUseError) {
+      throw new KeysCliError(1, `${error.message}, or make the key through the server with POST /v1/keys`);
+    }
     throw new KeysCliError(1, failureLine(error, target));
   } finally {
-    raw?.destroy();
-    await embedded?.stop();
+    await close?.();
   }
 }
 
 /** A store failure as one line: what failed, where, and the innermost reason. */
 function failureLine(error: unknown, target: KeysTarget): string {
-  let inner: unknown = error;
-  const seen = new Set<unknown>();
-  while (inner instanceof Error && inner.cause !== undefined && !seen.has(inner.cause)) {
-    seen.add(inner);
-    inner = inner.cause;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  const reason =
-    inner instanceof Error && inner !== error && !message.includes(inner.message)
-      ? ` (${inner.name}: ${inner.message})`
-      : "";
+  const { message, inner, reason } = failureParts(error);
   const what = error instanceof StoreUnavailableError ? "did not answer" : "failed";
   const notFound = inner instanceof Error && inner.name === "ResourceNotFoundException";
   const hint = notFound && target.kind === "aws" ? "; is it the right table and region (AWS_REGION)?" : "";

@@ -9,10 +9,7 @@
  * `main` takes its SES client, environment and streams as parameters, so tests run it in process
  * with a mocked SESv2 client.
  */
-import { createRequire } from "node:module";
-import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SESv2Client } from "@aws-sdk/client-sesv2";
 import { Presets, SingleBar } from "cli-progress";
 import { isTenant, TENANT_PATTERN } from "../core/access.js";
@@ -27,18 +24,23 @@ import {
   type SesImportProgress,
 } from "../ses-account/import.js";
 import { SES_MAX_PAGE_SIZE } from "../ses-account/list-suppressed.js";
-import {
-  createDynamoDbClient,
-  createStore,
-  DEFAULT_TABLE_NAME,
-  ensureTable,
-  StoreUnavailableError,
-  toDocumentClient,
-} from "../store/index.js";
+import { StoreUnavailableError } from "../store/index.js";
 import { type SesImportCounts, sesImportState } from "../store/ses-import-state.js";
 import { sesMarkers } from "../store/ses-markers.js";
 import { runMain, unexpectedFailure } from "./cli-main.js";
-import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from "./embedded-dynamodb.js";
+import {
+  describeTarget,
+  failureParts,
+  openStore,
+  StoreInUseError,
+  type StoreTarget,
+  TARGET_FLAGS,
+  TARGET_OPTIONS_HELP,
+  targetHelp,
+  targetOf,
+} from "./store-target.js";
+
+export { describeTarget, type StoreTarget } from "./store-target.js";
 
 /** The prefix of its lines on stderr. */
 const NAME = "ses-import";
@@ -68,19 +70,10 @@ Options:
       --region <region>  the SES region (default: $AWS_REGION, $AWS_DEFAULT_REGION)
       --page-size <n>    addresses per SES page, 1..${SES_MAX_PAGE_SIZE} (default ${SES_MAX_PAGE_SIZE})
       --json             print the summary as one JSON object instead of text
-      --endpoint <url>   a DynamoDB-compatible endpoint (DynamoDB Local, dynalite) instead of the
-                         local store (default: $DYNAMODB_ENDPOINT)
-      --table <name>     the deployed table in AWS (credentials and region from the AWS default
-                         chain: AWS_PROFILE, AWS_REGION, …); never created
+${TARGET_OPTIONS_HELP}
   -h, --help             this text
 
-Where the events go, the first that applies:
-  --table <name>      the deployed table, in AWS
-  --endpoint <url>,   that endpoint; table $TABLE_NAME (default ${DEFAULT_TABLE_NAME}), created if missing
-  DYNAMODB_ENDPOINT
-  otherwise           the local store npm start uses: $DATA_DIR (default .data); table $TABLE_NAME
-                      (default ${DEFAULT_TABLE_NAME}), created if missing. One process at a time can
-                      open it: stop npm start first
+${targetHelp("events")}
 
 On a terminal a counter shows the addresses read and what came of them; otherwise a line on
 stderr per page. Ctrl-C stops after the page in hand (its checkpoint saved); run again to resume.
@@ -91,12 +84,6 @@ Exit codes:
   2  bad usage: an unknown option, no or a bad tenant, a bad time or page size
   130  stopped by Ctrl-C (run again to resume)
 `;
-
-/** Where the store is. */
-export type StoreTarget =
-  | { readonly kind: "local"; readonly dataDir: string; readonly tableName: string }
-  | { readonly kind: "endpoint"; readonly endpoint: string; readonly tableName: string }
-  | { readonly kind: "aws"; readonly tableName: string };
 
 export type SesImportCliOptions = {
   readonly tenants: readonly string[];
@@ -132,8 +119,7 @@ function parseWith(argv: readonly string[]) {
       region: { type: "string" },
       "page-size": { type: "string" },
       json: { type: "boolean" },
-      endpoint: { type: "string" },
-      table: { type: "string" },
+      ...TARGET_FLAGS,
       help: { type: "boolean", short: "h" },
     },
   });
@@ -198,67 +184,11 @@ export function parseSesImportArgs(
     ...(region !== undefined ? { region } : {}),
     ...(pageSize !== undefined ? { pageSize } : {}),
     json: values.json ?? false,
-    target: targetOf(values.endpoint, values.table, env),
+    target: targetOf(values.endpoint, values.table, env, {
+      usage,
+      inMemory: "DATA_DIR=:memory: keeps nothing; give a directory, --endpoint or --table",
+    }),
   };
-}
-
-function targetOf(
-  endpointFlag: string | undefined,
-  table: string | undefined,
-  env: NodeJS.ProcessEnv,
-): StoreTarget {
-  const endpoint = endpointFlag ?? (env.DYNAMODB_ENDPOINT?.trim() || undefined);
-  if (table !== undefined) {
-    if (table.trim() === "") throw usage("--table needs a table name");
-    if (endpoint !== undefined) {
-      throw usage(
-        `--table names the deployed table in AWS; for a table at ${endpoint} set TABLE_NAME instead${endpointFlag === undefined ? " (DYNAMODB_ENDPOINT is set)" : ""}`,
-      );
-    }
-    return { kind: "aws", tableName: table.trim() };
-  }
-  const tableName = env.TABLE_NAME?.trim() || DEFAULT_TABLE_NAME;
-  if (endpoint !== undefined) {
-    if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
-      throw usage(`--endpoint must be an http(s) URL; got ${endpoint}`);
-    }
-    return { kind: "endpoint", endpoint, tableName };
-  }
-  const dataDir = env.DATA_DIR?.trim() || ".data";
-  if (dataDir === ":memory:")
-    throw usage("DATA_DIR=:memory: keeps nothing; give a directory, --endpoint or --table");
-  return { kind: "local", dataDir, tableName };
-}
-
-/** Where the events went, for people. */
-export function describeTarget(target: StoreTarget): string {
-  if (target.kind === "aws") return `table ${target.tableName} in AWS`;
-  if (target.kind === "endpoint") return `table ${target.tableName} at ${target.endpoint}`;
-  return `table ${target.tableName} in ${resolve(target.dataDir)} (the local store)`;
-}
-
-const require = createRequire(import.meta.url);
-type LevelLike = { open(): Promise<void>; close(): Promise<void> };
-
-/**
- * Whether another process (a running `npm start`) holds the LevelDB directory: dynalite would only
- * fail on its first request, out of its request handler (the same check as keys-cli.ts).
- */
-async function inUse(path: string): Promise<boolean> {
-  const fromDynalite = createRequire(require.resolve("dynalite"));
-  const { ClassicLevel } = fromDynalite("classic-level") as {
-    ClassicLevel: new (location: string) => LevelLike;
-  };
-  const db = new ClassicLevel(path);
-  try {
-    await db.open();
-  } catch (error) {
-    const cause = (error as { cause?: { code?: unknown } }).cause;
-    if (cause?.code === "LEVEL_LOCKED") return true;
-    throw error;
-  }
-  await db.close();
-  return false;
 }
 
 /** How a run shows its progress. */
@@ -340,17 +270,7 @@ export type SesImportCliOutcome = {
 
 /** An error as one line: its message and its innermost cause. */
 function failureLine(error: unknown, target: StoreTarget): string {
-  let inner: unknown = error;
-  const seen = new Set<unknown>();
-  while (inner instanceof Error && inner.cause !== undefined && !seen.has(inner.cause)) {
-    seen.add(inner);
-    inner = inner.cause;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  const reason =
-    inner instanceof Error && inner !== error && !message.includes(inner.message)
-      ? ` (${inner.name}: ${inner.message})`
-      : "";
+  const { message, reason } = failureParts(error);
   const where = error instanceof StoreUnavailableError ? ` (the store: ${describeTarget(target)})` : "";
   return `${message}${reason}${where}`.split("\n")[0] ?? message;
 }
@@ -368,39 +288,13 @@ export async function runSesImportCli(
   io: SesImportIo = {},
 ): Promise<SesImportCliOutcome> {
   const { target } = options;
-  let embedded: EmbeddedDynamoDb | undefined;
-  let raw: DynamoDBClient | undefined;
+  let close: (() => Promise<void>) | undefined;
   const ses = io.ses ?? createSesClient(options.region !== undefined ? { region: options.region } : {});
   try {
-    let endpoint: string | undefined;
-    if (target.kind === "local") {
-      const path = join(target.dataDir, "dynalite");
-      if (await inUse(path)) {
-        return {
-          exitCode: 1,
-          error: `${resolve(target.dataDir)} is in use by a running npm start; stop it first`,
-        };
-      }
-      embedded = await startEmbeddedDynamoDb({ path });
-      endpoint = embedded.endpoint;
-    } else if (target.kind === "endpoint") {
-      endpoint = target.endpoint;
-    }
-    // Wider limits than a function's: the CLI may talk to AWS across the internet.
-    raw = createDynamoDbClient({
-      ...(endpoint !== undefined ? { endpoint } : {}),
-      connectionTimeoutMs: 5_000,
-      requestTimeoutMs: 10_000,
-    });
-    if (target.kind !== "aws")
-      await ensureTable(raw, target.tableName, { abortSignal: AbortSignal.timeout(30_000) });
     const policy = getPolicy();
-    const store = createStore({
-      client: toDocumentClient(raw),
-      tableName: target.tableName,
-      policy,
-      callBudgetMs: 30_000,
-    });
+    const opened = await openStore(target, { policy });
+    close = opened.close;
+    const { store } = opened;
     const markers = sesMarkers(store);
     const outcome = await runSesImport(
       {
@@ -421,6 +315,7 @@ export async function runSesImportCli(
     );
     return { exitCode: outcome.status === "completed" ? 0 : 130, outcome };
   } catch (error) {
+    if (error instanceof StoreInUseError) return { exitCode: 1, error: error.message };
     if (error instanceof SesImportBusyError) {
       return {
         exitCode: 1,
@@ -431,8 +326,7 @@ export async function runSesImportCli(
   } finally {
     io.progress?.stop();
     if (io.ses === undefined) ses.destroy();
-    raw?.destroy();
-    await embedded?.stop();
+    await close?.();
   }
 }
 

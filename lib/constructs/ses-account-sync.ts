@@ -136,7 +136,7 @@ export class SesAccountSync extends Construct {
         schedule: events.Schedule.expression(schedule),
         targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 2 })],
       });
-      // A failed run raises its Errors alarm and the next scheduled run does the whole import again:
+      // A failed run raises its Errors alarm and the next scheduled run resumes from the checkpoint:
       // Lambda's own retries would only spend SES's per-account rate on a repeat of the crash.
       fn.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.hours(1) });
     }

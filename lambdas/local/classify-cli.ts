@@ -16,13 +16,24 @@
  * - the exit code is 0 even when some lines were errors (they are reported inline, where the caller
  *   sees them next to their input); it is 1 when stdin or stdout themselves fail, 2 for bad usage
  *   (one line on stderr; `--help` prints `HELP`).
+ *
+ * With `--eml FILE…` stdin is not read: each raw bounce or complaint email is parsed
+ * (`parseBounceEmail`) and mapped (`emailEvents`, providers/email/events.ts), one JSON line per
+ * recipient event (`{"file","recipient","kind","action","status","type","subtype","reason","rule"}`,
+ * `feedbackType` on a complaint, `why` on a bounce with `--explain`); an email without events is one
+ * `{"file","kind","ignored"}` line, a file that cannot be read or parsed one `{"file","error"}` line.
  */
 
 import { once } from "node:events";
+import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import * as z from "zod";
 import { classify, prepare, RULES } from "../core/classifier/index.js";
+import type { DiagnosticInput } from "../core/classifier/types.js";
+import type { NormalizedEvent } from "../core/events.js";
+import { classifierInput, emailEvents } from "../providers/email/events.js";
+import { parseBounceEmail } from "../providers/email/parse.js";
 import { messageOf, runMain } from "./cli-main.js";
 
 const code = z
@@ -70,7 +81,7 @@ const TIER_NOTES: Readonly<Record<string, string>> = {
   fallback: "Nothing specific to go on.",
 };
 
-function explain(input: z.infer<typeof ClassifyLine>, ruleId: string, permanent: boolean): Explanation {
+function explain(input: DiagnosticInput, ruleId: string, permanent: boolean): Explanation {
   const rule = RULE_BY_ID.get(ruleId);
   const ctx = prepare(input);
   const tier = rule?.tier ?? "fallback";
@@ -135,23 +146,121 @@ export async function* classifyLines(
   }
 }
 
+/** One `--eml` output line: a recipient's event, an email without any, or a file that failed. */
+export type EmlOutput =
+  | {
+      readonly file: string;
+      readonly recipient: string;
+      readonly kind: string;
+      readonly action: string | null;
+      readonly status: string | null;
+      readonly type: string;
+      readonly subtype: string | null;
+      readonly reason: string | null;
+      readonly rule: string | null;
+      readonly feedbackType?: string;
+      readonly why?: Explanation;
+    }
+  | { readonly file: string; readonly kind: string; readonly ignored: number }
+  | { readonly file: string; readonly error: string };
+
+/**
+ * The CLI prints no provider; `emailEvents` needs an event source, and `email` is not one yet
+ * (registered by the raw-email adapter, a later step of issue #15).
+ */
+const EML_PROVIDER: NormalizedEvent["provider"] = "ses";
+/** The CLI's events are printed, never stored: the tenant, received time and id only fill the shape. */
+const EML_CONTEXT = { tenant: "local", receivedAt: new Date(0), reportId: "classify-cli" } as const;
+
+/**
+ * The output lines of one raw email (`--eml`): one per recipient event, in the report's order.
+ *
+ * @example
+ * await emlLines("bounce.eml", readFileSync("bounce.eml"));
+ * // [{ file: "bounce.eml", recipient: "jdoe@example.org", kind: "dsn", action: "failed", status: "5.1.1",
+ * //    type: "invalid", subtype: "mailbox_not_found", reason: "user_unknown", rule: "enhanced-5.1.1" }]
+ */
+export async function emlLines(file: string, raw: Buffer, withWhy = false): Promise<EmlOutput[]> {
+  let parsed: Awaited<ReturnType<typeof parseBounceEmail>>;
+  try {
+    parsed = await parseBounceEmail(raw);
+  } catch (error) {
+    return [{ file, error: messageOf(error) }];
+  }
+  const { events, ignored } = emailEvents(parsed, EML_CONTEXT, EML_PROVIDER);
+  if (events.length === 0) return [{ file, kind: parsed.kind, ignored }];
+  return events.map((event) => {
+    // emailEvents keeps the first block of an address: so does this look-up.
+    const r = parsed.recipients.find((x) => x.recipient === event.recipient);
+    const action = r?.action ?? null;
+    const line: EmlOutput = {
+      file,
+      recipient: event.recipient,
+      kind: parsed.kind,
+      action,
+      status: r?.status ?? null,
+      type: event.type,
+      subtype: event.subtype,
+      reason: event.reason,
+      rule: event.rule,
+      ...(event.feedbackType === null ? {} : { feedbackType: event.feedbackType }),
+    };
+    const bounce = event.type === "invalid" || event.type === "soft_bounce";
+    if (!withWhy || !bounce || event.smtp === null) return line;
+    // The classifier's own input for this recipient, so `why` reads what decided.
+    const input = classifierInput(action === "delayed" ? "delayed" : "failed", event.smtp);
+    return { ...line, why: explain(input, event.rule ?? "", classify(input).permanent) };
+  });
+}
+
+/**
+ * `--eml`: the output lines of each file, in order (a file that cannot be read is an error line).
+ *
+ * @example
+ * for await (const out of emlFileLines(["a.eml", "b.eml"])) console.log(out);
+ */
+export async function* emlFileLines(files: readonly string[], withWhy = false): AsyncGenerator<string> {
+  for (const file of files) {
+    let raw: Buffer;
+    try {
+      raw = await readFile(file);
+    } catch (error) {
+      yield JSON.stringify({ file, error: messageOf(error) });
+      continue;
+    }
+    for (const out of await emlLines(file, raw, withWhy)) yield JSON.stringify(out);
+  }
+}
+
 export const HELP = `Usage: npm run classify [-- --explain] < diagnostics.txt
+       npm run classify -- --eml [--explain] FILE.eml…
 
 Reads SMTP diagnostics from stdin, one per line, and writes one JSON object per line to stdout:
 {"type", "subtype", "reason", "rule"}. A line starting with { is read as JSON:
 {"diagnostic": "...", "smtpCode"?: "550", "enhancedCode"?: "5.1.1", "permanent"?: true}.
 Exactly one output line per input line; a line that cannot be read yields {"error", "line"}.
 
+With --eml, stdin is not read: each raw bounce or complaint email (DSN, ARF) is parsed and mapped
+to events, one JSON object per recipient: {"file", "recipient", "kind", "action", "status", "type",
+"subtype", "reason", "rule"} (and "feedbackType" for a complaint). An email without events yields
+{"file", "kind", "ignored"}; a file that cannot be read or parsed, {"file", "error"}.
+
 Options:
       --explain   add "why" to each object: the rule's tier and note, the codes and SMTP stage read
-                  from the input, and whether the failure was judged permanent
+                  from the input, and whether the failure was judged permanent (with --eml:
+                  on each bounce)
+      --eml       read the files named after the options as raw emails instead of stdin
   -h, --help      this text
 
 Exit codes:
-  0  every line was answered (lines that were errors included: they are reported inline)
+  0  every line was answered (lines that were errors included: they are reported inline); with
+     --eml, every file was (unreadable or unparsable ones included, reported inline)
   1  stdin or stdout failed
-  2  bad usage (an unknown option or an argument)
+  2  bad usage (an unknown option, an argument without --eml, --eml without a file)
 `;
+
+/** The command line: `eml` lists the files of `--eml`, `null` when stdin is read. */
+export type ClassifyArgs = { explain: boolean; help: boolean; eml: string[] | null };
 
 /** Bad usage: the message is the one line `main` prints. */
 class UsageError extends Error {}
@@ -159,32 +268,45 @@ class UsageError extends Error {}
 /**
  * Reads the command line (without node and the script).
  *
- * @throws UsageError for an unknown option or an argument (input comes from stdin only).
+ * @throws UsageError for an unknown option, an argument without `--eml` (input then comes from
+ * stdin only), or `--eml` without a file.
  * @example
- * parseClassifyArgs(["--explain"]); // { explain: true, help: false }
+ * parseClassifyArgs(["--explain"]); // { explain: true, help: false, eml: null }
+ * parseClassifyArgs(["--eml", "a.eml", "b.eml"]); // { explain: false, help: false, eml: ["a.eml", "b.eml"] }
  */
-export function parseClassifyArgs(argv: readonly string[]): { explain: boolean; help: boolean } {
-  let parsed: { values: { explain?: boolean; help?: boolean }; positionals: string[] };
+export function parseClassifyArgs(argv: readonly string[]): ClassifyArgs {
+  let parsed: { values: { explain?: boolean; help?: boolean; eml?: boolean }; positionals: string[] };
   try {
     parsed = parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: true,
-      options: { explain: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: {
+        explain: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        eml: { type: "boolean" },
+      },
     });
   } catch (error) {
     // Node's own message, without its hint about `--` (the input never comes from arguments).
     throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/, ""));
   }
   const { values, positionals } = parsed;
-  if (positionals.length > 0 && !values.help) {
+  const explain = values.explain ?? false;
+  const help = values.help ?? false;
+  if (help) return { explain, help, eml: null };
+  if (values.eml) {
+    if (positionals.length === 0) throw new UsageError("--eml needs at least one file");
+    return { explain, help, eml: positionals };
+  }
+  if (positionals.length > 0) {
     throw new UsageError(`unexpected argument '${positionals[0]}': the diagnostics are read from stdin`);
   }
-  return { explain: values.explain ?? false, help: values.help ?? false };
+  return { explain, help, eml: null };
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let args: { explain: boolean; help: boolean };
+  let args: ClassifyArgs;
   try {
     args = parseClassifyArgs(argv);
   } catch (error) {
@@ -193,6 +315,12 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (args.help) {
     process.stdout.write(HELP);
+    return 0;
+  }
+  if (args.eml !== null) {
+    for await (const out of emlFileLines(args.eml, args.explain)) {
+      if (!process.stdout.write(`${out}\n`)) await once(process.stdout, "drain");
+    }
     return 0;
   }
   const rl = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });

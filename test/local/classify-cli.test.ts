@@ -124,6 +124,58 @@ describe("classify CLI (child process)", () => {
     });
   });
 
+  it("reads raw emails with --eml: one line per recipient, a DSN bounce and an ARF complaint", async () => {
+    // Prepare
+    const dsn = "test/fixtures/corpus/emails/lhost-postfix-04.eml";
+    const arf = "test/fixtures/corpus/emails/arf-01.eml";
+    // Act
+    const { code, stdout, stderr } = await runCli("ignored stdin\n", ["--eml", "--explain", dsn, arf]);
+    // Assess
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const lines = stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([
+      {
+        file: dsn,
+        recipient: "kijitora@example.co.jp",
+        kind: "dsn",
+        action: "failed",
+        status: "5.1.1",
+        type: "invalid",
+        subtype: "mailbox_not_found",
+        reason: "user_unknown",
+        rule: "enhanced-5.1.1",
+        why: expect.objectContaining({ tier: "enhanced", enhancedCode: "5.1.1", permanent: true }),
+      },
+      {
+        file: arf,
+        recipient: "redacted@example.net",
+        kind: "arf",
+        action: null,
+        status: null,
+        type: "complaint",
+        subtype: null,
+        reason: null,
+        rule: "arf-complaint",
+        feedbackType: "abuse",
+      },
+    ]);
+  });
+
+  it("reports an unreadable --eml file inline, and --eml without a file as bad usage", async () => {
+    // Act
+    const missing = await runCli("", ["--eml", "test/fixtures/corpus/emails/no-such-file.eml"]);
+    const none = await runCli("", ["--eml"]);
+    // Assess
+    expect(missing.code).toBe(0);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ error: expect.stringContaining("ENOENT") });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("--eml needs at least one file");
+  });
+
   it("writes nothing for empty input and exits 0", async () => {
     // Act
     const { code, stdout } = await runCli("");

@@ -1,8 +1,9 @@
 /**
  * Raw bounce and complaint emails (RFC 5322) → what they report, per recipient. Pure: no I/O, no
  * store. MIME (transfer encodings, charsets, multipart) is postal-mime's; the report parts are
- * read by dsn.ts and arf.ts. Only standard reports are understood: a bounce written as plain text
- * by an MTA (Postfix's, Exim's… human part alone) comes back `unrecognised`.
+ * read by dsn.ts and arf.ts. A message with no standard report is tried against the plain-text
+ * formats of the common MTAs (formats/index.ts, Exim's, qmail's…); none matching, it comes back
+ * `unrecognised`.
  */
 import PostalMime, { type Address, type Attachment, type Email } from "postal-mime";
 import { canonicalizeAddress } from "../../core/address.js";
@@ -11,6 +12,7 @@ import { type FeedbackReport, parseFeedbackReport } from "./arf.js";
 import { autoReplyReason } from "./auto-reply.js";
 import { type DsnAction, parseDeliveryStatus, type SkippedRecipient, type SmtpCommand } from "./dsn.js";
 import { EmailParseError, EmailTooLargeError } from "./errors.js";
+import { type BounceHeaders, FORMATS } from "./formats/index.js";
 
 /** Refused before parsing: a bounce with its original attached is rarely above a few hundred KiB. */
 export const MAX_EMAIL_BYTES = 10 * 1024 * 1024;
@@ -76,7 +78,11 @@ type Common = {
  * automatic reply to ignore (`auto-reply`), or none of them (`unrecognised`, no recipients).
  */
 export type ParsedBounceEmail =
-  | (Common & { readonly kind: "dsn" })
+  | (Common & {
+      readonly kind: "dsn";
+      /** Set when the report is an MTA's plain text: the id of the decoder that read it. */
+      readonly format?: string;
+    })
   | (Common & { readonly kind: "arf"; readonly feedback: FeedbackReport })
   | (Common & { readonly kind: "auto-reply"; readonly reason: string })
   | (Common & { readonly kind: "unrecognised" });
@@ -220,6 +226,18 @@ export async function parseBounceEmail(raw: Buffer | string): Promise<ParsedBoun
       skipped: reports.flatMap((r) => r.skipped),
     };
   }
+  const plain = plainTextReport(email, common.original);
+  if (plain !== null) {
+    return {
+      kind: "dsn",
+      ...common,
+      format: plain.format,
+      reportingMta: null,
+      arrivalAt: null,
+      recipients: plain.recipients,
+      skipped: [],
+    };
+  }
   const none = { reportingMta: null, arrivalAt: null, recipients: [], skipped: [] };
   const reason = autoReplyReason((name) =>
     email.headers
@@ -228,6 +246,58 @@ export async function parseBounceEmail(raw: Buffer | string): Promise<ParsedBoun
   );
   if (reason !== null) return { kind: "auto-reply", ...common, ...none, reason };
   return { kind: "unrecognised", ...common, ...none };
+}
+
+/** Bounds the plain text the format decoders read: a bounce's own prose is a few KiB. */
+const MAX_PLAIN_TEXT = 256 * 1024;
+
+/**
+ * The fallback for a message without a standard report: its own text part (the HTML one stripped
+ * of tags when it has no text) through FORMATS in order; the first match that names a recipient
+ * wins. The decoders cut the text where the MTA starts quoting the original.
+ */
+function plainTextReport(
+  email: Email,
+  original: OriginalMessage | null,
+): { format: string; recipients: ParsedRecipient[] } | null {
+  const text = (email.text ?? htmlText(email.html) ?? "").slice(0, MAX_PLAIN_TEXT);
+  if (text.trim() === "") return null;
+  const headers: BounceHeaders = {
+    from: (email.headers.find((h) => h.key === "from")?.value ?? "").toLowerCase(),
+    subject: email.subject ?? "",
+    get: (name) => email.headers.filter((h) => h.key === name).map((h) => h.value),
+    originalTo: original?.to ?? [],
+  };
+  for (const format of FORMATS) {
+    if (!format.matches(headers, text)) continue;
+    const found = format.decode(text, headers);
+    if (found.length === 0) continue;
+    return {
+      format: format.id,
+      recipients: found.map((r) => ({
+        ...EMPTY_RECIPIENT,
+        recipient: r.recipient,
+        action: r.action,
+        status: r.status,
+        diagnostic: r.diagnostic,
+        command: r.command,
+        feedbackType: null,
+      })),
+    };
+  }
+  return null;
+}
+
+function htmlText(html: string | undefined): string | undefined {
+  if (html === undefined) return undefined;
+  return html
+    .slice(0, MAX_PLAIN_TEXT)
+    .replace(/<br\s*\/?>|<\/(?:p|div|tr|li|h\d)>/gi, "\n")
+    .replace(/<[^>]*>/g, "")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }
 
 const EMPTY_RECIPIENT = {

@@ -223,8 +223,16 @@ const ROWS: CorpusRow[] = readFileSync(join(DIR, "emails.jsonl"), "utf8")
 const SUPPRESSING_INVALID: ReadonlySet<Reason> = new Set(
   DEFAULT_POLICY.bounce.rules.flatMap((r) => r.reasons),
 );
+/**
+ * Sisimai's "could not decide" reasons (`onhold`, `undefined`) blame nobody, the sender least: a
+ * report it cannot place (DragonFly's "Recipient address rejected: On hold") is no sender-side
+ * refusal, and our reading of its text may well be right.
+ */
+const UNDECIDED: ReadonlySet<Reason> = new Set(["on_hold", "undefined"]);
 const NEVER_SUPPRESSING: ReadonlySet<Reason> = new Set(
-  REASON_IDS.filter((r) => !SUPPRESSING_INVALID.has(r) && !DEFAULT_POLICY.softBounce.reasons.includes(r)),
+  REASON_IDS.filter(
+    (r) => !SUPPRESSING_INVALID.has(r) && !DEFAULT_POLICY.softBounce.reasons.includes(r) && !UNDECIDED.has(r),
+  ),
 );
 
 /** Whether the default policy suppresses the address on this one event. */

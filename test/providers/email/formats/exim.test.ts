@@ -1,0 +1,38 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { FORMATS } from "../../../../lambdas/providers/email/formats/index.js";
+import { parseBounceEmail } from "../../../../lambdas/providers/email/parse.js";
+
+const parse = (file: string) => parseBounceEmail(readFileSync(join("test/fixtures/corpus/emails", file)));
+
+describe("the exim plain-text format", () => {
+  it("is in FORMATS", () => {
+    expect(FORMATS.map((f) => f.id)).toContain("exim");
+  });
+
+  it("reads lhost-exim-02.eml", async () => {
+    const parsed = await parse("lhost-exim-02.eml");
+    expect(parsed.kind).toBe("dsn");
+    expect(parsed.kind === "dsn" ? parsed.format : undefined).toBe("exim");
+    expect(parsed.recipients.map((r) => [r.recipient, r.status, r.command, r.action])).toEqual([
+      ["kijitora@example.jp", "5.1.1", "RCPT", "failed"],
+      ["sabatora@example.jp", "5.2.1", "RCPT", "failed"],
+    ]);
+  });
+
+  it("reads lhost-exim-45.eml", async () => {
+    const parsed = await parse("lhost-exim-45.eml");
+    expect(parsed.kind).toBe("dsn");
+    expect(parsed.kind === "dsn" ? parsed.format : undefined).toBe("exim");
+    expect(parsed.recipients.map((r) => [r.recipient, r.status, r.command, r.action])).toEqual([
+      ["kijitora@example.com", "5.2.0", "DATA", "failed"],
+    ]);
+  });
+
+  it("keeps none of the original's body in the diagnostic", async () => {
+    const parsed = await parse("lhost-exim-02.eml");
+    for (const r of parsed.recipients)
+      expect(r.diagnostic ?? "").not.toMatch(/^(?:Return-path|Received|Message-Id):/im);
+  });
+});

@@ -1,29 +1,7 @@
-/**
- * Every raw email of the dev corpus through parseBounceEmail, held against Sisimai 5.1.0p3's rows
- * (test/fixtures/corpus/README.md §"The source emails"). Only the files whose mail carries a
- * standard delivery-status or feedback-report part are comparable in the first test; the
- * MTA-specific plain-text bounces read by formats/ are measured on their own, per format.
- */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EmailParseError } from "../../../lambdas/providers/email/errors.js";
-import { type ParsedBounceEmail, parseBounceEmail } from "../../../lambdas/providers/email/parse.js";
-
-type SisimaiRow = {
-  readonly recipient: string;
-  readonly deliverystatus: string;
-  readonly action: string;
-  readonly smtpcommand: string;
-  readonly feedbacktype: string;
-};
-type CorpusRow = { readonly file: string; readonly sisimai: readonly SisimaiRow[] };
-
-const DIR = "test/fixtures/corpus";
-const ROWS: CorpusRow[] = readFileSync(join(DIR, "emails.jsonl"), "utf8")
-  .trim()
-  .split("\n")
-  .map((line) => JSON.parse(line) as CorpusRow);
+import type { ParsedBounceEmail } from "../../../lambdas/providers/email/parse.js";
+import { CORPUS_ROWS, parseCorpusEmail } from "./corpus-rows.js";
 
 /** Sisimai's stand-in when the headers name no recipient (`To: <Undisclosed Recipients>`): none. */
 const PLACEHOLDER = /@libsisimai\.org\.invalid$/;
@@ -42,19 +20,19 @@ const FEEDBACK: Record<string, string> = {
 const ratio = (ok: number, total: number): number => (total === 0 ? 1 : ok / total);
 
 describe("parseBounceEmail over the dev corpus", () => {
-  it(`parses all ${ROWS.length} emails and agrees with Sisimai on the standard reports`, async () => {
+  it(`parses all ${CORPUS_ROWS.length} emails and agrees with Sisimai on the standard reports`, async () => {
     const results = new Map<string, ParsedBounceEmail>();
     const failures: string[] = [];
-    for (const row of ROWS) {
+    for (const row of CORPUS_ROWS) {
       try {
-        results.set(row.file, await parseBounceEmail(readFileSync(join(DIR, "emails", row.file))));
+        results.set(row.file, await parseCorpusEmail(row.file));
       } catch (error) {
         // A refusal is allowed (it is the documented error); anything else is a bug.
         if (!(error instanceof EmailParseError)) failures.push(`${row.file}: ${String(error)}`);
       }
     }
     expect(failures).toEqual([]);
-    expect(results.size).toBe(ROWS.length);
+    expect(results.size).toBe(CORPUS_ROWS.length);
 
     let files = 0;
     let recipientOk = 0;
@@ -67,7 +45,7 @@ describe("parseBounceEmail over the dev corpus", () => {
     let commandTotal = 0;
     let commandOk = 0;
     const recipientMisses: string[] = [];
-    for (const row of ROWS) {
+    for (const row of CORPUS_ROWS) {
       const parsed = results.get(row.file);
       if (parsed === undefined || (parsed.kind !== "dsn" && parsed.kind !== "arf")) continue;
       // The MTAs' plain-text bounces are measured on their own (below).
@@ -135,10 +113,10 @@ describe("parseBounceEmail over the dev corpus", () => {
     let commandTotal = 0;
     let commandOk = 0;
     const misses: string[] = [];
-    for (const row of ROWS) {
+    for (const row of CORPUS_ROWS) {
       let parsed: ParsedBounceEmail;
       try {
-        parsed = await parseBounceEmail(readFileSync(join(DIR, "emails", row.file)));
+        parsed = await parseCorpusEmail(row.file);
       } catch {
         continue;
       }
@@ -196,8 +174,8 @@ describe("parseBounceEmail over the dev corpus", () => {
   });
 
   it("ignores the RFC 3834 auto-replies, as Sisimai does (no rows)", async () => {
-    for (const row of ROWS.filter((r) => r.file.startsWith("rfc3834-"))) {
-      const parsed = await parseBounceEmail(readFileSync(join(DIR, "emails", row.file)));
+    for (const row of CORPUS_ROWS.filter((r) => r.file.startsWith("rfc3834-"))) {
+      const parsed = await parseCorpusEmail(row.file);
       expect(parsed.kind, row.file).toBe("auto-reply");
       expect(parsed.recipients).toEqual([]);
       expect(row.sisimai).toEqual([]);
@@ -205,20 +183,20 @@ describe("parseBounceEmail over the dev corpus", () => {
   });
 
   it("does not take an MTA's plain-text bounce marked auto-replied for a vacation notice", async () => {
-    const parsed = await parseBounceEmail(readFileSync(join(DIR, "emails", "lhost-exim-01.eml")));
+    const parsed = await parseCorpusEmail("lhost-exim-01.eml");
     // Read as Exim's plain-text bounce (formats/exim.ts), never as an auto-reply.
     expect(parsed.kind).toBe("dsn");
     expect(parsed.kind === "dsn" ? parsed.format : undefined).toBe("exim");
   });
 
   it("decodes an ISO-2022-JP subject through the platform TextDecoder", async () => {
-    const parsed = await parseBounceEmail(readFileSync(join(DIR, "emails", "lhost-exchange2007-04.eml")));
+    const parsed = await parseCorpusEmail("lhost-exchange2007-04.eml");
     expect(parsed.subject).toContain("キジトラ");
     expect(parsed.kind).toBe("dsn");
   });
 
   it("takes the complaint recipient from the original's To when the report names none", async () => {
-    const parsed = await parseBounceEmail(readFileSync(join(DIR, "emails", "arf-01.eml")));
+    const parsed = await parseCorpusEmail("arf-01.eml");
     expect(parsed.kind).toBe("arf");
     expect(parsed.recipients.map((r) => [r.recipient, r.feedbackType])).toEqual([
       ["redacted@example.net", "abuse"],

@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type NormalizedEvent, NormalizedEventSchema } from "../../../lambdas/core/events.js";
 import { DEFAULT_POLICY } from "../../../lambdas/core/policy/defaults.js";
@@ -7,11 +5,8 @@ import { REASON_IDS, type Reason } from "../../../lambdas/core/taxonomy.js";
 import { toOurReason } from "../../../lambdas/local/corpus-eval.js";
 import { EmailParseError } from "../../../lambdas/providers/email/errors.js";
 import { type EmailEventContext, emailEvents } from "../../../lambdas/providers/email/events.js";
-import {
-  type ParsedBounceEmail,
-  type ParsedRecipient,
-  parseBounceEmail,
-} from "../../../lambdas/providers/email/parse.js";
+import type { ParsedBounceEmail, ParsedRecipient } from "../../../lambdas/providers/email/parse.js";
+import { CORPUS_ROWS, parseCorpusEmail } from "./corpus-rows.js";
 
 const CONTEXT: EmailEventContext = {
   tenant: "default",
@@ -201,20 +196,6 @@ describe("emailEvents", () => {
 
 // ── The dev corpus ───────────────────────────────────────────────────────────────────────────────
 
-type SisimaiRow = {
-  readonly recipient: string;
-  readonly v5_reason: string;
-  readonly action: string;
-  readonly hardbounce: boolean;
-};
-type CorpusRow = { readonly file: string; readonly sisimai: readonly SisimaiRow[] };
-
-const DIR = "test/fixtures/corpus";
-const ROWS: CorpusRow[] = readFileSync(join(DIR, "emails.jsonl"), "utf8")
-  .trim()
-  .split("\n")
-  .map((line) => JSON.parse(line) as CorpusRow);
-
 /**
  * Reasons the default policy never suppresses on, whatever the type (design.md §3: a block of our
  * IP, an authentication failure, spam content, a rate limit, a too-large message… say nothing about
@@ -251,10 +232,10 @@ describe("emailEvents over the dev corpus", () => {
     let senderSide = 0;
     const suppressingOnSenderSide: string[] = [];
     const invalidOnSenderSide: string[] = [];
-    for (const row of ROWS) {
+    for (const row of CORPUS_ROWS) {
       let parsed: ParsedBounceEmail;
       try {
-        parsed = await parseBounceEmail(readFileSync(join(DIR, "emails", row.file)));
+        parsed = await parseCorpusEmail(row.file);
       } catch (error) {
         if (error instanceof EmailParseError) continue;
         throw error;

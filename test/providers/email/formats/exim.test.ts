@@ -1,10 +1,8 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FORMATS } from "../../../../lambdas/providers/email/formats/index.js";
-import { parseBounceEmail } from "../../../../lambdas/providers/email/parse.js";
+import { parseCorpusEmail } from "../corpus-rows.js";
 
-const parse = (file: string) => parseBounceEmail(readFileSync(join("test/fixtures/corpus/emails", file)));
+const parse = parseCorpusEmail;
 
 describe("the exim plain-text format", () => {
   it("is in FORMATS", () => {

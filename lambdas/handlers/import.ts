@@ -58,7 +58,7 @@ export function createImportHandler(deps: RuntimeDeps, options: IngestHandlerOpt
     const context = { tenant: caller.tenant, receivedAt: deps.now(), maxEvents: MAX_EVENTS_PER_REQUEST };
     let parsed: ParsedNotification;
     try {
-      parsed = limitEvents(adapter.parseImport(request, context));
+      parsed = limitEvents(await adapter.parseImport(request, context));
     } catch (error) {
       throw providerProblem(error) ?? error;
     }

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { ParsedNotification } from "../core/events.js";
+import { EmailParseError, EmailTooLargeError } from "../providers/email/errors.js";
 import { PROVIDERS } from "../providers/registry.js";
 import {
   ProviderUnavailableError,
@@ -60,7 +61,9 @@ export function unknownProvider(provider: string): HttpProblem {
 /**
  * The answer to a provider adapter's error, or `undefined` for any other error (left to the route's
  * problem middleware). Refusals carry the status that stops that provider's retries; what the check
- * needed and did not get is a 503 with `Retry-After`, so the provider retries.
+ * needed and did not get is a 503 with `Retry-After`, so the provider retries. A raw email
+ * (`POST /v1/import/email`) too large to parse is a 413 `email-too-large`, one whose MIME cannot be
+ * read a 400 `email-unparseable`: the caller's input, never a 500.
  *
  * @example
  * catch (error) { throw providerProblem(error) ?? error; }
@@ -78,6 +81,22 @@ export function providerProblem(error: unknown): HttpProblem | undefined {
   }
   if (error instanceof TooManyEventsError) {
     return new HttpProblem(413, error.message, { slug: "too-many-events", cause: error });
+  }
+  if (error instanceof EmailTooLargeError) {
+    return new HttpProblem(
+      413,
+      `The email is too large to read: ${error.size} bytes, at most ${error.limit}.`,
+      {
+        slug: "email-too-large",
+        cause: error,
+      },
+    );
+  }
+  if (error instanceof EmailParseError) {
+    return new HttpProblem(400, `The body is not a readable email: ${error.message}.`, {
+      slug: "email-unparseable",
+      cause: error,
+    });
   }
   return undefined;
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { isTenant } from "../core/access.js";
 import { adapterOf, isProvider, type Provider } from "../providers/registry.js";
-import type { ProviderAdapter, SecretSource } from "../providers/types.js";
+import type { AnyProviderAdapter, SecretSource } from "../providers/types.js";
 import { HttpProblem } from "./http/problem.js";
 import { json } from "./http/response.js";
 import { type HttpHandler, httpRoute } from "./http/route.js";
@@ -29,7 +29,7 @@ export type WebhookOptions = IngestHandlerOptions & {
    * Adapters used instead of the registry's, by provider (tests give SES their own certificate
    * fetcher and topics: `{ ses: createSesAdapter({ … }) }`).
    */
-  readonly adapters?: Readonly<Partial<Record<Provider, ProviderAdapter<unknown>>>>;
+  readonly adapters?: Readonly<Partial<Record<Provider, AnyProviderAdapter>>>;
 };
 
 /**
@@ -56,7 +56,7 @@ export function createWebhookHandler(deps: RuntimeDeps, options: WebhookOptions 
     use: [countRefusals(metrics, "webhook")],
     auth: "none",
   } as const;
-  const adapterFor = (name: string): ProviderAdapter<unknown> | undefined =>
+  const adapterFor = (name: string): AnyProviderAdapter | undefined =>
     isProvider(name) ? (adapters[name] ?? adapterOf(name)) : undefined;
   return httpRoute(route, async (event) => {
     const provider = event.pathParameters?.provider ?? "";
@@ -82,7 +82,7 @@ export function createWebhookHandler(deps: RuntimeDeps, options: WebhookOptions 
         return json(200, answer.body);
       }
       const context = { tenant, receivedAt: now, maxEvents: MAX_EVENTS_PER_REQUEST };
-      const parsed = limitEvents(adapter.parse(signed, context));
+      const parsed = limitEvents(await adapter.parse(signed, context));
       const summary = await ingest(parsed, { store: deps.store(), policy: deps.policy(), dryRun: false });
       recordIngestMetrics(metrics, "webhook", provider, summary);
       recordReputationMetrics(metrics, tenant, countAccepted(summary));

@@ -4,7 +4,7 @@
  * `MAX_EVENTS_PER_REQUEST` events one request at a time (import-client.ts), and prints exact totals.
  * `HELP` below is the user's documentation (also in docs/http-api.md, "Bulk import").
  */
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { Presets, SingleBar } from "cli-progress";
 import { MAX_EVENTS_PER_REQUEST } from "../handlers/webhook-request.js";
@@ -28,7 +28,8 @@ in chunks of at most ${MAX_EVENTS_PER_REQUEST} events (the service's per-request
 Re-running a file is safe: events already stored come back as duplicates.
 
 Files (read as a stream, never whole): a JSON document, a JSON array (its elements are the
-payloads), or JSON Lines (one payload per line); concatenated documents work too.
+payloads), or JSON Lines (one payload per line); concatenated documents work too. For email,
+each file is one message, read whole and sent in a request of its own.
 A payload is what the provider posts or exports:
   ses        an SES record, an SNS message, an SNS/SQS Lambda event, an EventBridge event
   sendgrid   an event webhook batch (array) or one event
@@ -36,6 +37,7 @@ A payload is what the provider posts or exports:
   postmark   a webhook record or a Bounces API page ({"Bounces": [...]})
   sparkpost  a webhook batch (array) or one {"msys": …} element
   sendcloud  an event as JSON (a "request" counts one event per recipient)
+  email      one raw email per file (.eml: a DSN or an ARF report), sent whole as message/rfc822
 
 Options:
   -p, --provider <name>   ${PROVIDERS.join(" | ")} (required)
@@ -62,6 +64,8 @@ Exit codes:
 `;
 
 const DEFAULT_URL = "http://127.0.0.1:3000";
+/** The provider whose files are raw emails, one message each, not JSON payloads. */
+const RAW_EMAIL: Provider = "email";
 /** After this many chunks in a row fail, the service is taken to be down and the import stops. */
 const MAX_CONSECUTIVE_FAILURES = 3;
 
@@ -209,6 +213,31 @@ export async function runImport(
     reporter.progress?.(bytesBefore + bytesNow, totals, file);
   };
 
+  /** One raw email (`--provider email`): the whole file in one request, never split or wrapped. */
+  const sendMessage = async (name: string, bytes: Buffer): Promise<void> => {
+    const result = await postChunk(url, options.apiKey, bytes, policy, "message/rfc822");
+    if (result.kind === "stored") {
+      record(result);
+      consecutiveFailures = 0;
+    } else if (result.kind === "refused") {
+      const what = result.detail || `${result.status}`;
+      throw new Stop(
+        3,
+        `the service refused ${name} (${result.status}${result.slug ? ` ${result.slug}` : ""}): ${what}`,
+      );
+    } else {
+      totals.failedChunks++;
+      totals.failedPayloads++;
+      consecutiveFailures++;
+      if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+        throw new Stop(
+          1,
+          `${consecutiveFailures} messages in a row failed (last: ${name}: ${result.reason}); is the service up?`,
+        );
+      }
+    }
+  };
+
   try {
     const sizes = await Promise.all(
       options.files.map(async (f) => {
@@ -229,6 +258,14 @@ export async function runImport(
         bytesNow = bytes;
         reporter.progress?.(bytesBefore + bytesNow, totals, file);
       };
+      if (options.provider === RAW_EMAIL) {
+        totals.payloads++;
+        await sendMessage(name, await readFile(name));
+        onBytes(sizes[i] ?? 0);
+        bytesBefore += sizes[i] ?? 0;
+        bytesNow = 0;
+        continue;
+      }
       for await (const payload of readPayloads(name, onBytes)) {
         for (const item of itemsOf(options.provider, payload.value, payload.where)) {
           totals.payloads++;

@@ -89,7 +89,8 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 /**
- * POSTs `body` to `url` with the bearer key. 2xx → the summary; 429/500/502/503/504 or a network
+ * POSTs `body` to `url` with the bearer key, as `contentType` (JSON unless told: a raw email is
+ * `message/rfc822`). 2xx → the summary; 429/500/502/503/504 or a network
  * failure → waits (`Retry-After` when given, else 1 s, 2 s, 4 s…, never over `maxWaitMs`) and tries
  * again, at most `retries` times; any other status → refused at once.
  *
@@ -101,8 +102,9 @@ async function readJson(response: Response): Promise<unknown> {
 export async function postChunk(
   url: string,
   apiKey: string,
-  body: string,
+  body: string | Buffer,
   policy: RetryPolicy,
+  contentType = "application/json",
 ): Promise<PostResult> {
   const sleep = policy.sleep ?? defaultSleep;
   for (let attempt = 1; ; attempt++) {
@@ -111,7 +113,7 @@ export async function postChunk(
     try {
       const response = await fetch(url, {
         method: "POST",
-        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": contentType },
         body,
         signal: AbortSignal.timeout(policy.timeoutMs),
       });

@@ -1290,7 +1290,7 @@ const BASE_PATHS = {
       tags: ["ingestion"],
       summary: "Ingest a provider payload without its transport signature",
       description:
-        "Backfills, replays, tests. For `ses`, any shape SES output arrives in: a bare SES notification or event record, an SNS HTTP message, an SNS→Lambda event, an SQS→Lambda event, an EventBridge event. Idempotent: a replayed event counts as a duplicate. `?dryRun=true` answers the normalized events and the policy's decisions without storing anything (and without `outcome`).",
+        "Backfills, replays, tests. For `ses`, any shape SES output arrives in: a bare SES notification or event record, an SNS HTTP message, an SNS→Lambda event, an SQS→Lambda event, an EventBridge event. For `email`, one raw bounce or complaint email (a DSN or an ARF report, `message/rfc822`, read as raw bytes whatever the content type; docs/providers/email.md). Idempotent: a replayed event counts as a duplicate. `?dryRun=true` answers the normalized events and the policy's decisions without storing anything (and without `outcome`).",
       parameters: [
         {
           name: "provider",
@@ -1319,8 +1319,41 @@ const BASE_PATHS = {
       requestBody: {
         required: true,
         description:
-          "The provider's payload, read as JSON whatever the content type (SNS posts `text/plain`).",
+          "The provider's payload, read as JSON whatever the content type (SNS posts `text/plain`); for `email`, one raw email, read as bytes whatever the content type.",
         content: {
+          "message/rfc822": {
+            schema: {
+              type: "string",
+              format: "binary",
+              description: "For `email`: one raw message (RFC 5322), a DSN or an ARF report.",
+            },
+            examples: {
+              dsn: {
+                summary: "A DSN (RFC 3464) for one recipient, shortened (docs/providers/email.md)",
+                value: [
+                  "From: MAILER-DAEMON@mx.sender.example.com",
+                  "To: news@sender.example.com",
+                  "Subject: Undelivered Mail Returned to Sender",
+                  "Message-ID: <20261120100001.3F2A81C0042@mx.sender.example.com>",
+                  "MIME-Version: 1.0",
+                  'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+                  "",
+                  "--b1",
+                  "Content-Type: message/delivery-status",
+                  "",
+                  "Reporting-MTA: dns; mx.sender.example.com",
+                  "",
+                  "Final-Recipient: rfc822; jdoe@example.org",
+                  "Action: failed",
+                  "Status: 5.1.1",
+                  "Diagnostic-Code: smtp; 550 5.1.1 <jdoe@example.org>: Recipient address rejected: User unknown",
+                  "",
+                  "--b1--",
+                  "",
+                ].join("\r\n"),
+              },
+            },
+          },
           "application/json": {
             schema: {
               type: "object",
@@ -1381,7 +1414,7 @@ const BASE_PATHS = {
         },
         "400": {
           description:
-            "Empty body, invalid JSON, a payload the provider's parser does not recognize, or a bad `dryRun`.",
+            "Empty body, invalid JSON, a payload the provider's parser does not recognize, an email whose MIME cannot be read (`email-unparseable`), or a bad `dryRun`.",
           content: {
             "application/problem+json": {
               schema: {
@@ -1450,7 +1483,7 @@ const BASE_PATHS = {
       tags: ["ingestion"],
       summary: "Receive a provider's webhook, authenticated by the provider's own signature",
       description:
-        "For `ses`: an SNS HTTP(S) subscription (keep raw message delivery off). The message is verified before anything else happens (docs/providers/ses.md §1.7): `TopicArn` must be listed in `SNS_TOPIC_ARNS` (checked first), the `x-amz-sns-message-type` header must equal the body's `Type`, `SignatureVersion` must be `1` (RSA-SHA1) or `2` (RSA-SHA256), `SigningCertURL` must be `https://sns.<region>.amazonaws.com(.cn)/SimpleNotificationService-<id>.pem` exactly (checked before it is fetched; certificates are cached per container) and `Timestamp` at most an hour old. Then a `Notification` is ingested like `POST /v1/import/ses` (idempotent: SNS's redeliveries count as duplicates); a `SubscriptionConfirmation` is confirmed by GETting its `SubscribeURL`, only when that URL is on the signing certificate's SNS host and names the same topic; an `UnsubscribeConfirmation` is only logged. SNS takes any answer from 200 to 499 as delivered and retries 5xx, so refusals are 4xx and our own failures 503.",
+        "For `ses`: an SNS HTTP(S) subscription (keep raw message delivery off). The message is verified before anything else happens (docs/providers/ses.md §1.7): `TopicArn` must be listed in `SNS_TOPIC_ARNS` (checked first), the `x-amz-sns-message-type` header must equal the body's `Type`, `SignatureVersion` must be `1` (RSA-SHA1) or `2` (RSA-SHA256), `SigningCertURL` must be `https://sns.<region>.amazonaws.com(.cn)/SimpleNotificationService-<id>.pem` exactly (checked before it is fetched; certificates are cached per container) and `Timestamp` at most an hour old. Then a `Notification` is ingested like `POST /v1/import/ses` (idempotent: SNS's redeliveries count as duplicates); a `SubscriptionConfirmation` is confirmed by GETting its `SubscribeURL`, only when that URL is on the signing certificate's SNS host and names the same topic; an `UnsubscribeConfirmation` is only logged. SNS takes any answer from 200 to 499 as delivered and retries 5xx, so refusals are 4xx and our own failures 503. For `email`: every request is refused (403 `email-webhook-unsupported`): a raw email carries no signature to verify; use `POST /v1/import/email` with an API key.",
       security: [],
       parameters: [
         {
@@ -1885,7 +1918,7 @@ export const RESPONSES = {
     },
   },
   IngestTooLarge: {
-    description: `A body over 6 MiB, more than ${MAX_EVENTS_PER_REQUEST} events (\`too-many-events\`, nothing stored), or an event too large to store (\`item-too-large\`).`,
+    description: `A body over 6 MiB, more than ${MAX_EVENTS_PER_REQUEST} events (\`too-many-events\`, nothing stored), an event too large to store (\`item-too-large\`), or a raw email too large to read (\`email-too-large\`).`,
     content: {
       "application/problem+json": {
         schema: {

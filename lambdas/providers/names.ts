@@ -12,6 +12,7 @@ export const PROVIDER_TITLES = {
   postmark: "Postmark",
   sparkpost: "SparkPost",
   sendcloud: "SendCloud",
+  email: "Raw email",
 } as const;
 
 export type Provider = keyof typeof PROVIDER_TITLES;

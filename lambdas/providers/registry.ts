@@ -10,6 +10,7 @@
  * Only the ingest functions load it (it loads every parser): the check, the lookup and the health
  * route never do (test/handlers/module-graph.test.ts).
  */
+import { emailAdapter } from "./email/index.js";
 import { mailgunAdapter } from "./mailgun/index.js";
 import { isProvider, PROVIDERS, type Provider } from "./names.js";
 import { postmarkAdapter } from "./postmark/index.js";
@@ -17,7 +18,7 @@ import { sendcloudAdapter } from "./sendcloud/index.js";
 import { sendgridAdapter } from "./sendgrid/index.js";
 import { sesAdapter } from "./ses/index.js";
 import { sparkpostAdapter } from "./sparkpost/index.js";
-import type { ProviderAdapter } from "./types.js";
+import type { AnyProviderAdapter } from "./types.js";
 
 export { isProvider, PROVIDERS, type Provider };
 
@@ -29,7 +30,8 @@ export const ADAPTERS = {
   postmark: postmarkAdapter,
   sparkpost: sparkpostAdapter,
   sendcloud: sendcloudAdapter,
-} as const satisfies Readonly<Record<Provider, ProviderAdapter<unknown>>>;
+  email: emailAdapter,
+} as const satisfies Readonly<Record<Provider, AnyProviderAdapter>>;
 
 /**
  * Every secret any adapter reads: the keys of the stack's provider secret, and the variables read
@@ -50,6 +52,6 @@ export const PROVIDER_SETTING_NAMES: readonly string[] = [
  * @example
  * adapterOf("mailgun")?.verify(request, context);
  */
-export function adapterOf(name: string): ProviderAdapter<unknown> | undefined {
+export function adapterOf(name: string): AnyProviderAdapter | undefined {
   return isProvider(name) ? ADAPTERS[name] : undefined;
 }

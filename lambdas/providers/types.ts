@@ -142,6 +142,12 @@ export type ImportUnit = {
 };
 
 /**
+ * What a parser gives: the notification, or a promise of it where reading is itself asynchronous
+ * (a raw email: MIME parsing, `email/adapter.ts`). The handlers await either.
+ */
+export type ParseResult = ParsedNotification | Promise<ParsedNotification>;
+
+/**
  * One source of notifications (docs/providers/<esp>.md): how to tell its requests are genuine, and
  * how to read them. `Signed` is the part of a request its check vouches for: the request itself
  * where the signature (or the credentials) covers the whole body, the verified SNS message for SES.
@@ -149,9 +155,11 @@ export type ImportUnit = {
  * (and what their factory was given: SES fetches certificates and confirms subscriptions).
  *
  * Methods (not function properties) on purpose: the registry holds adapters of different `Signed`
- * as `ProviderAdapter<unknown>`, and the webhook flow passes each adapter only what it verified.
+ * as `ProviderAdapter<unknown, ParseResult>`, and the webhook flow passes each adapter only what it
+ * verified. `Parsed` is what `parse` and `parseImport` return: a `ParsedNotification` for every
+ * JSON provider, a promise of one for raw email (`AnyProviderAdapter` holds either).
  */
-export type ProviderAdapter<Signed = WebhookRequest> = {
+export type ProviderAdapter<Signed = WebhookRequest, Parsed extends ParseResult = ParsedNotification> = {
   /** The path segment (`/webhooks/<provider>`), the `provider` of its events, the metrics dimension. */
   readonly provider: string;
   /**
@@ -177,18 +185,21 @@ export type ProviderAdapter<Signed = WebhookRequest> = {
    * Decodes what was verified into one normalized event per recipient and event, with the
    * provider's event id. Throws `InputError` for a malformed body.
    */
-  parse(signed: Signed, context: ParseContext): ParsedNotification;
+  parse(signed: Signed, context: ParseContext): Parsed;
   /**
    * Reads a payload `POST /v1/import/<provider>` was given: no transport signature (the API key
    * authorizes it), and every shape the provider's data comes in (SES: SNS, SQS, EventBridge, a bare
    * record; Postmark: a Bounces API page…).
    */
-  parseImport(request: WebhookRequest, context: ParseContext): ParsedNotification;
+  parseImport(request: WebhookRequest, context: ParseContext): Parsed;
   /** Splits one payload of a file into the units an import request holds several of. */
   importUnits(value: unknown): readonly ImportUnit[];
   /** What to log about a verified message besides the counts (SES: the SNS message id and topic). */
   logFields?(signed: Signed): Readonly<Record<string, string>>;
 };
+
+/** Any adapter of the registry, whatever it verifies and whether it parses synchronously. */
+export type AnyProviderAdapter = ProviderAdapter<unknown, ParseResult>;
 
 /**
  * An adapter for a provider whose check covers the whole request (every ESP but SES): `check`

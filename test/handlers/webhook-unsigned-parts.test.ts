@@ -41,7 +41,9 @@ function signedEvents(posted: Posted): EventKey[] {
     posted.provider === "ses"
       ? parseSes(JSON.parse(String(JSON.parse(posted.body).Message)), context)
       : adapterOf(posted.provider)?.parseImport(request, context);
-  if (parsed === undefined) throw new Error(`no parser for ${posted.provider}`);
+  // Every provider with webhook requests parses synchronously (raw email, which does not, has none).
+  if (parsed === undefined || parsed instanceof Promise)
+    throw new Error(`no synchronous parser for ${posted.provider}`);
   return parsed.events.map(({ eventId, recipient, type }) => ({ eventId, recipient, type }));
 }
 

@@ -339,4 +339,40 @@ describe("npm run import against a local server", () => {
     expect(broken.error).toContain(`${bad}:3`);
     expect(verdict.body.results).toEqual([expect.objectContaining({ suppressed: false })]);
   });
+
+  it("--provider email sends each .eml file whole, as one raw message, and stores its events", async () => {
+    // Prepare: the fixtures, and one file that is no report
+    const fixtures = fileURLToPath(new URL("../fixtures/email/", import.meta.url));
+    const dsn = join(fixtures, "dsn-user-unknown.eml");
+    const arf = join(fixtures, "arf-abuse.eml");
+    const note = file("note.eml", "From: a@example.org\r\nSubject: hi\r\n\r\nhello\r\n");
+    const base = {
+      provider: "email",
+      url: running().url,
+      apiKey: KEY,
+      chunkSize: 500,
+      retries: 0,
+      maxWaitMs: 0,
+      json: true,
+    } as const;
+    // Act
+    const dry = await runImport({ ...base, files: [dsn, arf, note], dryRun: true });
+    const stored = await runImport({ ...base, files: [dsn, arf], dryRun: false });
+    const again = await runImport({ ...base, files: [dsn], dryRun: false });
+    const refused = await runImport({ ...base, files: [file("empty.eml", "")], dryRun: true });
+    // Assess
+    expect(dry.exitCode).toBe(0);
+    expect(dry.totals).toMatchObject({
+      files: 3,
+      payloads: 3,
+      requests: 3,
+      events: 2,
+      accepted: 0,
+      ignored: 1,
+    });
+    expect(stored.totals).toMatchObject({ requests: 2, events: 2, accepted: 2, duplicates: 0 });
+    expect(again.totals).toMatchObject({ requests: 1, accepted: 0, duplicates: 1 });
+    expect(refused.exitCode).toBe(3);
+    expect(refused.error).toContain("400");
+  });
 });

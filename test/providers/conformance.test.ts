@@ -11,7 +11,14 @@
 import { describe, expect, it } from "vitest";
 import { PROVIDERS } from "../../lambdas/providers/registry.js";
 import { type Answer, call, expectProblem, useLocalServer, withFlakyStore } from "../local/http-helpers.js";
-import { type Posted, REQUESTS, salt, WEBHOOK_SERVER_OPTIONS } from "../support/provider-requests.js";
+import {
+  type Posted,
+  REQUESTS,
+  salt,
+  WEBHOOK_PROVIDERS,
+  WEBHOOK_SERVER_OPTIONS,
+  WEBHOOKLESS_PROVIDERS,
+} from "../support/provider-requests.js";
 
 const KEY = "test-key-conformance";
 
@@ -38,11 +45,24 @@ describe("every webhook provider", () => {
     return kinds;
   };
 
-  it("has requests for every provider of the registry", () => {
-    expect(Object.keys(REQUESTS).sort()).toEqual([...PROVIDERS].sort());
+  it("has requests for every provider of the registry that takes webhooks", () => {
+    expect(Object.keys(REQUESTS).sort()).toEqual([...WEBHOOK_PROVIDERS].sort());
+    expect([...WEBHOOK_PROVIDERS, ...WEBHOOKLESS_PROVIDERS].sort()).toEqual([...PROVIDERS].sort());
   });
 
-  it.each(PROVIDERS)(
+  it.each(WEBHOOKLESS_PROVIDERS)("%s: every webhook is refused with a 4xx problem", async (provider) => {
+    for (const [contentType, body] of [
+      ["message/rfc822", "From: a@example.org\r\nSubject: hi\r\n\r\nhello\r\n"],
+      ["application/json", "{}"],
+      ["text/plain", ""],
+    ] as const) {
+      const answer = await post(running().url, { provider, headers: { "content-type": contentType }, body });
+      expect([401, 403]).toContain(answer.status);
+      expectProblem(answer, answer.status);
+    }
+  });
+
+  it.each(WEBHOOK_PROVIDERS)(
     "%s: a genuine request is accepted once; its redelivery is a duplicate",
     async (provider) => {
       const recipient = `genuine-${salt()}@example.org`;
@@ -58,7 +78,7 @@ describe("every webhook provider", () => {
   );
 
   it.each(
-    PROVIDERS.flatMap((provider) =>
+    WEBHOOK_PROVIDERS.flatMap((provider) =>
       (["forged", "unsigned"] as const).map((kind) => [provider, kind] as const),
     ),
   )("%s: a %s request is refused and stores nothing", async (provider, kind) => {
@@ -69,7 +89,7 @@ describe("every webhook provider", () => {
     expect(await isSuppressed(recipient)).toBe(false);
   });
 
-  it.each(PROVIDERS)(
+  it.each(WEBHOOK_PROVIDERS)(
     "%s: a replayed signature is refused and stores nothing (or, unsigned in time, is a duplicate)",
     async (provider) => {
       const recipient = `replayed-${salt()}@example.org`;
@@ -92,14 +112,14 @@ describe("every webhook provider", () => {
     },
   );
 
-  it.each(PROVIDERS)("%s: a malformed body is refused with a 4xx problem", async (provider) => {
+  it.each(WEBHOOK_PROVIDERS)("%s: a malformed body is refused with a 4xx problem", async (provider) => {
     const answer = await post(running().url, requests(provider).malformed());
     expect(answer.status).toBeGreaterThanOrEqual(400);
     expect(answer.status).toBeLessThan(500);
     expectProblem(answer, answer.status);
   });
 
-  it.each(PROVIDERS)(
+  it.each(WEBHOOK_PROVIDERS)(
     "%s: a store outage answers 503 with Retry-After; the retry is accepted once",
     async (provider) => {
       await withFlakyStore(KEY, WEBHOOK_SERVER_OPTIONS, async (server, proxy) => {

@@ -11,6 +11,7 @@
  */
 import { randomBytes, randomInt } from "node:crypto";
 import type { LocalServerOptions } from "../../lambdas/local/server.js";
+import { PROVIDERS, type Provider } from "../../lambdas/providers/registry.js";
 import { createSesAdapter } from "../../lambdas/providers/ses/index.js";
 import { newSigningKey, signMailgun } from "../fixtures/mailgun/support.js";
 import { FORM, newAppKey, signSendCloud, toForm } from "../fixtures/sendcloud/support.js";
@@ -200,7 +201,16 @@ function sendcloudFields(recipient: string, key = SENDCLOUD_KEY, signing?: Signi
 
 const json = { "content-type": "application/json" };
 
-/** Every provider's requests, keyed by the provider in the path. */
+/**
+ * Providers whose webhook refuses every request: a raw email carries nothing to verify it by
+ * (docs/providers/email.md), so it comes only through `POST /v1/import/email`.
+ */
+export const WEBHOOKLESS_PROVIDERS: readonly Provider[] = ["email"];
+
+/** The providers that accept webhooks, in the registry's order: those `REQUESTS` has requests for. */
+export const WEBHOOK_PROVIDERS = PROVIDERS.filter((p) => !WEBHOOKLESS_PROVIDERS.includes(p));
+
+/** Every webhook provider's requests, keyed by the provider in the path. */
 export const REQUESTS: Readonly<Record<string, RequestKinds>> = {
   ses: {
     genuine: (recipient) => sesPosted(signedSns(sesBounce(recipient))),

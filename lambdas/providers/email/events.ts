@@ -130,13 +130,12 @@ function eventIdOf(reportId: string, recipient: string): string {
 /**
  * The normalized events of one parsed email.
  *
- * `provider` is the event source the events are recorded under. `email` is not an event source yet
- * (lambdas/providers/names.ts): the adapter that receives raw emails (a later step of issue #15)
- * registers it and passes it here; until then a caller passes an existing id.
+ * `provider` is the event source the events are recorded under: `email` for the raw-email adapter
+ * (adapter.ts, `POST /v1/import/email`).
  *
  * @example
  * const parsed = await parseBounceEmail(readFileSync("bounce.eml"));
- * emailEvents(parsed, { tenant: "default", receivedAt: new Date(), reportId: "sha256:…" }, "ses");
+ * emailEvents(parsed, { tenant: "default", receivedAt: new Date(), reportId: "sha256:…" }, "email");
  * // { events: [{ type: "invalid", subtype: "mailbox_not_found", reason: "user_unknown",
  * //              rule: "enhanced-5.1.1", eventId: "<report@mx.example>#jdoe@example.org", … }],
  * //   ignored: 0 }

@@ -4,12 +4,13 @@
  */
 import { canonicalizeAddress } from "../../core/address.js";
 import type { FeedbackType } from "../../core/taxonomy.js";
+import { feedbackTypeOf } from "../shared/feedback-type.js";
 import { isoDate, readFieldBlocks, stripType } from "./fields.js";
 
 export type FeedbackReport = {
   /** `Feedback-Type` as written, lower-cased (`abuse`, `auth-failure`, `opt-out`…). */
   readonly rawFeedbackType: string | null;
-  /** The service's feedback type (see {@link feedbackTypeOf}). */
+  /** The service's feedback type (see `feedbackTypeOf` in ../shared/feedback-type.ts). */
   readonly feedbackType: FeedbackType | null;
   /** Canonical `Original-Rcpt-To` addresses (RFC 5965 §3.2; the field may repeat). */
   readonly recipients: string[];
@@ -25,30 +26,6 @@ export type FeedbackReport = {
 };
 
 const MAX_RECIPIENTS = 1000;
-
-/**
- * ARF feedback type (RFC 5965/6591/6650) → the service's {@link FeedbackType}: `abuse`, `fraud`,
- * `virus` and `not-spam` as they are; `auth-failure`, `opt-out` and unknown values are `other`
- * (the same mapping as the SES adapter, so one complaint reads the same whichever way it came).
- *
- * @example
- * feedbackTypeOf("Abuse");        // "abuse"
- * feedbackTypeOf("auth-failure"); // "other"
- * feedbackTypeOf(undefined);      // null
- */
-export function feedbackTypeOf(raw: string | null | undefined): FeedbackType | null {
-  const value = raw?.trim().toLowerCase();
-  if (!value) return null;
-  switch (value) {
-    case "abuse":
-    case "fraud":
-    case "virus":
-    case "not-spam":
-      return value;
-    default:
-      return "other";
-  }
-}
 
 /** The canonical addresses of repeated fields, in order, without repeats; invalid ones dropped. */
 function addresses(values: readonly string[]): string[] {

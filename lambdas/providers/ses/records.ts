@@ -6,8 +6,8 @@ import { canonicalizeAddress } from "../../core/address.js";
 import { InputError } from "../../core/errors.js";
 import { MAX_EVENT_ID_CHARS, type NormalizedEvent, type ParsedNotification } from "../../core/events.js";
 import { ALL_MAIL, isScope } from "../../core/scope.js";
-import type { FeedbackType } from "../../core/taxonomy.js";
 import { NO_EXTRAS } from "../shared/event-defaults.js";
+import { feedbackTypeOf } from "../shared/feedback-type.js";
 import { tagged } from "../shared/tags.js";
 import { parseAt } from "../shared/validate.js";
 import { classifySesBounce, smtpOf } from "./bounce.js";
@@ -22,6 +22,8 @@ import {
   SesSubscriptionRecordSchema,
 } from "./schemas.js";
 import { sesTags } from "./tags.js";
+
+export { feedbackTypeOf };
 
 export type SesRecordContext = {
   /** The tenant every event belongs to. */
@@ -66,21 +68,6 @@ function eventIdOf(...parts: string[]): string {
 function isoOf(...candidates: (string | null | undefined)[]): string | null {
   for (const c of candidates) if (c) return new Date(c).toISOString();
   return null;
-}
-
-/** ARF feedback type (RFC 5965/6591/6650) → ours; `auth-failure` and unknown values are `other`. */
-export function feedbackTypeOf(raw: string | null | undefined): FeedbackType | null {
-  const value = raw?.trim().toLowerCase();
-  if (!value) return null;
-  switch (value) {
-    case "abuse":
-    case "fraud":
-    case "virus":
-    case "not-spam":
-      return value;
-    default:
-      return "other";
-  }
 }
 
 type Base = Pick<NormalizedEvent, "tenant" | "provider" | "occurredAt" | "tags">;

@@ -8,10 +8,10 @@ import type { NormalizedEvent, ParsedNotification, Smtp } from "../../core/event
 import { parseJsonBody } from "../../core/json.js";
 import { ALL_MAIL } from "../../core/scope.js";
 import { REPLY_CODE } from "../../core/smtp-codes.js";
-import { feedbackTypeOf } from "../ses/records.js";
 import { checkBasicAuth } from "../shared/basic-auth.js";
 import { NO_EXTRAS } from "../shared/event-defaults.js";
 import { checkedEventId } from "../shared/event-id.js";
+import { feedbackTypeOf } from "../shared/feedback-type.js";
 import { smtpFrom } from "../shared/smtp.js";
 import { tagged, tagsFrom } from "../shared/tags.js";
 import { parseAt } from "../shared/validate.js";

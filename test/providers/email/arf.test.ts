@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { feedbackTypeOf, parseFeedbackReport } from "../../../lambdas/providers/email/arf.js";
+import { parseFeedbackReport } from "../../../lambdas/providers/email/arf.js";
+import { feedbackTypeOf } from "../../../lambdas/providers/shared/feedback-type.js";
 
 describe("parseFeedbackReport", () => {
   it("reads the RFC 5965 fields, repeated Original-Rcpt-To included", () => {

@@ -10,7 +10,7 @@ import { canonicalizeAddress } from "../../core/address.js";
 import type { FeedbackType } from "../../core/taxonomy.js";
 import { type FeedbackReport, parseFeedbackReport } from "./arf.js";
 import { autoReplyReason } from "./auto-reply.js";
-import { type DsnAction, parseDeliveryStatus, type SkippedRecipient, type SmtpCommand } from "./dsn.js";
+import { type DsnRecipient, parseDeliveryStatus, type SkippedRecipient } from "./dsn.js";
 import { EmailParseError, EmailTooLargeError } from "./errors.js";
 import { type BounceHeaders, FORMATS } from "./formats/index.js";
 
@@ -36,17 +36,11 @@ const ORIGINAL_TYPES = new Set([
   "message/global-headers",
 ]);
 
-/** One recipient a report is about. Fields a kind of report does not carry are `null`. */
-export type ParsedRecipient = {
-  /** Canonical address (lambdas/core/address.ts). */
-  readonly recipient: string;
-  readonly originalRecipient: string | null;
-  readonly action: DsnAction | null;
-  readonly status: string | null;
-  readonly diagnostic: string | null;
-  readonly remoteMta: string | null;
-  readonly command: SmtpCommand | null;
-  readonly lastAttemptAt: string | null;
+/**
+ * One recipient a report is about: a delivery-status recipient's fields, and a complaint's
+ * feedback type. Fields a kind of report does not carry are `null`.
+ */
+export type ParsedRecipient = DsnRecipient & {
   /** Complaints only. */
   readonly feedbackType: FeedbackType | null;
 };

@@ -208,7 +208,11 @@ export async function emlLines(file: string, raw: Buffer, withWhy = false): Prom
     const bounce = event.type === "invalid" || event.type === "soft_bounce";
     if (!withWhy || !bounce || event.smtp === null) return line;
     // The classifier's own input for this recipient, so `why` reads what decided.
-    const input = classifierInput(action === "delayed" ? "delayed" : "failed", event.smtp);
+    const input = classifierInput(
+      action === "delayed" ? "delayed" : "failed",
+      event.smtp,
+      r?.command ?? null,
+    );
     return { ...line, why: explain(input, event.rule ?? "", classify(input).permanent) };
   });
 }

@@ -11,6 +11,10 @@
  * 5. specific reply codes (521, 525, 551, 556…), then the reply-code class;
  * 6. `fallback-text` (some text, nothing known: `on_hold`) / `fallback-empty` (`undefined`).
  *
+ * Then, when the source states `Action: delayed` (the sending MTA is still trying), `action-delayed`
+ * makes the verdict `expired` unless a specific soft reason decided: a delay notice is never
+ * permanent, whatever its text says.
+ *
  * Permanence: a 5xx reply or 5.x.x enhanced code, or the ESP saying permanent. The codes the
  * provider gave in structured form win over codes found in the text; the text's codes are used
  * when none were given. An ESP "transient" verdict does not override a 5xx code (SES has been seen
@@ -62,7 +66,7 @@ export function isVagueRule(rule: string): boolean {
 export { MAX_DIAGNOSTIC_CHARS };
 
 /** Where a rule sits in the decision order. */
-export type RuleTier = "provider" | "text" | "enhanced" | "late-text" | "reply" | "fallback";
+export type RuleTier = "provider" | "text" | "enhanced" | "late-text" | "reply" | "fallback" | "action";
 
 /** Everything a rule may look at, prepared once per classification. */
 export type MatchContext = {
@@ -77,7 +81,7 @@ export type MatchContext = {
   readonly providerReason: Reason | null;
   /** The text's bigrams, for the substring prefilter. */
   readonly bigrams: TextBigrams;
-  /** SMTP stage the text names; computed on first use. */
+  /** SMTP stage the source states (`DiagnosticInput.stage`), else the one the text names (computed on first use). */
   stage(): Stage | null;
 };
 
@@ -88,7 +92,7 @@ export type Rule = {
   /** The reason the rule gives; null when it varies (`provider-reason`, a provider's code table). */
   readonly reason: Reason | null;
   /** An input this rule must win on. */
-  readonly example: RuleExample & { readonly providerReason?: Reason };
+  readonly example: RuleExample & Pick<DiagnosticInput, "providerReason" | "action" | "stage">;
   readonly note?: string;
   readonly match: (ctx: MatchContext) => Reason | null;
 };
@@ -159,6 +163,7 @@ const STAGE_HINTS: readonly (readonly [Stage, readonly string[]])[] = [
   ],
 ];
 const STAGE_SETS = STAGE_HINTS.map(([stage, hints]) => [stage, needleSet(hints)] as const);
+const STAGES: ReadonlySet<string> = new Set(STAGE_HINTS.map(([stage]) => stage));
 
 function classOf(code: string | null): 2 | 4 | 5 | null {
   const c = code === null ? 0 : code.charCodeAt(0);
@@ -174,8 +179,10 @@ class Context implements MatchContext {
     readonly enhanced: string | null,
     readonly codeClass: 4 | 5 | null,
     readonly providerReason: Reason | null,
+    givenStage: Stage | null,
   ) {
     this.bigrams = new TextBigrams(text);
+    if (givenStage !== null) this.stageFound = givenStage;
   }
 
   stage(): Stage | null {
@@ -217,15 +224,20 @@ export function prepare(input: DiagnosticInput): MatchContext {
     typeof input.providerReason === "string" && Object.hasOwn(REASONS, input.providerReason)
       ? input.providerReason
       : null;
-  return new Context(text, givenReply ?? textReply, givenEnhanced ?? textEnhanced, codeClass, providerReason);
+  const stage = typeof input.stage === "string" && STAGES.has(input.stage) ? input.stage : null;
+  return new Context(
+    text,
+    givenReply ?? textReply,
+    givenEnhanced ?? textEnhanced,
+    codeClass,
+    providerReason,
+    stage,
+  );
 }
 
 // ── Rule compilation ─────────────────────────────────────────────────────────────────────────────
 
-/** Needle sets share anchor statistics over every list in the table. */
-const buildNeedles = needleSetBuilder(
-  TEXT_RULES.flatMap((r) => [r.any ?? [], r.also ?? [], r.unless ?? [], ...(r.seq ?? [])]),
-);
+type NeedleBuilder = ReturnType<typeof needleSetBuilder>;
 
 function inOrder(text: string, fragments: readonly string[]): boolean {
   let from = 0;
@@ -237,7 +249,7 @@ function inOrder(text: string, fragments: readonly string[]): boolean {
   return true;
 }
 
-function compileText(rule: TextRule, tier: "text" | "late-text"): Rule {
+function compileText(rule: TextRule, tier: "text" | "late-text", buildNeedles: NeedleBuilder): Rule {
   const { seq, re, stage, notStage, codeClass, enhanced, notEnhanced, reason } = rule;
   const any = rule.any === undefined ? undefined : buildNeedles(rule.any);
   const also = rule.also === undefined ? undefined : buildNeedles(rule.also);
@@ -349,10 +361,6 @@ const PROVIDER_RULE: Rule = {
   match: (ctx) => ctx.providerReason,
 };
 
-const TEXT_TIER: readonly Rule[] = [
-  ...PROVIDER_CODE_TABLES.map(compileProviderCodes),
-  ...TEXT_RULES.filter((r) => r.late !== true).map((r) => compileText(r, "text")),
-];
 const EXACT_CODE_RULES: readonly Rule[] = ENHANCED_CODES.map(compileEnhanced);
 const SUBJECT_RULES: readonly Rule[] = [
   subjectFallback("6", "content_error", "X.6.x: message content or media status"),
@@ -362,9 +370,6 @@ const ENHANCED_TIER: readonly Rule[] = [...EXACT_CODE_RULES, ...SUBJECT_RULES];
 /** The exact-code rules are looked up, which is equivalent to scanning them in order (codes are unique). */
 const EXACT_CODE_RULE = new Map<string, { readonly rule: Rule; readonly reason: Reason }>(
   ENHANCED_CODES.map((row, i) => [row.code, { rule: EXACT_CODE_RULES[i] as Rule, reason: row.reason }]),
-);
-const LATE_TIER: readonly Rule[] = TEXT_RULES.filter((r) => r.late === true).map((r) =>
-  compileText(r, "late-text"),
 );
 const REPLY_TIER: readonly Rule[] = [
   replyRule("521", "not_accept", "RFC 7504: host does not accept mail"),
@@ -411,42 +416,129 @@ const FALLBACK_TIER: readonly Rule[] = [
   FALLBACK_EMPTY,
 ];
 
-/** The whole decision table, in the order it is applied. */
-export const RULES: readonly Rule[] = [
-  PROVIDER_RULE,
-  ...TEXT_TIER,
-  ...ENHANCED_TIER,
-  ...LATE_TIER,
-  ...REPLY_TIER,
-  ...FALLBACK_TIER,
-];
+/**
+ * `Action: delayed`: applied after the table, it keeps a specific soft verdict and turns anything
+ * else (a vague one, or a hard wording such as `user unknown` in a notice of delay, which is not
+ * final either) into `expired`, Sisimai's reason for a delivery still being retried.
+ */
+const ACTION_DELAYED_RULE: Rule = {
+  id: "action-delayed",
+  tier: "action",
+  reason: "expired",
+  example: { diagnostic: "", action: "delayed" },
+  note: "RFC 3464 Action: delayed — the sending MTA is still retrying; never permanent.",
+  match: () => "expired",
+};
 
-function decide(ctx: MatchContext): { rule: Rule; reason: Reason } {
-  const fromProvider = PROVIDER_RULE.match(ctx);
-  if (fromProvider !== null) return { rule: PROVIDER_RULE, reason: fromProvider };
-  if (ctx.text.length > 0) {
-    for (const rule of TEXT_TIER) {
-      const reason = rule.match(ctx);
-      if (reason !== null) return { rule, reason };
+/** What `createClassifier` compiles; each part defaults to the service's own table. */
+export type ClassifierTables = {
+  /** The text rules in decision order (default `TEXT_RULES`). */
+  readonly textRules?: readonly TextRule[];
+};
+
+/** A compiled decision table and the function that applies it. */
+export type Classifier = {
+  /** The whole decision table, in the order it is applied. */
+  readonly rules: readonly Rule[];
+  readonly classify: (input: DiagnosticInput) => Classification;
+};
+
+/**
+ * Compiles a decision table. The service uses one, over its own tables (`classify`, `RULES`);
+ * the corpus evaluation builds others, e.g. with the text rules a held-out source's records
+ * alone support taken out (lambdas/local/corpus-eval.ts, leave-one-source-out).
+ *
+ * @example
+ * const { classify } = createClassifier({ textRules: TEXT_RULES.filter((r) => r.reason !== "filtered") });
+ * classify({ diagnostic: "550 5.1.1 user unknown" }).reason; // "user_unknown"
+ */
+export function createClassifier(tables: ClassifierTables = {}): Classifier {
+  const textRules = tables.textRules ?? TEXT_RULES;
+  // Needle sets share anchor statistics over every list in the table.
+  const buildNeedles = needleSetBuilder(
+    textRules.flatMap((r) => [r.any ?? [], r.also ?? [], r.unless ?? [], ...(r.seq ?? [])]),
+  );
+  const textTier: readonly Rule[] = [
+    ...PROVIDER_CODE_TABLES.map(compileProviderCodes),
+    ...textRules.filter((r) => r.late !== true).map((r) => compileText(r, "text", buildNeedles)),
+  ];
+  const lateTier: readonly Rule[] = textRules
+    .filter((r) => r.late === true)
+    .map((r) => compileText(r, "late-text", buildNeedles));
+  const rules: readonly Rule[] = [
+    PROVIDER_RULE,
+    ...textTier,
+    ...ENHANCED_TIER,
+    ...lateTier,
+    ...REPLY_TIER,
+    ...FALLBACK_TIER,
+    ACTION_DELAYED_RULE,
+  ];
+
+  const decide = (ctx: MatchContext): { rule: Rule; reason: Reason } => {
+    const fromProvider = PROVIDER_RULE.match(ctx);
+    if (fromProvider !== null) return { rule: PROVIDER_RULE, reason: fromProvider };
+    if (ctx.text.length > 0) {
+      for (const rule of textTier) {
+        const reason = rule.match(ctx);
+        if (reason !== null) return { rule, reason };
+      }
     }
-  }
-  if (ctx.enhanced !== null) {
-    const exact = EXACT_CODE_RULE.get(ctx.enhanced);
-    if (exact !== undefined) return exact;
-    for (const rule of SUBJECT_RULES) {
-      const reason = rule.match(ctx);
-      if (reason !== null) return { rule, reason };
+    if (ctx.enhanced !== null) {
+      const exact = EXACT_CODE_RULE.get(ctx.enhanced);
+      if (exact !== undefined) return exact;
+      for (const rule of SUBJECT_RULES) {
+        const reason = rule.match(ctx);
+        if (reason !== null) return { rule, reason };
+      }
     }
-  }
-  for (const tier of [LATE_TIER, REPLY_TIER, FALLBACK_TIER]) {
-    for (const rule of tier) {
-      const reason = rule.match(ctx);
-      if (reason !== null) return { rule, reason };
+    for (const tier of [lateTier, REPLY_TIER, FALLBACK_TIER]) {
+      for (const rule of tier) {
+        const reason = rule.match(ctx);
+        if (reason !== null) return { rule, reason };
+      }
     }
-  }
-  // Unreachable: fallback-empty always matches.
-  return { rule: FALLBACK_EMPTY, reason: "undefined" };
+    // Unreachable: fallback-empty always matches.
+    return { rule: FALLBACK_EMPTY, reason: "undefined" };
+  };
+
+  const classifyOne = (input: DiagnosticInput): Classification => {
+    try {
+      const ctx = prepare(input ?? {});
+      const { rule, reason } = decide(ctx);
+      if (input?.action === "delayed") {
+        // A delay is never permanent; a specific soft reason stands, anything else is `expired`.
+        const soft = typeFor(reason, false);
+        if (soft.type === "soft_bounce" && !isVagueRule(rule.id)) {
+          return { ...soft, reason, rule: rule.id, permanent: false };
+        }
+        return {
+          ...typeFor("expired", false),
+          reason: "expired",
+          rule: ACTION_DELAYED_RULE.id,
+          permanent: false,
+        };
+      }
+      const permanent = input?.permanent === true || ctx.codeClass === 5;
+      const { type, subtype } = typeFor(reason, permanent);
+      return { type, subtype, reason, rule: rule.id, permanent };
+    } catch {
+      // Defensive only (e.g. a hostile getter on the input object): the classifier must be total.
+      return {
+        ...typeFor("undefined", false),
+        reason: "undefined",
+        rule: FALLBACK_ERROR_RULE_ID,
+        permanent: false,
+      };
+    }
+  };
+  return { rules, classify: classifyOne };
 }
+
+const SERVICE_CLASSIFIER = createClassifier();
+
+/** The whole decision table, in the order it is applied. */
+export const RULES: readonly Rule[] = SERVICE_CLASSIFIER.rules;
 
 /**
  * Classifies one failed recipient's diagnostic into type, subtype, fine reason and deciding rule.
@@ -457,21 +549,9 @@ function decide(ctx: MatchContext): { rule: Rule; reason: Reason } {
  * // { type: "invalid", subtype: "mailbox_not_found", reason: "user_unknown", rule: "text-user-unknown", permanent: true }
  * classify({ diagnostic: "邮箱已满", smtpCode: "452" });
  * // { type: "soft_bounce", subtype: "other", reason: "mailbox_full", rule: "text-mailbox-full", permanent: false }
+ * classify({ diagnostic: "451 4.3.0 Temporary local problem", action: "delayed" });
+ * // { type: "soft_bounce", subtype: "service_unreachable", reason: "expired", rule: "action-delayed", permanent: false }
  */
 export function classify(input: DiagnosticInput): Classification {
-  try {
-    const ctx = prepare(input ?? {});
-    const { rule, reason } = decide(ctx);
-    const permanent = input?.permanent === true || ctx.codeClass === 5;
-    const { type, subtype } = typeFor(reason, permanent);
-    return { type, subtype, reason, rule: rule.id, permanent };
-  } catch {
-    // Defensive only (e.g. a hostile getter on the input object): the classifier must be total.
-    return {
-      ...typeFor("undefined", false),
-      reason: "undefined",
-      rule: FALLBACK_ERROR_RULE_ID,
-      permanent: false,
-    };
-  }
+  return SERVICE_CLASSIFIER.classify(input);
 }

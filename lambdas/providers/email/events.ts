@@ -21,15 +21,15 @@
  * text kept is the DSN's `Diagnostic-Code`, cut by `smtpFrom` to `MAX_DIAGNOSTIC_CHARS`.
  */
 import { createHash } from "node:crypto";
-import { classify, isVagueRule } from "../../core/classifier/index.js";
+import { classify } from "../../core/classifier/index.js";
+import type { Stage } from "../../core/classifier/rules/types.js";
 import type { Classification, DiagnosticInput } from "../../core/classifier/types.js";
 import { MAX_EVENT_ID_CHARS, type NormalizedEvent, type Smtp } from "../../core/events.js";
 import { ALL_MAIL } from "../../core/scope.js";
 import { enhancedCodeIn } from "../../core/smtp-codes.js";
-import { typeFor } from "../../core/taxonomy.js";
 import { NO_EXTRAS } from "../shared/event-defaults.js";
 import { smtpFrom, withoutDiagnosticType } from "../shared/smtp.js";
-import type { DsnAction } from "./dsn.js";
+import type { DsnAction, SmtpCommand } from "./dsn.js";
 import type { ParsedBounceEmail, ParsedRecipient } from "./parse.js";
 
 export type EmailEventContext = {
@@ -46,7 +46,6 @@ export type EmailEventContext = {
 
 /** The rules events carry when the email, not the classifier, decided. */
 export const EMAIL_RULES = {
-  delayed: "dsn-delayed",
   delivered: "dsn-delivered",
   relayed: "dsn-relayed",
   expanded: "dsn-expanded",
@@ -88,17 +87,30 @@ function actionOf(recipient: ParsedRecipient): DsnAction | null {
  * (parse.ts `refinedStatus`). Measured on the corpus: one more reason agrees with Sisimai, and a
  * `user_unknown` (a suppression) on a sender-side refusal goes.
  *
- * `delayed`: never permanent (the MTA is still trying), so no reply code and no 5.x.x is given.
+ * `delayed`: never permanent (the MTA is still trying), so no reply code and no 5.x.x is given, and
+ * the action is: the classifier keeps a specific soft reason and makes anything else `expired`.
  *
  * @example
  * classifierInput("failed", { code: "550", enhanced: "5.1.1", diagnostic: "smtp; 550 user unknown" });
  * // { diagnostic: "550 user unknown", smtpCode: "550", enhancedCode: "5.1.1", permanent: true }
  */
-export function classifierInput(action: "failed" | "delayed", smtp: Smtp): DiagnosticInput {
+export function classifierInput(
+  action: "failed" | "delayed",
+  smtp: Smtp,
+  command: SmtpCommand | null = null,
+): DiagnosticInput {
   const cls = statusClass(smtp.enhanced);
   const diagnostic = withoutDiagnosticType(smtp.diagnostic);
+  const stage = command === null ? null : STAGE_OF_COMMAND[command];
   if (action === "delayed") {
-    return { diagnostic, smtpCode: null, enhancedCode: cls === 5 ? null : smtp.enhanced, permanent: false };
+    return {
+      diagnostic,
+      smtpCode: null,
+      enhancedCode: cls === 5 ? null : smtp.enhanced,
+      permanent: false,
+      action,
+      stage,
+    };
   }
   const textHasCode = diagnostic !== null && enhancedCodeIn(diagnostic) !== null;
   return {
@@ -106,16 +118,19 @@ export function classifierInput(action: "failed" | "delayed", smtp: Smtp): Diagn
     smtpCode: cls === 4 ? null : smtp.code,
     enhancedCode: cls === 4 || !textHasCode ? smtp.enhanced : null,
     permanent: cls === 5 ? true : cls === 4 ? false : null,
+    action,
+    stage,
   };
 }
 
-/** A `delayed` recipient: soft whatever the text says, `expired` when it says nothing specific. */
-function delayedVerdict(smtp: Smtp): Verdict {
-  const c = classify(classifierInput("delayed", smtp));
-  if (c.type === "soft_bounce" && !isVagueRule(c.rule)) return verdictOf(c);
-  // A hard wording (`user unknown`) in a notice of delay is not final either: kept soft.
-  return { ...typeFor("expired", false), reason: "expired", rule: EMAIL_RULES.delayed };
-}
+/** The parser's name of the SMTP command a failure answered, as the classifier's stage. */
+const STAGE_OF_COMMAND: Readonly<Record<SmtpCommand, Stage>> = {
+  CONN: "connect",
+  HELO: "helo",
+  MAIL: "mail",
+  RCPT: "rcpt",
+  DATA: "data",
+};
 
 /**
  * `reportId#recipient`; an id over `MAX_EVENT_ID_CHARS` keeps its head and a hash of the whole (as
@@ -187,9 +202,13 @@ export function emailEvents(
     const smtp = smtpFrom(r.diagnostic, r.status);
     const occurredAt = r.lastAttemptAt ?? fallbackAt;
     if (action === "failed" || action === "delayed") {
-      const verdict =
-        action === "failed" ? verdictOf(classify(classifierInput(action, smtp))) : delayedVerdict(smtp);
-      events.push({ ...base, ...verdict, occurredAt, smtp });
+      // `delayed` is soft whatever the text says (the classifier's `action-delayed`).
+      events.push({
+        ...base,
+        ...verdictOf(classify(classifierInput(action, smtp, r.command))),
+        occurredAt,
+        smtp,
+      });
       continue;
     }
     events.push({

@@ -154,7 +154,7 @@ export const MAPPING: ProviderMapping = {
       becomes:
         "`soft_bounce` / the classifier's when it names a soft reason, else `soft_bounce` / `service_unreachable`",
       reason: "the classifier's, else `expired`",
-      rule: "the classifier's, else `dsn-delayed`",
+      rule: "the classifier's, else `action-delayed`",
       effect: SOFT_BOUNCE_EFFECT,
       example: {
         payload: dsn("dsn-delayed-1", "slow.host@example.org", [
@@ -162,7 +162,7 @@ export const MAPPING: ProviderMapping = {
           "Status: 4.0.0",
           "Will-Retry-Until: Sat, 21 Nov 2026 10:00:00 +0000",
         ]),
-        gives: { type: "soft_bounce", reason: "expired", rule: "dsn-delayed", scope: "*" },
+        gives: { type: "soft_bounce", reason: "expired", rule: "action-delayed", scope: "*" },
       },
     },
     {

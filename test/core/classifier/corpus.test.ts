@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import {
   DEFAULT_CORPUS_URL,
   isHeldBack,
+  leaveOneSourceOut,
   loadCorpus,
+  rulesWithout,
   scoreCorpus,
   scoringCases,
   splitCases,
@@ -22,6 +24,11 @@ const CORPUS = new URL("../../fixtures/corpus/bounces.jsonl", import.meta.url);
 const FLOOR = { typeSubtype: 0.952, reason: 0.937 } as const;
 /** Same gate on the held-back slice (see corpus-eval.ts: seeded 20% split, not tuned against). */
 const HELD_BACK_FLOOR = { typeSubtype: 0.966, reason: 0.949 } as const;
+/**
+ * Leave-one-source-out gate, at the level reached (issue #15 asks for 90% / 85%; not reached yet,
+ * see docs/classification.md). Raise it as rules from documented sources replace corpus wordings.
+ */
+const LOSO_FLOOR = { typeSubtype: 0.774, reason: 0.729 } as const;
 
 describe("corpus agreement", () => {
   it("maps Sisimai's reason ids to ours", () => {
@@ -50,6 +57,33 @@ describe("corpus agreement", () => {
     expect(score.total).toBeGreaterThan(500);
     expect(score.typeRate).toBeGreaterThanOrEqual(FLOOR.typeSubtype);
     expect(score.reasonRate).toBeGreaterThanOrEqual(FLOOR.reason);
+  });
+
+  it("holds each source out in turn above the leave-one-source-out floor", () => {
+    // Prepare
+    const cases = scoringCases(loadCorpus(CORPUS));
+    // Act
+    const loso = leaveOneSourceOut(cases);
+    // Assess
+    console.log(
+      `leave-one-source-out: ${loso.sources.length} sources; type+subtype ${(loso.typeRate * 100).toFixed(1)}%; ` +
+        `fine reason ${(loso.reasonRate * 100).toFixed(1)}%`,
+    );
+    expect(loso.total).toBe(cases.length);
+    expect(loso.sources.length).toBeGreaterThan(40);
+    expect(loso.typeRate).toBeGreaterThanOrEqual(LOSO_FLOOR.typeSubtype);
+    expect(loso.reasonRate).toBeGreaterThanOrEqual(LOSO_FLOOR.reason);
+    // Holding a source out costs agreement: phrases only its texts carry are gone.
+    expect(loso.reasonRate).toBeLessThan(scoreCorpus(cases).reasonRate);
+  });
+
+  it("takes out only the phrases the held-out texts alone contain", () => {
+    // Act
+    const rules = rulesWithout({ held: ["mailbox is full"], rest: ["550 user unknown"] });
+    const kept = rules.flatMap((r) => r.any ?? []);
+    // Assess
+    expect(kept).toContain("user unknown");
+    expect(kept).not.toContain("mailbox is full");
   });
 
   it("holds back a fixed, seeded slice of about a fifth of the ids", () => {

@@ -24,7 +24,14 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import * as z from "zod";
-import { classify, createClassifier, prepare, TEXT_RULES, type TextRule } from "../core/classifier/index.js";
+import {
+  classify,
+  createClassifier,
+  inOrder,
+  prepare,
+  TEXT_RULES,
+  type TextRule,
+} from "../core/classifier/index.js";
 import type { Classification, DiagnosticInput } from "../core/classifier/types.js";
 import { REASONS, type Reason, typeFor } from "../core/taxonomy.js";
 
@@ -299,15 +306,17 @@ export function scoreCorpus(
       });
     }
   }
-  const total = cases.length;
+  return { ...agreement(cases.length, typeAgree, reasonAgree), misses, confusion };
+}
+
+/** Counts of agreement and their rates. */
+function agreement(total: number, typeAgree: number, reasonAgree: number) {
   return {
     total,
     typeAgree,
     reasonAgree,
     typeRate: total === 0 ? 0 : typeAgree / total,
     reasonRate: total === 0 ? 0 : reasonAgree / total,
-    misses,
-    confusion,
   };
 }
 
@@ -318,13 +327,7 @@ const sourceOf = (c: ScoredCase): string => c.record.mta ?? c.record.id;
 function phraseIn(text: string, phrase: string | readonly string[] | RegExp): boolean {
   if (typeof phrase === "string") return text.includes(phrase);
   if (phrase instanceof RegExp) return phrase.test(text);
-  let from = 0;
-  for (const fragment of phrase) {
-    const at = text.indexOf(fragment, from);
-    if (at < 0) return false;
-    from = at + fragment.length;
-  }
-  return true;
+  return inOrder(text, phrase);
 }
 
 /**
@@ -422,17 +425,8 @@ export function leaveOneSourceOut(cases: readonly ScoredCase[]): LosoScore {
       phrasesRemoved: allPhrases - phraseCount(textRules),
     };
   });
-  const total = rows.reduce((n, r) => n + r.total, 0);
-  const typeAgree = rows.reduce((n, r) => n + r.typeAgree, 0);
-  const reasonAgree = rows.reduce((n, r) => n + r.reasonAgree, 0);
-  return {
-    total,
-    typeAgree,
-    reasonAgree,
-    typeRate: total === 0 ? 0 : typeAgree / total,
-    reasonRate: total === 0 ? 0 : reasonAgree / total,
-    sources: rows,
-  };
+  const sum = (key: "total" | "typeAgree" | "reasonAgree") => rows.reduce((n, r) => n + r[key], 0);
+  return { ...agreement(sum("total"), sum("typeAgree"), sum("reasonAgree")), sources: rows };
 }
 
 const pct = (n: number): string => `${(n * 100).toFixed(1)}%`;

@@ -239,7 +239,14 @@ export function prepare(input: DiagnosticInput): MatchContext {
 
 type NeedleBuilder = ReturnType<typeof needleSetBuilder>;
 
-function inOrder(text: string, fragments: readonly string[]): boolean {
+/**
+ * Whether the fragments occur in `text` in this order, each after the end of the one before (a
+ * text rule's `seq` list; also read by the corpus evaluation).
+ *
+ * @example
+ * inOrder("mailbox is over quota", ["mailbox", "quota"]); // true
+ */
+export function inOrder(text: string, fragments: readonly string[]): boolean {
   let from = 0;
   for (const fragment of fragments) {
     const at = text.indexOf(fragment, from);

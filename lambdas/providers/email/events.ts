@@ -92,7 +92,8 @@ function actionOf(recipient: ParsedRecipient): DsnAction | null {
  *
  * @example
  * classifierInput("failed", { code: "550", enhanced: "5.1.1", diagnostic: "smtp; 550 user unknown" });
- * // { diagnostic: "550 user unknown", smtpCode: "550", enhancedCode: "5.1.1", permanent: true }
+ * // { diagnostic: "550 user unknown", smtpCode: "550", enhancedCode: "5.1.1", permanent: true,
+ * //   action: "failed", stage: null }
  */
 export function classifierInput(
   action: "failed" | "delayed",

@@ -1,4 +1,5 @@
 import * as logs from "aws-cdk-lib/aws-logs";
+import { BounceMailboxSettingError, parseBounceMailbox } from "../lambdas/bounce-mailbox/settings.js";
 import { isTenant, TENANT_PATTERN } from "../lambdas/core/access.js";
 import type { LogLevel, SuppressionStackProps } from "./suppression-stack.js";
 
@@ -21,6 +22,7 @@ export const SETTINGS = {
   unsubscribeBaseUrl: "SUPPRESSION_UNSUBSCRIBE_BASE_URL",
   sesSyncTenants: "SUPPRESSION_SES_SYNC_TENANTS",
   sesImportSchedule: "SUPPRESSION_SES_IMPORT_SCHEDULE",
+  bounceMailbox: "SUPPRESSION_BOUNCE_MAILBOX",
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -123,6 +125,14 @@ export function settingsFrom(
     fail("sesImportSchedule", "needs sesSyncTenants (the tenants the SES list is imported for)");
   }
 
+  let bounceMailbox: ReturnType<typeof parseBounceMailbox>;
+  try {
+    bounceMailbox = parseBounceMailbox(read("bounceMailbox"));
+  } catch (err) {
+    if (!(err instanceof BounceMailboxSettingError)) throw err;
+    fail("bounceMailbox", `${err.message} (expected domain[=tenant],…, e.g. bounces.example.com=acme)`);
+  }
+
   return {
     stackName: read("stackName") ?? DEFAULT_STACK_NAME,
     props: {
@@ -141,6 +151,7 @@ export function settingsFrom(
       unsubscribeBaseUrl,
       sesSyncTenants,
       sesImportSchedule,
+      bounceMailbox,
     },
   };
 }

@@ -39,6 +39,12 @@ export type FunctionSpec = {
    * Deployed only when its setting is (`deployedFunctions`).
    */
   readonly ses?: "sync" | "import";
+  /**
+   * The bounce mailbox's consumer (issue #15, lib/constructs/bounce-mailbox.ts): gets
+   * `BOUNCE_MAILBOX_BUCKET` and may read its mails and keep poison copies. Deployed only with the
+   * `bounceMailbox` setting (`deployedFunctions`).
+   */
+  readonly mailbox?: boolean;
   readonly timeout?: Duration;
   readonly memorySize?: number;
 };
@@ -72,6 +78,8 @@ export const UNSUBSCRIBE_FUNCTION = "unsubscribe";
 export const SES_SYNC_FUNCTION = "ses-sync";
 /** The scheduled import of the SES account list (opt-in: `sesImportSchedule`). */
 export const SES_IMPORT_FUNCTION = "ses-import";
+/** The SQS consumer of the bounce mailbox's mails (opt-in: `bounceMailbox`). */
+export const BOUNCE_MAILBOX_FUNCTION = "bounce-mailbox";
 /**
  * A batch of up to 100 stream records, each a few SES calls that SES rate-limits per account (the
  * client retries a throttled call with backoff, up to 8 attempts): minutes, not seconds, in the worst case.
@@ -231,6 +239,15 @@ export const FUNCTION_SPECS: Readonly<Record<string, FunctionSpec>> = {
     ses: "import",
     timeout: SES_IMPORT_TIMEOUT,
   },
+  [BOUNCE_MAILBOX_FUNCTION]: {
+    description: "Bounce mails SES received (S3 → SQS): parse, classify, record; poison mails kept in S3",
+    table: "read-write",
+    policy: true,
+    mailbox: true,
+    // Parsing a mail of up to 10 MiB (MIME, the classifier) wants the CPU that comes with memory.
+    memorySize: INGEST_MEMORY_MB,
+    timeout: INGEST_TIMEOUT,
+  },
 };
 
 /** The settings that add functions to the stack (lib/config.ts); the rest never change which are deployed. */
@@ -239,6 +256,8 @@ export type FunctionOptIns = {
   readonly sesSyncTenants?: readonly string[];
   /** The import's schedule expression: deploys `ses-import` when set. */
   readonly sesImportSchedule?: string;
+  /** The bounce mailbox's domains: deploys `bounce-mailbox` when non-empty. */
+  readonly bounceMailbox?: readonly unknown[];
 };
 
 /**
@@ -257,6 +276,7 @@ export function deployedFunctions(optIns: FunctionOptIns = {}): string[] {
     JOBS_FUNCTION,
     ...((optIns.sesSyncTenants?.length ?? 0) > 0 ? [SES_SYNC_FUNCTION] : []),
     ...(optIns.sesImportSchedule !== undefined ? [SES_IMPORT_FUNCTION] : []),
+    ...((optIns.bounceMailbox?.length ?? 0) > 0 ? [BOUNCE_MAILBOX_FUNCTION] : []),
   ];
   const unknown = names.filter((n) => !(n in FUNCTION_SPECS));
   if (unknown.length > 0) {

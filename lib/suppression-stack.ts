@@ -5,6 +5,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+import type { BounceMailboxDomain } from "../lambdas/bounce-mailbox/settings.js";
 import { EXPORT_BUCKET_ENV } from "../lambdas/files/client.js";
 import { SERVICE_NAME } from "../lambdas/handlers/names.js";
 import { HTTP_ROUTES } from "../lambdas/handlers/routes.js";
@@ -18,6 +19,7 @@ import { SNS_TOPIC_ARNS } from "../lambdas/providers/ses/subscription.js";
 import { SES_SYNC_TENANTS_ENV } from "../lambdas/ses-account/settings.js";
 import { INTERNAL_KEY_ENV } from "../lambdas/store/internal-key.js";
 import { Alarms } from "./constructs/alarms.js";
+import { BounceMailbox } from "./constructs/bounce-mailbox.js";
 import { ConsoleSite } from "./constructs/console-site.js";
 import { HttpApi } from "./constructs/http-api.js";
 import { JobFiles } from "./constructs/job-files.js";
@@ -28,6 +30,7 @@ import { SesAccountSync } from "./constructs/ses-account-sync.js";
 import { SesIngestion } from "./constructs/ses-ingestion.js";
 import { SuppressionTable } from "./constructs/suppression-table.js";
 import {
+  BOUNCE_MAILBOX_FUNCTION,
   deployedFunctions,
   FUNCTION_SPECS,
   JOBS_FUNCTION,
@@ -78,6 +81,12 @@ export type SuppressionStackProps = StackProps & {
    * the SES account-level list for `sesSyncTenants` (required with it). @default none: no import
    */
   readonly sesImportSchedule?: string;
+  /**
+   * The bounce mailbox (issue #15, docs/bounce-mailbox.md): the domains SES receives bounce mails
+   * for, each with its tenant. Deploys the receipt rule set (inactive), the bucket, the queue and
+   * `bounce-mailbox`. @default none: no mailbox
+   */
+  readonly bounceMailbox?: readonly BounceMailboxDomain[];
 };
 
 const L1_REASON =
@@ -103,6 +112,8 @@ export class SuppressionStack extends Stack {
   readonly console: ConsoleSite | undefined;
   /** The SES account-level suppression sync; `undefined` without `sesSyncTenants`. */
   readonly sesAccountSync: SesAccountSync | undefined;
+  /** The bounce mailbox; `undefined` without `bounceMailbox`. */
+  readonly bounceMailbox: BounceMailbox | undefined;
 
   constructor(scope: Construct, id: string, props: SuppressionStackProps = {}) {
     super(scope, id, {
@@ -227,6 +238,17 @@ export class SuppressionStack extends Stack {
           })
         : undefined;
 
+    // Opt-in (issue #15): the function exists only with the setting (deployedFunctions).
+    const mailboxConsumer = functions[BOUNCE_MAILBOX_FUNCTION];
+    this.bounceMailbox =
+      mailboxConsumer && props.bounceMailbox
+        ? new BounceMailbox(this, "Mailbox", {
+            domains: props.bounceMailbox,
+            consumer: mailboxConsumer,
+            accessLogs: this.jobFiles.logBucket,
+          })
+        : undefined;
+
     // The figures' daily rollup (docs/figures.md): 01:30 UTC, once yesterday has settled.
     const statsRollup = functions[STATS_ROLLUP_FUNCTION];
     if (!statsRollup) throw new Error(`the ${STATS_ROLLUP_FUNCTION} function is missing`);
@@ -241,6 +263,7 @@ export class SuppressionStack extends Stack {
       email: props.alarmEmail,
       deadLetterQueue: this.ses.deadLetterQueue,
       sesSyncDeadLetterQueue: this.sesAccountSync?.deadLetterQueue,
+      bounceMailboxDeadLetterQueue: this.bounceMailbox?.deadLetterQueue,
       functions: Object.fromEntries(Object.entries(functions).map(([n, f]) => [n, f.function])),
       api: this.httpApi.api,
       api5xxThreshold: props.api5xxThreshold,
@@ -288,6 +311,21 @@ export class SuppressionStack extends Stack {
       new CfnOutput(this, "SesSyncDeadLetterQueueUrl", {
         value: this.sesAccountSync.deadLetterQueue.queueUrl,
         description: "Table stream records ses-sync failed (their shard and sequence numbers)",
+      });
+    }
+    if (this.bounceMailbox) {
+      new CfnOutput(this, "BounceMailboxRuleSetName", {
+        value: this.bounceMailbox.ruleSet.receiptRuleSetName,
+        description:
+          "Activate it: aws ses set-active-receipt-rule-set --rule-set-name <this> (docs/bounce-mailbox.md)",
+      });
+      new CfnOutput(this, "BounceMailboxBucket", {
+        value: this.bounceMailbox.bucket.bucketName,
+        description: "Received bounce mails (incoming/, 7 days) and poison mails (poison/, 90 days)",
+      });
+      new CfnOutput(this, "BounceMailboxDeadLetterQueueUrl", {
+        value: this.bounceMailbox.deadLetterQueue.queueUrl,
+        description: "Mailbox notifications bounce-mailbox failed 5 times (inspect, then redrive)",
       });
     }
     if (this.ses.configurationSet) {

@@ -8,6 +8,7 @@ import type * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { BOUNCE_MAILBOX_METRICS } from "../../lambdas/bounce-mailbox/names.js";
 import {
   BOUNCE_RATE_THRESHOLD,
   COMPLAINT_RATE_THRESHOLD,
@@ -39,6 +40,8 @@ export type AlarmsProps = {
   readonly deadLetterQueue: sqs.IQueue;
   /** The SES sync-out's dead-letter queue (lib/constructs/ses-account-sync.ts), when it is deployed. */
   readonly sesSyncDeadLetterQueue?: sqs.IQueue;
+  /** The bounce mailbox's dead-letter queue (lib/constructs/bounce-mailbox.ts), when it is deployed. */
+  readonly bounceMailboxDeadLetterQueue?: sqs.IQueue;
   /** Function name (`check`, `ses-events`, …) → function. */
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
   readonly api: apigw.IHttpApi;
@@ -82,6 +85,32 @@ export class Alarms extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         alarmDescription:
           "Table stream records the ses-sync function failed 5 times (or that were a day old) wait in its DLQ: the SES account list may lack or still hold those addresses. See docs/deploy.md: each message names the records' shard and sequence numbers, which the stream keeps 24 hours.",
+      });
+    }
+
+    if (props.bounceMailboxDeadLetterQueue) {
+      this.add("BounceMailboxDeadLetterQueueNotEmpty", {
+        metric: props.bounceMailboxDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmDescription:
+          "Mailbox notifications the bounce-mailbox function failed 5 times (store or S3 failures) wait in its DLQ; the mails are still in the bucket. See docs/bounce-mailbox.md: fix, then redrive.",
+      });
+      this.add("BounceMailboxPoison", {
+        metric: new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: BOUNCE_MAILBOX_METRICS.poison,
+          dimensionsMap: { service: SERVICE_NAME },
+          statistic: cloudwatch.Stats.SUM,
+          period: Duration.minutes(5),
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmDescription:
+          "The bounce mailbox received mails it could not read; they are kept under poison/ of its bucket with the problem as metadata. See docs/bounce-mailbox.md.",
       });
     }
 

@@ -19,7 +19,7 @@ const VARIANTS: [string, SuppressionStackProps][] = [
       apiThrottle: { rateLimit: 10, burstLimit: 20 },
     },
   ],
-  ["every opt-in part (SES account sync and import, unsubscribe base URL)", ALL_ON],
+  ["every opt-in part (SES account sync and import, unsubscribe base URL, bounce mailbox)", ALL_ON],
   [
     "existing topics",
     { existingSesTopicArns: ["arn:aws:sns:eu-west-1:111122223333:ses"], sesConfigurationSet: {} },
@@ -97,6 +97,7 @@ describe("acknowledged rules", () => {
     // L1: Node 22 pinned (design §7). APIG4: auth in the functions. SMG4: keys shared outside AWS.
     // CFR1/2/4 and IAM5 on console/*: the console's distribution and deployment (console-site.ts).
     // IAM5 on jobs/*: the job files, named per tenant, job and run (job-files.ts).
+    // IAM5 on incoming/* and poison/*: the bounce mails SES names by message id (bounce-mailbox.ts).
     // IAM5 on *: the SES suppression-list actions and ListStreams, which support no resource-level
     // permission, each in a policy of its own (ses-account-sync.ts). SQS3: the sync-out's DLQ is one.
     expect(rules).toEqual([
@@ -107,6 +108,8 @@ describe("acknowledged rules", () => {
       "AwsSolutions-IAM5[Resource::*]",
       "AwsSolutions-IAM5[Resource::<ConsoleFiles2D43986C.Arn>/console/*]",
       "AwsSolutions-IAM5[Resource::<JobFilesBucket194C219C.Arn>/jobs/*]",
+      "AwsSolutions-IAM5[Resource::<MailboxBucket2641422E.Arn>/incoming/*]",
+      "AwsSolutions-IAM5[Resource::<MailboxBucket2641422E.Arn>/poison/*]",
       "AwsSolutions-L1",
       "AwsSolutions-SMG4",
       "AwsSolutions-SQS3",

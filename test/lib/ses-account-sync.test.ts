@@ -270,8 +270,8 @@ describe("sesImportSchedule: the import", () => {
     const env = functionEnv(t, SES_IMPORT_FUNCTION);
     expect(env[SES_SYNC_TENANTS_ENV]).toBe("default,acme");
     expect(env.POLICY_FILE).toBe("/var/task/policy.json");
-    // The SES and rollup rules, and this one.
-    t.resourceCountIs("AWS::Events::Rule", 3);
+    // The SES and rollup rules, the bounce mailbox's (ALL_ON has one), and this one.
+    t.resourceCountIs("AWS::Events::Rule", 4);
   });
 
   it("IAM: ListSuppressedDestinations on * in a policy of its own; the table; no stream, no deletes", () => {

@@ -76,4 +76,8 @@ export const ALL_ON: SuppressionStackProps = {
   sesSyncTenants: ["default", "acme"],
   sesImportSchedule: "rate(6 hours)",
   unsubscribeBaseUrl: "https://mail.example.org",
+  bounceMailbox: [
+    { domain: "bounces.example.com", tenant: "acme" },
+    { domain: "bounces.other.org", tenant: "default" },
+  ],
 };

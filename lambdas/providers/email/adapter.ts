@@ -4,8 +4,9 @@
  * **Verify.** A raw email carries nothing this service could check it by: anyone can write a DSN or
  * an ARF report naming any address. So `POST /webhooks/email` refuses every request (403
  * `email-webhook-unsupported`) before its body is read; raw emails come only through
- * `POST /v1/import/email`, which the API key authorizes (and, later, the SES receiving path, whose
- * S3 object the service itself reads). Nothing unverified is ever parsed.
+ * `POST /v1/import/email`, which the API key authorizes, and through the bounce mailbox
+ * (handlers/bounce-mailbox.ts), whose mails SES writes to the service's own bucket under IAM.
+ * Nothing unverified is ever parsed.
  *
  * **Parse.** The body is one message (RFC 5322, `message/rfc822`; the content type is not read:
  * any body is taken as raw bytes). `parseBounceEmail` (parse.ts) reads its MIME and its report

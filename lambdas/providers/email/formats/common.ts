@@ -58,6 +58,20 @@ export function statusIn(text: string | null): string | null {
   return match === null ? null : `${match[1]}.${Number(match[2])}.${Number(match[3])}`;
 }
 
+const REPLY_IN_TEXT = /(?:^|[\s:;(])([45])[0-5]\d(?=[\s-])/;
+
+/**
+ * The status a plain-text bounce's reason implies: its RFC 3463 code, else the class of the SMTP
+ * reply it quotes as `X.0.0` (RFC 3463's "other undefined status", what Sisimai also derives), or
+ * `null` when it quotes neither.
+ */
+export function statusOrReplyClass(text: string | null): string | null {
+  const status = statusIn(text);
+  if (status !== null || text === null) return status;
+  const reply = REPLY_IN_TEXT.exec(text);
+  return reply === null ? null : `${reply[1]}.0.0`;
+}
+
 /** The first address in a text, canonical, or `null`. */
 export function addressIn(text: string): string | null {
   const match = ADDRESS_IN_TEXT.exec(text);
@@ -88,7 +102,7 @@ export function plainRecipient(
   return {
     recipient,
     diagnostic,
-    status: options.status ?? statusIn(diagnostic),
+    status: options.status ?? statusOrReplyClass(diagnostic),
     command: options.command ?? commandOf(diagnostic),
     action: options.action ?? "failed",
   };
@@ -110,4 +124,22 @@ export function linesOf(text: string): string[] {
     .replace(/\r\n?/g, "\n")
     .split("\n")
     .map((l) => l.replace(/\s+$/, ""));
+}
+
+const SENT_COMMANDS: readonly (readonly [RegExp, SmtpCommand])[] = [
+  [/^MAIL\b/i, "MAIL"],
+  [/^RCPT\b/i, "RCPT"],
+  [/^(?:DATA|BDAT)\b/i, "DATA"],
+  [/^(?:HELO|EHLO|LHLO)\b/i, "HELO"],
+];
+
+/** The command a transcript line says was sent (`RCPT TO:<…>` → "RCPT"), or `null` (QUIT, RSET…). */
+export function commandSent(line: string): SmtpCommand | null {
+  const sent = line.trim();
+  return SENT_COMMANDS.find(([p]) => p.test(sent))?.[1] ?? null;
+}
+
+/** Whether a line is plain ASCII (the translations some MTAs add around their English are not). */
+export function isAscii(line: string): boolean {
+  return /^[\x20-\x7e\t]*$/.test(line);
 }

@@ -63,7 +63,10 @@ export const exim: PlainFormat = {
           addressIn(value.replace(/^<|>:?$|:$/g, "")) ??
           failed.find((f) => f.startsWith(`${value.replace(/:$/, "").toLowerCase()}@`)) ??
           null;
-        if (address !== null) current = { recipient: address, lines: [] };
+        // Some relays (MXLogic) put the reason on the address's own line: "<rcpt>: 550 5.1.1 …".
+        const sameLine = /^<?[^\s<>]+@[^\s<>:]+>?:\s+(\S.*)$/.exec(value)?.[1];
+        if (address !== null)
+          current = { recipient: address, lines: sameLine === undefined ? [] : [sameLine] };
         continue;
       }
       if (/^\s{4,}\S/.test(line) && current !== null)

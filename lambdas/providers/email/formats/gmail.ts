@@ -1,6 +1,7 @@
 /**
  * Gmail's own text bounce: "Delivery to the following recipient(s) failed permanently:" (or "…
- * has been delayed" / "Delivery to these recipients or groups is delayed"), the addresses indented
+ * has been delayed" / "Delivery to these recipients or groups is delayed", after the warning's
+ * "THIS IS A WARNING MESSAGE ONLY."), the addresses indented
  * below, "Technical details of permanent (temporary) failure:" and the remote server's reply, then
  * "----- Original message -----".
  */
@@ -21,7 +22,8 @@ const LIST =
 export const gmail: PlainFormat = {
   id: "gmail",
   matches: (headers, text) =>
-    (/mailer-daemon@(?:googlemail|gmail)\.com/i.test(headers.from) && LIST.test(text.trimStart())) ||
+    (/mailer-daemon@(?:googlemail|gmail)\.com/i.test(headers.from) &&
+      linesOf(text).some((l) => LIST.test(l.trim()))) ||
     /^Delivery to the following recipients? failed permanently:/m.test(text),
   decode: (text) => {
     const lines = linesOf(beforeOriginal(text, ORIGINAL));
@@ -40,8 +42,10 @@ export const gmail: PlainFormat = {
       if (address !== null) addresses.push(address);
     }
     const details = lines.slice(i).filter((l) => !/^Technical details of/i.test(l) && l.trim() !== "");
-    // The remote reply is the line that carries a reply code; the prose around it is Google's.
-    const reply = details.find((l) => /^\s*[245]\d\d[ -]/.test(l)) ?? null;
+    // The remote reply is the line that carries a reply code (or Google's "The error that the other
+    // server returned was: 550 …"); the prose around it is Google's.
+    const reply =
+      details.find((l) => /^\s*[245]\d\d[ -]/.test(l) || /server returned was: [245]\d\d\b/i.test(l)) ?? null;
     const diagnostic = oneLine(details);
     return uniqueRecipients(
       addresses.map((a) =>

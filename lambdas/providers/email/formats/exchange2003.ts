@@ -61,8 +61,9 @@ export const exchange2003: PlainFormat = {
         if (current.lines.length > 0) flush();
         continue;
       }
-      // The original's MTS-ID (and its wrapped tail) is Exchange's bookkeeping, not the reason.
-      if (/^\s*The MTS-ID of the original message is:/i.test(line) || /^;/.test(line)) continue;
+      // The original's MTS-ID (and its wrapped tail, `;l=…` or `un;l=…`) is Exchange's bookkeeping,
+      // not the reason.
+      if (/^\s*The MTS-ID of the original message is:/i.test(line) || /^[^\s;]*;\w+=/.test(line)) continue;
       current.lines.push(line.trim());
     }
     flush();

@@ -9,7 +9,7 @@
  * commands and `Out:` replies of the session, whose `RCPT TO:<…>` are the recipients and whose
  * first 4xx/5xx reply is the error.
  */
-import type { SmtpCommand } from "../dsn.js";
+import { parseDeliveryStatus, type SmtpCommand } from "../dsn.js";
 import {
   addressIn,
   beforeOriginal,
@@ -24,7 +24,7 @@ import {
 } from "./common.js";
 
 const NOTICE =
-  /This is the Postfix program at host\b|This is the mail system at host\b[\s\S]{0,2000}?I'm sorry to have to inform you that the message/;
+  /This is the Postfix program at host\b|This is the mail system at host\b[\s\S]{0,2000}?(?:I'm sorry to have to inform you that the message|THIS IS A WARNING ONLY)/;
 const TRANSCRIPT = /^Transcript of session follows\.\s*$/m;
 const ORIGINAL = [
   /^Content-Type: message\/(?:rfc822|delivery-status|global|global-delivery-status)/im,
@@ -34,8 +34,19 @@ const ORIGINAL = [
 ];
 const ENTRY = /^<([^\s<>]+@[^\s<>]+)>(?:\s*\(expanded from\s*<[^>]*>\))?:\s*([\s\S]*)$/;
 
+/** Each recipient's `Status`, when the report's delivery-status text follows the notice inline. */
+function inlineStatuses(text: string): Map<string, string> {
+  const statuses = new Map<string, string>();
+  const report = /^Reporting-MTA:/im.exec(text);
+  if (report === null) return statuses;
+  for (const r of parseDeliveryStatus(text.slice(report.index)).recipients)
+    if (r.status !== null && !statuses.has(r.recipient)) statuses.set(r.recipient, r.status);
+  return statuses;
+}
+
 function decodeNotice(text: string, delayed: boolean): ParsedPlainRecipient[] {
   const lines = linesOf(beforeOriginal(text, ORIGINAL));
+  const statuses = inlineStatuses(text);
   const found: ParsedPlainRecipient[] = [];
   for (let i = 0; i < lines.length; i++) {
     if (!/^<[^\s<>]+@[^\s<>]+>/.test(lines[i] ?? "")) continue;
@@ -45,7 +56,10 @@ function decodeNotice(text: string, delayed: boolean): ParsedPlainRecipient[] {
     const recipient = m === null ? null : addressIn(m[1] ?? "");
     if (recipient === null) continue;
     found.push(
-      plainRecipient(recipient, oneLine([m?.[2] ?? ""]), { action: delayed ? "delayed" : "failed" }),
+      plainRecipient(recipient, oneLine([m?.[2] ?? ""]), {
+        action: delayed ? "delayed" : "failed",
+        status: statuses.get(recipient),
+      }),
     );
   }
   return uniqueRecipients(found);

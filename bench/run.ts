@@ -12,6 +12,7 @@ import { loadavg } from "node:os";
 import { benchBundle } from "./bundle.js";
 import { benchCheck } from "./check.js";
 import { benchClassify } from "./classify.js";
+import { benchEmails } from "./emails.js";
 import { benchHistory } from "./history.js";
 import { benchIngest } from "./ingest.js";
 import { benchListCleaning } from "./list-cleaning.js";
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   // CPU-bound parts first, while no DynamoDB Local JVM shares the cores.
   log("classify…");
   const classify = benchClassify(scale);
+  const emails = await benchEmails(scale, log);
   log("bundle…");
   const bundle = await benchBundle();
   const check = await benchCheck(scale, log);
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
   const history = await benchHistory(scale, log);
   const lists = await benchLists(scale, log);
   const listCleaning = await benchListCleaning(scale, log);
-  for (const part of [check, classify, bundle, webhook, ingest, history, lists, listCleaning]) {
+  for (const part of [check, classify, emails, bundle, webhook, ingest, history, lists, listCleaning]) {
     Object.assign(figures, part.figures);
     notes.push(...part.notes);
   }

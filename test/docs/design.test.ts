@@ -11,6 +11,8 @@ import {
   CHECK_BUNDLE_BUDGET_KB,
   CHECK_SCOPED_VS_BOOTSTRAP_RATIO_BUDGET,
   CHECK_VS_STORE_RATIO_BUDGET,
+  EMAILS_PER_S_BUDGET,
+  EMAILS_VS_SISIMAI_BUDGET,
   HISTORY_VS_QUERY_RATIO_BUDGET,
   LISTS_VS_QUERIES_RATIO_BUDGET,
   OTHER_BUNDLE_BUDGET_KB,
@@ -46,6 +48,10 @@ describe("docs/design.md states what the code enforces", () => {
     [
       "the status-view ratio budget",
       `(events) within ${STATUS_VS_QUERIES_RATIO_BUDGET}× of the raw index Queries`,
+    ],
+    [
+      "the raw-email budgets",
+      `at ≥ ${grouped(EMAILS_PER_S_BUDGET)} a second and at ≥ ${EMAILS_VS_SISIMAI_BUDGET}× the rate of Sisimai`,
     ],
     ["the check bundle budget", `check ≤ ${CHECK_BUNDLE_BUDGET_KB} KB minified`],
     ["the other bundles' budget", `every other function ≤ ${OTHER_BUNDLE_BUDGET_KB} KB`],

@@ -5,13 +5,20 @@
  * formats of the common MTAs (formats/index.ts, Exim's, qmail's…); none matching, it comes back
  * `unrecognised`.
  */
-import PostalMime, { type Address, type Attachment, type Email } from "postal-mime";
+import PostalMime, {
+  type Address,
+  type Attachment,
+  addressParser,
+  decodeWords,
+  type Email,
+} from "postal-mime";
 import { canonicalizeAddress } from "../../core/address.js";
 import type { FeedbackType } from "../../core/taxonomy.js";
 import { type FeedbackReport, parseFeedbackReport } from "./arf.js";
 import { autoReplyReason } from "./auto-reply.js";
 import { type DsnRecipient, parseDeliveryStatus, type SkippedRecipient } from "./dsn.js";
 import { EmailParseError, EmailTooLargeError } from "./errors.js";
+import { readFieldBlocks } from "./fields.js";
 import { type BounceHeaders, FORMATS } from "./formats/index.js";
 
 /** Refused before parsing: a bounce with its original attached is rarely above a few hundred KiB. */
@@ -22,6 +29,12 @@ const MAX_NESTING_DEPTH = 32;
 const MAX_HEADERS_BYTES = 1024 * 1024;
 /** Leaf parts after parsing: a report has three, a bounce of a newsletter a few dozen. */
 const MAX_PARTS = 500;
+/**
+ * Line feeds a message may have. postal-mime does work per line; real reports are far below this (a
+ * 10 MiB base64 attachment is about 140 000 lines), while 10 MiB of empty lines is 5 million, so
+ * such a message is refused before parsing instead of parsed for seconds.
+ */
+export const MAX_LINES = 300_000;
 /** Only this much of an attached original is read, and only up to its first blank line. */
 const MAX_ORIGINAL_HEADER_BYTES = 256 * 1024;
 
@@ -116,28 +129,34 @@ function mailboxOf(address: Address | undefined): string | null {
   return canonicalList(address === undefined ? [] : [address])[0] ?? null;
 }
 
-/** Reads only the headers of the attached original; its body is never parsed or kept. */
-async function originalOf(parts: readonly Part[]): Promise<OriginalMessage | null> {
+/**
+ * Reads only the headers of the attached original; its body is never parsed or kept. The header
+ * block is read with the report fields' reader (RFC 5322 unfolding, fields.ts) and postal-mime's
+ * own address and encoded-word decoders: a second MIME parse of the block cost about a tenth of
+ * the time of a whole report.
+ */
+function originalOf(parts: readonly Part[]): OriginalMessage | null {
   const part = parts.find((p) => ORIGINAL_TYPES.has(p.mimeType));
   if (part === undefined) return null;
   const block = headerBlock(bytesOf(part.content));
   if (block.length === 0) return null;
-  try {
-    const headers = await PostalMime.parse(block, {
-      maxNestingDepth: 1,
-      maxHeadersSize: MAX_ORIGINAL_HEADER_BYTES,
-      maxRfc822NestingDepth: 0,
-    });
-    return {
-      messageId: headers.messageId ?? null,
-      from: mailboxOf(headers.from),
-      to: canonicalList([...(headers.to ?? []), ...(headers.cc ?? [])]),
-      subject: headers.subject ?? null,
-    };
-  } catch {
-    // A mangled original does not spoil the report around it.
-    return null;
-  }
+  const fields = readFieldBlocks(utf8.decode(block))[0] ?? [];
+  const values = (name: string): string[] => fields.filter((f) => f.name === name).map((f) => f.value);
+  const addresses = (name: string): Address[] => values(name).flatMap((v) => addressParser(v));
+  const subject = values("subject")[0];
+  return {
+    messageId: values("message-id")[0] ?? null,
+    from: mailboxOf(addresses("from")[0]),
+    to: canonicalList([...addresses("to"), ...addresses("cc")]),
+    subject: subject === undefined ? null : decodeWords(subject),
+  };
+}
+
+/** The line feeds of a message, counted without copying it. */
+function lineCount(raw: Buffer | string): number {
+  let count = 0;
+  for (let at = raw.indexOf("\n"); at >= 0; at = raw.indexOf("\n", at + 1)) count++;
+  return count;
 }
 
 function isoOrNull(value: string | undefined): string | null {
@@ -159,6 +178,8 @@ function isoOrNull(value: string | undefined): string | null {
 export async function parseBounceEmail(raw: Buffer | string): Promise<ParsedBounceEmail> {
   const size = typeof raw === "string" ? Buffer.byteLength(raw, "utf8") : raw.byteLength;
   if (size > MAX_EMAIL_BYTES) throw new EmailTooLargeError(size, MAX_EMAIL_BYTES);
+  const lines = lineCount(raw);
+  if (lines > MAX_LINES) throw new EmailParseError(`too many lines (more than ${MAX_LINES}): ${lines}`);
   let email: Email;
   try {
     email = await PostalMime.parse(raw, {
@@ -182,7 +203,7 @@ export async function parseBounceEmail(raw: Buffer | string): Promise<ParsedBoun
     subject: email.subject ?? null,
     date: isoOrNull(email.date),
     from: mailboxOf(email.from),
-    original: await originalOf(parts),
+    original: originalOf(parts),
   };
   const arfPart = parts.find((p) => ARF_TYPES.has(p.mimeType));
   if (arfPart !== undefined) {

@@ -28,7 +28,7 @@ const HELD_BACK_FLOOR = { typeSubtype: 0.966, reason: 0.949 } as const;
  * Leave-one-source-out gate, at the level reached (issue #15 asks for 90% / 85%; not reached yet,
  * see docs/classification.md). Raise it as rules from documented sources replace corpus wordings.
  */
-const LOSO_FLOOR = { typeSubtype: 0.774, reason: 0.729 } as const;
+const LOSO_FLOOR = { typeSubtype: 0.83, reason: 0.793 } as const;
 
 describe("corpus agreement", () => {
   it("maps Sisimai's reason ids to ours", () => {

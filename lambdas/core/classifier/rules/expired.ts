@@ -11,6 +11,7 @@ export const rules: readonly ReasonRule<"expired">[] = [
   {
     id: "text-expired",
     reason: "expired",
+    re: /\b(?:expired|giving up|gave up|in the queue too long|too long in (?:the )?queue|retry (?:time|period) exceeded|not (?:been )?delivered (?:within|after)|for the last \d{1,7} (?:seconds|minutes|hours|days))\b/,
     any: [
       "message expired",
       "envelope expired",

@@ -23,6 +23,7 @@ export const rules: readonly ReasonRule<"host_unknown">[] = [
   {
     id: "text-host-unknown",
     reason: "host_unknown",
+    re: /\b(?:domain|host ?name)\b[^.;]{0,30}\b(?:does ?n[o']t exist|not exist|not found|unknown|not reachable|no such)\b|\bunroute?able (?:recipient )?(?:address|domain)\b|\b(?:unknown|invalid|non-?existent|no such) (?:domain|host)\b/,
     any: [
       "host unknown",
       "unknown host",

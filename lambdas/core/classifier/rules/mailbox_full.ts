@@ -11,6 +11,7 @@ export const rules: readonly ReasonRule<"mailbox_full">[] = [
   {
     id: "text-mailbox-full",
     reason: "mailbox_full",
+    re: /\b(?:mailbox|mail ?folder|inbox|quota|disk space|mail store)\b[^.;]{0,30}\b(?:full|exceed(?:s|ed)?|over ?quota)\b|\bnot enough (?:disk )?space\b|\bover (?:the )?quota\b/,
     any: [
       "account storage limit",
       "mailbox full",

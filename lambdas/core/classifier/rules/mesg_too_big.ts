@@ -11,6 +11,7 @@ export const rules: readonly ReasonRule<"mesg_too_big">[] = [
   {
     id: "text-mesg-too-big",
     reason: "mesg_too_big",
+    re: /\b(?:size|line length|line)\b[^.;]{0,20}\b(?:exceed(?:s|ed)?|too (?:big|large|long))\b|\b(?:message|mail|email) (?:is )?too (?:big|large)\b/,
     any: [
       "maximum email size exceeded",
       "message too large",

@@ -11,6 +11,7 @@ export const rules: readonly ReasonRule<"no_relaying">[] = [
   {
     id: "text-no-relaying",
     reason: "no_relaying",
+    re: /\brelay(?:ing)?\b[^.;]{0,30}\b(?:denied|not permitted|not allowed|prohibited|refused)\b|\bnot (?:configured|allowed|permitted) to relay\b|\binsecure (?:mail )?relay\b|\bunable to relay\b/,
     any: [
       "relay access denied",
       "relaying denied",

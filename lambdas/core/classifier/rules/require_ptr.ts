@@ -11,6 +11,7 @@ export const rules: readonly ReasonRule<"require_ptr">[] = [
   {
     id: "text-require-ptr",
     reason: "require_ptr",
+    re: /\breverse (?:dns|lookup)\b|\bptr (?:record|lookup)\b|\brdns\b|\bunverifi?[ay]ble (?:sending )?ips?\b/,
     any: [
       "reverse dns",
       "reverse lookup",

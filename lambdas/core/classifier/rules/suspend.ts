@@ -11,6 +11,7 @@ export const rules: readonly ReasonRule<"suspend">[] = [
   {
     id: "text-suspend",
     reason: "suspend",
+    re: /\baccount\b[^.;]{0,30}\b(?:disabled|locked|suspended|deactivated|frozen)\b|\btemporar(?:y|ily) locked\b/,
     any: [
       "is a deactivated mailbox",
       "account is disabled",

@@ -11,6 +11,7 @@ export const rules: readonly ReasonRule<"syntax_error">[] = [
   {
     id: "text-syntax-error",
     reason: "syntax_error",
+    re: /\b(?:bad|improper|invalid) sequence of commands\b|\bcommand (?:parameter )?(?:not implemented|unrecognized)\b|\bsyntax error\b/,
     any: [
       "syntax error",
       "improper sequence of commands",

@@ -11,6 +11,7 @@ export const rules: readonly ReasonRule<"too_many_conn">[] = [
   {
     id: "text-too-many-conn",
     reason: "too_many_conn",
+    re: /\btoo many (?:connections|concurrent|simultaneous|recipients|sessions)\b|\b(?:connection|ip|session) (?:frequency|rate|count) (?:limit|limited)\b|\bfrequency limited\b/,
     any: [
       "max message per connection",
       "rp:drc",

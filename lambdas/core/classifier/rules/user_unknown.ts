@@ -117,6 +117,7 @@ export const rules: readonly ReasonRule<"user_unknown">[] = [
   {
     id: "text-user-unknown",
     reason: "user_unknown",
+    re: /\b(?:user|mailbox|recipient|addressee|account|userid)\b[^.;]{0,40}\b(?:not found|not listed|unknown|does ?n[o']t exist|not exist|no such)\b|\b(?:invalid|unknown|no such|non-?existent) (?:final delivery )?(?:user|mailbox|recipient|userid|addressee)\b/,
     any: USER_UNKNOWN,
     seq: [
       ["this user doesn't have a ", " account"],

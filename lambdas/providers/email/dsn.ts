@@ -62,7 +62,7 @@ const RECIPIENT_FIELDS = new Set([
  * `(in reply to RCPT TO command)`, Exim's `after RCPT TO:<…>` / `after end of data`, and the
  * like. Tried in order; the first that matches wins.
  */
-const COMMAND_PATTERNS: readonly (readonly [RegExp, SmtpCommand])[] = [
+const COMMAND_PATTERNS: CommandPatterns = [
   [/\b(?:in reply to|after|while sending|during)\s+(?:the\s+)?(?:pipelined\s+)?RCPT\b/i, "RCPT"],
   [/\b(?:in reply to|after|while sending|during)\s+(?:the\s+)?(?:pipelined\s+)?MAIL\b/i, "MAIL"],
   [/\b(?:in reply to|after|while sending|during)\s+(?:the\s+)?(?:end of data|DATA|message body)\b/i, "DATA"],
@@ -81,8 +81,22 @@ const COMMAND_PATTERNS: readonly (readonly [RegExp, SmtpCommand])[] = [
  * commandOf("550 5.1.1 User unknown");                                           // null
  */
 export function commandOf(diagnostic: string | null): SmtpCommand | null {
-  if (diagnostic === null) return null;
-  for (const [pattern, command] of COMMAND_PATTERNS) if (pattern.test(diagnostic)) return command;
+  return commandBy(COMMAND_PATTERNS, diagnostic);
+}
+
+/** A table of patterns and the SMTP command each names, tried in order. */
+export type CommandPatterns = readonly (readonly [RegExp, SmtpCommand])[];
+
+/**
+ * The command of the first pattern of `patterns` that matches `text`, or `null`: how `commandOf`
+ * and the plain-text formats' own tables (formats/qmail.ts, formats/dragonfly.ts) are read.
+ *
+ * @example
+ * commandBy([[/did not like our RCPT/i, "RCPT"]], "… did not like our RCPT TO: 550 …"); // "RCPT"
+ */
+export function commandBy(patterns: CommandPatterns, text: string | null): SmtpCommand | null {
+  if (text === null) return null;
+  for (const [pattern, command] of patterns) if (pattern.test(text)) return command;
   return null;
 }
 

@@ -3,7 +3,7 @@
  * MTA's prose (addresses, RFC 3463 codes, the SMTP command answered, "delayed" versus "failed").
  */
 import { canonicalizeAddress } from "../../../core/address.js";
-import { commandOf, type SmtpCommand } from "../dsn.js";
+import { type CommandPatterns, commandBy, commandOf, type SmtpCommand } from "../dsn.js";
 
 /** One recipient a plain-text bounce names, with what its text says about it. */
 export type ParsedPlainRecipient = {
@@ -126,7 +126,7 @@ export function linesOf(text: string): string[] {
     .map((l) => l.replace(/\s+$/, ""));
 }
 
-const SENT_COMMANDS: readonly (readonly [RegExp, SmtpCommand])[] = [
+const SENT_COMMANDS: CommandPatterns = [
   [/^MAIL\b/i, "MAIL"],
   [/^RCPT\b/i, "RCPT"],
   [/^(?:DATA|BDAT)\b/i, "DATA"],
@@ -135,8 +135,7 @@ const SENT_COMMANDS: readonly (readonly [RegExp, SmtpCommand])[] = [
 
 /** The command a transcript line says was sent (`RCPT TO:<…>` → "RCPT"), or `null` (QUIT, RSET…). */
 export function commandSent(line: string): SmtpCommand | null {
-  const sent = line.trim();
-  return SENT_COMMANDS.find(([p]) => p.test(sent))?.[1] ?? null;
+  return commandBy(SENT_COMMANDS, line.trim());
 }
 
 /** Whether a line is plain ASCII (the translations some MTAs add around their English are not). */

@@ -3,7 +3,7 @@
  * delivering your mail to <rcpt>.", the remote reply ("… did not like our RCPT TO:"), then
  * "Message headers follow." or "Original message follows.".
  */
-import type { SmtpCommand } from "../dsn.js";
+import { type CommandPatterns, commandBy } from "../dsn.js";
 import {
   addressIn,
   beforeOriginal,
@@ -15,7 +15,7 @@ import {
 } from "./common.js";
 
 const ORIGINAL = [/^Message headers follow\./im, /^Original message follows\./im];
-const COMMANDS: readonly (readonly [RegExp, SmtpCommand])[] = [
+const COMMANDS: CommandPatterns = [
   [/did not like our (?:final )?DATA/i, "DATA"],
   [/did not like our RCPT/i, "RCPT"],
   [/did not like our MAIL/i, "MAIL"],
@@ -40,7 +40,7 @@ export const dragonfly: PlainFormat = {
         if ((lines[j] ?? "").trim() !== "") rest.push(lines[j] ?? "");
       }
       const diagnostic = oneLine(rest);
-      const command = COMMANDS.find(([p]) => p.test(diagnostic ?? ""))?.[1] ?? null;
+      const command = commandBy(COMMANDS, diagnostic);
       found.push(plainRecipient(recipient, diagnostic, { command }));
     }
     return uniqueRecipients(found);

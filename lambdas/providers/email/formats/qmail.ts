@@ -5,7 +5,7 @@
  * command shows in the prose ("most progress was RCPT TO response", "failed after I sent the
  * message", "but sender was rejected").
  */
-import type { SmtpCommand } from "../dsn.js";
+import { type CommandPatterns, commandBy } from "../dsn.js";
 import {
   addressIn,
   beforeOriginal,
@@ -22,7 +22,7 @@ const ORIGINAL = [
   /^--- Enclosed are the original headers/im,
   /^--- Below the next line is a copy/im,
 ];
-const COMMANDS: readonly (readonly [RegExp, SmtpCommand])[] = [
+const COMMANDS: CommandPatterns = [
   [/\[RCPT_TO\]/, "RCPT"],
   [/\[DATA\]/, "DATA"],
   [/\[MAIL_FROM\]/, "MAIL"],
@@ -65,7 +65,7 @@ export function decodeAngleList(text: string, markers: readonly RegExp[] = ORIGI
     }
     const diagnostic = oneLine(rest);
     // "Remote host said: 550 …" is the reply; qmail's own `(#5.x.x)` code follows it.
-    const command = COMMANDS.find(([p]) => p.test(diagnostic ?? ""))?.[1] ?? null;
+    const command = commandBy(COMMANDS, diagnostic);
     found.push(plainRecipient(recipient, diagnostic, { command, action: delayed ? "delayed" : "failed" }));
   }
   return uniqueRecipients(found);

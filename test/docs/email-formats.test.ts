@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { FORMATS } from "../../lambdas/providers/email/formats/index.js";
 
 const PAGE = readFileSync(new URL("../../docs/providers/email.md", import.meta.url), "utf8");
+const README = readFileSync(new URL("../../README.md", import.meta.url), "utf8").replace(/\s+/g, " ");
 
 describe("docs/providers/email.md's table of plain-text formats", () => {
   it("names every format of FORMATS, in its order, and no other", () => {
@@ -17,5 +18,9 @@ describe("docs/providers/email.md's table of plain-text formats", () => {
     const rows = end < 0 ? lines : lines.slice(0, end);
     const ids = rows.map((row) => /^\|\s*`([^`]+)`/.exec(row)?.[1]);
     expect(ids).toEqual(FORMATS.map((f) => f.id));
+  });
+
+  it("is counted right in the README", () => {
+    expect(README).toContain(`the plain-text bounces of ${FORMATS.length} MTAs and mailbox providers`);
   });
 });
